@@ -1,0 +1,91 @@
+"""What a cycle wants to change: plain data, built by the planner, applied by a store in one write.
+
+Coordinates are 0-based: row 0 is the header row (sheet row 1), column 0 is column A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+CellValue = str | int | float | bool | date | datetime | None
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One value written into an existing row: a derived cell, an empty id cell or a header."""
+
+    tab: str
+    row: int
+    col: int
+    value: CellValue
+
+
+@dataclass(frozen=True)
+class NoteWrite:
+    """A note (xlsx comment) of ours on a cell; text None removes our note.
+
+    Stores never replace or remove a note that a person wrote.
+    """
+
+    tab: str
+    row: int
+    col: int
+    text: str | None
+
+
+@dataclass(frozen=True)
+class RowAppend:
+    """A new row after the last row of an input tab (rows the service creates, e.g. appointment -> deal)."""
+
+    tab: str
+    values: tuple[CellValue, ...]
+
+
+@dataclass(frozen=True)
+class TabContent:
+    """The whole content of a service-owned tab (generated or state), replacing what was there."""
+
+    title: str
+    rows: tuple[tuple[CellValue, ...], ...]
+    hidden: bool = False
+    header_rows: int = 1
+    column_widths: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    """How one input-tab column should look: dropdown, service-owned (greyed and protected), width."""
+
+    tab: str
+    col: int
+    derived: bool
+    options: tuple[str, ...] = ()
+    number_format: str | None = None
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class TabLayout:
+    tab: str
+    columns: tuple[ColumnLayout, ...]
+    max_rows: int = 2000  # how far dropdowns and protection reach down
+
+
+@dataclass
+class ChangeSet:
+    new_tabs: list[str] = field(default_factory=list)
+    cells: list[CellWrite] = field(default_factory=list)
+    notes: list[NoteWrite] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+    tabs: list[TabContent] = field(default_factory=list)
+    layouts: list[TabLayout] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.new_tabs or self.cells or self.notes or self.appends or self.tabs or self.layouts)
+
+    @property
+    def cell_count(self) -> int:
+        appended = sum(len(a.values) for a in self.appends)
+        generated = sum(len(r) for t in self.tabs for r in t.rows)
+        return len(self.cells) + appended + generated

@@ -1,0 +1,52 @@
+"""The store interface: the cycle reads a Snapshot and writes a ChangeSet, and knows nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sync.changes import CellValue, ChangeSet
+
+
+@dataclass
+class TabData:
+    title: str
+    rows: list[list[CellValue]]  # rows[0] is the header row; trailing empty cells/rows may be trimmed
+    hidden: bool = False
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> note text, if known
+
+    def cell(self, row: int, col: int) -> CellValue:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+
+@dataclass
+class Snapshot:
+    tabs: dict[str, TabData]  # keyed by the exact tab title
+    timezone: str | None = None  # the spreadsheet's own time zone, where the store knows it
+    version: object = None  # store-specific marker used by verify() (file mtime, key columns, ...)
+
+
+@dataclass
+class WriteResult:
+    requests: int = 0
+    cells: int = 0
+
+
+class Store(Protocol):
+    def describe(self) -> str:
+        """Where the data lives, safe to print (no credentials)."""
+        ...
+
+    def read(self) -> Snapshot:
+        """Every tab's values in one go."""
+        ...
+
+    def unchanged_since(self, snapshot: Snapshot) -> bool:
+        """True when rows were not moved, inserted or deleted since `snapshot` was read (cheap check)."""
+        ...
+
+    def write(self, changes: ChangeSet) -> WriteResult:
+        """Apply all changes atomically, or raise and change nothing."""
+        ...
