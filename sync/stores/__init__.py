@@ -1,0 +1,19 @@
+"""Stores: where the sheet lives. One interface (base.Store), three implementations."""
+
+from __future__ import annotations
+
+from sync.config import Config
+from sync.stores.base import Snapshot, Store, TabData, WriteResult
+
+
+def open_store(config: Config) -> Store:
+    if config.store.kind == "google":
+        from sync.stores.google import GoogleStore
+
+        return GoogleStore.from_config(config)
+    from sync.stores.xlsx import XlsxStore
+
+    return XlsxStore(config.store.path)
+
+
+__all__ = ["Snapshot", "Store", "TabData", "WriteResult", "open_store"]

@@ -1,0 +1,70 @@
+"""The parsed workbook as the rules see it: rows by tab, with look-ups by id and by person."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sheets_schema.locale import fold
+from sheets_schema.rows import ParsedRow, ParsedTab
+
+
+def key_of(text: str | None) -> str | None:
+    """How ids and names are compared: trimmed, full-width folded, case-insensitive."""
+    return fold(text) if text else None
+
+
+@dataclass
+class Book:
+    tabs: dict[str, ParsedTab] = field(default_factory=dict)  # spec key -> tab (only usable tabs)
+
+    def rows(self, key: str) -> list[ParsedRow]:
+        tab = self.tabs.get(key)
+        return tab.rows if tab else []
+
+    def has(self, key: str) -> bool:
+        return key in self.tabs
+
+    def _by(self, tab: str, attribute: str) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = defaultdict(list)
+        for row in self.rows(tab):
+            value = key_of(getattr(row.model, attribute))
+            if value:
+                found[value].append(row.model)
+        return found
+
+    @cached_property
+    def leads_by_id(self) -> dict[str, list[Any]]:
+        return self._by("leads", "lead_id")
+
+    @cached_property
+    def deals_by_id(self) -> dict[str, list[Any]]:
+        return self._by("deals", "deal_id")
+
+    @cached_property
+    def calls_by_lead(self) -> dict[str, list[Any]]:
+        return self._by("calls", "lead_id")
+
+    @cached_property
+    def deals_by_lead(self) -> dict[str, list[Any]]:
+        return self._by("deals", "lead_id")
+
+    @cached_property
+    def tasks_by_deal(self) -> dict[str, list[Any]]:
+        return self._by("tasks", "deal_id")
+
+    @cached_property
+    def team(self) -> dict[str, Any]:
+        """Team members by name and by email."""
+        members: dict[str, Any] = {}
+        for row in self.rows("team"):
+            for attribute in ("name", "email"):
+                value = key_of(getattr(row.model, attribute))
+                if value:
+                    members.setdefault(value, row.model)
+        return members
+
+    def member(self, name: str | None) -> Any | None:
+        return self.team.get(key_of(name) or "")

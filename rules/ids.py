@@ -1,0 +1,60 @@
+"""Ids for rows that have content but no id. Never overwrite one; flag duplicates, never "fix" them."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sheets_schema.messages import Message
+from sheets_schema.rows import CellProblem, ParsedTab
+
+ID_DIGITS = 6
+
+
+def format_id(prefix: str, number: int) -> str:
+    return f"{prefix}-{number:0{ID_DIGITS}d}"
+
+
+def id_number(prefix: str, text: str) -> int | None:
+    found = re.fullmatch(rf"{re.escape(prefix)}-(\d+)", text.strip())
+    return int(found.group(1)) if found else None
+
+
+@dataclass
+class IdAssignment:
+    new_ids: dict[int, str]  # grid row -> id to write into its empty id cell
+    next_number: int  # the high-water mark to remember, so that a deleted row's id is never reused
+    problems: list[CellProblem]
+
+
+def assign_ids(tab: ParsedTab, remembered_next: int = 1) -> IdAssignment:
+    prefix = tab.spec.id_prefix
+    key = tab.spec.id_key
+    assert prefix and key, f"{tab.spec.key} has no id column"
+    column = tab.header.columns.get(key)
+    existing = [(row.index, getattr(row.model, key)) for row in tab.rows if getattr(row.model, key)]
+    numbers = [n for _, text in existing if (n := id_number(prefix, text)) is not None]
+    next_number = max([remembered_next, *(n + 1 for n in numbers)])
+    new_ids: dict[int, str] = {}
+    if column is not None:
+        for row in tab.rows:
+            if not getattr(row.model, key):
+                new_ids[row.index] = format_id(prefix, next_number)
+                next_number += 1
+    return IdAssignment(new_ids, next_number, _duplicates(tab, existing, column))
+
+
+def _duplicates(tab: ParsedTab, existing: list[tuple[int, str]], column: int | None) -> list[CellProblem]:
+    rows_by_id: dict[str, list[int]] = defaultdict(list)
+    for index, text in existing:
+        rows_by_id[text.strip().casefold()].append(index)
+    problems = []
+    for index, text in existing:
+        others = [r for r in rows_by_id[text.strip().casefold()] if r != index]
+        if others:
+            other = ", ".join(str(r + 1) for r in others)
+            problems.append(
+                CellProblem(tab.title, index, column, Message("duplicate_id", {"id": text, "other": other}))
+            )
+    return problems

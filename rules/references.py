@@ -1,0 +1,91 @@
+"""Checks across tabs: ids that point nowhere, people who are not on the Team tab."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rules.book import Book, key_of
+from sheets_schema.locale import Locale
+from sheets_schema.messages import Message
+from sheets_schema.rows import CellProblem, ParsedRow
+from sheets_schema.tabs import DEALS, LEADS, TEAM
+
+PEOPLE_COLUMNS = {
+    "leads": ("assigned_caller",),
+    "calls": ("caller",),
+    "deals": ("appointment_by",),
+    "tasks": ("owner",),
+}
+
+
+def reference_problems(book: Book, locale: Locale) -> list[CellProblem]:
+    problems: list[CellProblem] = []
+    for row in book.rows("calls"):
+        problems += _lead_exists(book, "calls", row, locale)
+    for row in book.rows("deals"):
+        if row.model.lead_id:
+            problems += _lead_exists(book, "deals", row, locale)
+    for row in book.rows("tasks"):
+        problems += _task_target(book, row, locale)
+    for tab, columns in PEOPLE_COLUMNS.items():
+        for row in book.rows(tab):
+            problems += _people_known(book, tab, row, columns, locale)
+    problems += _duplicate_names(book)
+    return problems
+
+
+def _problem(book: Book, tab: str, row: ParsedRow, column: str, code: str, **params: object) -> CellProblem:
+    parsed = book.tabs[tab]
+    return CellProblem(parsed.title, row.index, parsed.header.columns.get(column), Message(code, params))
+
+
+def _lead_exists(book: Book, tab: str, row: ParsedRow, locale: Locale) -> list[CellProblem]:
+    lead_id = row.model.lead_id
+    if not book.has("leads") or not lead_id or key_of(lead_id) in book.leads_by_id:
+        return []
+    return [_problem(book, tab, row, "lead_id", "unknown_lead", id=lead_id, tab=LEADS.title(locale))]
+
+
+def _task_target(book: Book, row: ParsedRow, locale: Locale) -> list[CellProblem]:
+    task = row.model
+    if not task.deal_id and not task.lead_id:
+        return [_problem(book, "tasks", row, "deal_id", "task_without_target")]
+    problems = []
+    if task.deal_id and book.has("deals") and key_of(task.deal_id) not in book.deals_by_id:
+        problems.append(
+            _problem(book, "tasks", row, "deal_id", "unknown_deal", id=task.deal_id, tab=DEALS.title(locale))
+        )
+    if task.lead_id:
+        problems += _lead_exists(book, "tasks", row, locale)
+    return problems
+
+
+def _people_known(
+    book: Book, tab: str, row: ParsedRow, columns: tuple[str, ...], locale: Locale
+) -> list[CellProblem]:
+    if not book.rows("team"):
+        return []  # an empty Team tab is a team that has not been set up yet: nothing to check against
+    problems = []
+    for column in columns:
+        name = getattr(row.model, column)
+        if name and book.member(name) is None:
+            problems.append(
+                _problem(book, tab, row, column, "unknown_person", name=name, tab=TEAM.title(locale))
+            )
+    return problems
+
+
+def _duplicate_names(book: Book) -> list[CellProblem]:
+    rows_by_name: dict[str, list[ParsedRow]] = defaultdict(list)
+    for row in book.rows("team"):
+        if row.model.name:
+            rows_by_name[key_of(row.model.name) or ""].append(row)
+    problems = []
+    for rows in rows_by_name.values():
+        for row in rows[1:]:
+            problems.append(
+                _problem(
+                    book, "team", row, "name", "duplicate_name", name=row.model.name, other=rows[0].index + 1
+                )
+            )
+    return problems

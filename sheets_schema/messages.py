@@ -1,0 +1,128 @@
+"""Everything the service says in the sheet, in English and Japanese.
+
+A message is a code and its parameters; it is rendered in the sheet's locale only when shown, so
+rules stay free of wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sheets_schema.locale import Locale
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # cell values
+    "not_date": (
+        "{value} is not a date; use 2026-11-28, 2026/11/28 or 2026年11月28日",
+        "{value} は日付ではありません。2026-11-28、2026/11/28、2026年11月28日 の形で入力してください",
+    ),
+    "not_calendar_date": (
+        "{value} is not a real calendar date; check the month and day",
+        "{value} は存在しない日付です。月と日を確認してください",
+    ),
+    "bad_time": (
+        "{value} has no such time of day; use e.g. 2026/11/28 14:30",
+        "{value} の時刻が正しくありません。2026/11/28 14:30 のように入力してください",
+    ),
+    "not_amount": (
+        "{value} is not an amount; use e.g. 1200000, 1,200,000, ¥1,200,000 or 120万円",
+        "{value} は金額ではありません。1200000、1,200,000、¥1,200,000、120万円 のように入力してください",
+    ),
+    "negative_amount": (
+        "{value} is negative; an amount is 0 or more",
+        "{value} は負の金額です。0以上にしてください",
+    ),
+    "not_int": (
+        "{value} is not a whole number; use e.g. 250",
+        "{value} は整数ではありません。250 のように入力してください",
+    ),
+    "not_email": (
+        "{value} is not an email address; use name@example.com",
+        "{value} はメールアドレスではありません。name@example.com の形で入力してください",
+    ),
+    "not_bool": (
+        "{value} is not yes or no; use TRUE or FALSE",
+        "{value} は はい/いいえ ではありません。TRUE か FALSE を選んでください",
+    ),
+    "unknown_choice": (
+        "{value} is not a known {what}; choose one of: {options}",
+        "{value} は{what}の選択肢にありません。次から選んでください: {options}",
+    ),
+    "empty_required": ("{column} is empty; fill it in", "{column} が空です。入力してください"),
+    "too_long": (
+        "{column} has {length} characters; keep it under {limit}",
+        "{column} が {length} 文字あります。{limit} 文字以内にしてください",
+    ),
+    # rows and references
+    "duplicate_id": (
+        "{id} is also the id of row {other}; give one of them a new id (or clear it and the service assigns one)",
+        "{id} は {other} 行目と重複しています。どちらかの ID を変更してください(空にすると自動採番されます)",
+    ),
+    "unknown_lead": (
+        "lead {id} is not on the {tab} tab; check the lead id",
+        "リード {id} が{tab}タブにありません。リードIDを確認してください",
+    ),
+    "unknown_deal": (
+        "deal {id} is not on the {tab} tab; check the deal id",
+        "商談 {id} が{tab}タブにありません。商談IDを確認してください",
+    ),
+    "unknown_person": (
+        "{name} is not on the {tab} tab; add them there or fix the name",
+        "{name} は{tab}タブにいません。追加するか名前を確認してください",
+    ),
+    "task_without_target": (
+        "a task needs a deal id or a lead id",
+        "タスクには商談IDかリードIDが必要です",
+    ),
+    "duplicate_name": (
+        "{name} is listed twice (row {other}); names must be unique",
+        "{name} が2回登録されています({other} 行目)。名前は一意にしてください",
+    ),
+    # tabs and headers
+    "missing_tab": (
+        "tab {tab} is missing; run `sfa-sync init` to create it",
+        "{tab} タブがありません。`sfa-sync init` で作成してください",
+    ),
+    "missing_column": (
+        "column {column} is missing from the header row; add it (any position) — this tab was skipped",
+        "見出し行に {column} 列がありません。追加してください(位置は自由)— このタブは処理されませんでした",
+    ),
+    "duplicate_header": (
+        "{column} appears twice in the header row ({cells}); rename or delete one — the first is used",
+        "見出し {column} が2回あります({cells})。片方を変更してください — 最初の列を使います",
+    ),
+    "no_room_for_column": (
+        "no empty header cell to add {column}; clear a cell to the right of the header row",
+        "{column} 列を追加する空きがありません。見出し行の右側を空けてください",
+    ),
+    # derived words
+    "owner_ok": ("OK", "OK"),
+    "owner_empty": ("no owner", "担当者未設定"),
+    "owner_unknown": ("not in Team", "チーム未登録"),
+    "owner_inactive": ("inactive", "無効なメンバー"),
+    "overdue": ("overdue", "期限超過"),
+    "due_today": ("due today", "本日期限"),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def render(self, locale: Locale) -> str:
+        english, japanese = CATALOG[self.code]
+        template = japanese if locale == "ja" else english
+        return template.format(**self.params)
+
+
+def say(code: str, locale: Locale, **params: object) -> str:
+    return Message(code, params).render(locale)
+
+
+def quote(value: object, locale: Locale = "en") -> str:
+    """A cell value quoted for a message, cut so that a 50,000-character cell stays readable."""
+    text = str(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"「{text}」" if locale == "ja" else f"'{text}'"

@@ -1,0 +1,141 @@
+"""One Pydantic model per input-tab row: the person-owned cells, parsed and typed.
+
+Every field is optional, because a bad row is never dropped: a cell that does not parse becomes None
+in the model and a problem on the row. Required cells are checked by `sheets_schema.rows`.
+Choice fields hold the choice's key ("won", "first_visit"); `stage` is parsed against the pipeline
+given in the validation context, since stages come from config.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+
+from sheets_schema import parsing
+from sheets_schema.choices import CALL_RESULTS, LEAD_STATUSES, ROLES, TASK_STATUSES, TASK_TYPES, ChoiceList
+from sheets_schema.locale import Locale
+from sheets_schema.messages import Message, quote
+from sheets_schema.stages import Pipeline
+
+
+class UnknownChoiceError(parsing.CellParseError):
+    def __init__(self, value: object, choices: ChoiceList) -> None:
+        self.choices = choices
+        super().__init__("unknown_choice", value)
+
+    def message(self, locale: Locale) -> Message:
+        options = " / ".join(self.choices.labels(locale))
+        what = self.choices.title(locale)
+        return Message(
+            "unknown_choice", {"value": quote(self.value, locale), "what": what, "options": options}
+        )
+
+
+def _choice(choices: ChoiceList):
+    def parse(value: object) -> str | None:
+        if parsing.is_blank(value):
+            return None
+        found = choices.find(str(value))
+        if found is None:
+            raise UnknownChoiceError(value, choices)
+        return found.key
+
+    return BeforeValidator(parse)
+
+
+def _stage(value: object, info: ValidationInfo) -> str | None:
+    pipeline: Pipeline = (info.context or {}).get("pipeline") or Pipeline()
+    return _choice(pipeline.choices).func(value)  # type: ignore[call-arg]
+
+
+Text = Annotated[str | None, BeforeValidator(parsing.parse_text)]
+Day = Annotated[date | None, BeforeValidator(parsing.parse_date)]
+Moment = Annotated[datetime | None, BeforeValidator(parsing.parse_datetime)]
+Amount = Annotated[int | float | None, BeforeValidator(parsing.parse_amount)]
+Count = Annotated[int | None, BeforeValidator(parsing.parse_int)]
+Email = Annotated[str | None, BeforeValidator(parsing.parse_email)]
+Flag = Annotated[bool | None, BeforeValidator(parsing.parse_bool)]
+StageKey = Annotated[str | None, BeforeValidator(_stage)]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def empty(cls) -> Any:
+        return cls.model_construct(**dict.fromkeys(cls.model_fields))
+
+
+class TeamMember(Row):
+    name: Text = None
+    email: Email = None
+    role: Annotated[str | None, _choice(ROLES)] = None
+    manager: Text = None
+    team: Text = None
+    active: Flag = None
+
+
+class Lead(Row):
+    lead_id: Text = None
+    company: Text = None
+    contact: Text = None
+    title: Text = None
+    email: Email = None
+    phone: Text = None
+    industry: Text = None
+    employees: Count = None
+    region: Text = None
+    lead_source: Text = None
+    campaign: Text = None
+    handed_over_on: Day = None
+    assigned_caller: Text = None
+    status: Annotated[str | None, _choice(LEAD_STATUSES)] = None
+    notes: Text = None
+
+
+class Call(Row):
+    call_id: Text = None
+    lead_id: Text = None
+    called_at: Moment = None
+    caller: Text = None
+    result: Annotated[str | None, _choice(CALL_RESULTS)] = None
+    appointment_date: Day = None
+    notes: Text = None
+
+
+class Deal(Row):
+    deal_id: Text = None
+    lead_id: Text = None
+    deal_name: Text = None
+    company: Text = None
+    owner: Text = None
+    appointment_by: Text = None
+    stage: StageKey = None
+    amount: Amount = None
+    close_date: Day = None
+    lost_reason: Text = None
+    notes: Text = None
+
+
+class Task(Row):
+    task_id: Text = None
+    deal_id: Text = None
+    lead_id: Text = None
+    type: Annotated[str | None, _choice(TASK_TYPES)] = None
+    title: Text = None
+    owner: Text = None
+    due_date: Day = None
+    status: Annotated[str | None, _choice(TASK_STATUSES)] = None
+    completed_on: Day = None
+    notes: Text = None
+
+
+MODELS: dict[str, type[Row]] = {
+    "team": TeamMember,
+    "leads": Lead,
+    "calls": Call,
+    "deals": Deal,
+    "tasks": Task,
+}

@@ -1,0 +1,217 @@
+"""Cell parsing that real sheets need. Pure functions: a raw cell value in, a typed value out.
+
+Each parser raises ValueError with a message that says what was expected, so that the caller can
+prefix the cell (Deals!G12) and show it in the sheet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sheets_schema.locale import Locale
+from sheets_schema.messages import Message, quote
+
+# Sheets and Excel both count days from 1899-12-30 (Excel's 1900 leap-year bug folded in).
+SERIAL_EPOCH = datetime(1899, 12, 30)
+# Serial numbers we accept as dates: 1950-01-01 .. 2199-12-31. Outside that a number is surely not a date.
+_SERIAL_MIN, _SERIAL_MAX = 18264, 109572
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日$"),
+)
+_TIME_SUFFIX = re.compile(r"^(.*?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class CellParseError(ValueError):
+    """A cell value that does not parse; `code` names the message in sheets_schema.messages."""
+
+    def __init__(self, code: str, value: object) -> None:
+        self.code = code
+        self.value = value
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return self.message("en").render("en")
+
+    def message(self, locale: Locale) -> Message:
+        return Message(self.code, {"value": quote(self.value, locale)})
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def normalize_text(value: str) -> str:
+    """Full-width letters and digits to half-width, trimmed (NFKC), as Japanese input methods vary."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def serial_to_datetime(serial: float) -> datetime:
+    return SERIAL_EPOCH + timedelta(days=float(serial))
+
+
+def date_to_serial(value: date | datetime) -> float:
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    delta = value.replace(tzinfo=None) - SERIAL_EPOCH
+    return delta.days + delta.seconds / 86400
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A date or date-time cell: datetime objects, serial numbers, ISO / slash / 年月日 text."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+        if math.isfinite(number) and _SERIAL_MIN <= number <= _SERIAL_MAX:
+            return serial_to_datetime(round(number * 86400) / 86400)
+        raise CellParseError("not_date", value)
+    if not isinstance(value, str):
+        raise CellParseError("not_date", value)
+    text = normalize_text(value)
+    clock = time()
+    match = _TIME_SUFFIX.match(text)
+    if match and match.group(1):
+        text = match.group(1).strip()
+        hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise CellParseError("bad_time", value)
+        clock = time(hour, minute, second)
+    for pattern in _DATE_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            year, month, day = (int(part) for part in found.groups())
+            try:
+                return datetime.combine(date(year, month, day), clock)
+            except ValueError:
+                raise CellParseError("not_calendar_date", value) from None
+    raise CellParseError("not_date", value)
+
+
+def parse_date(value: object) -> date | None:
+    parsed = parse_datetime(value)
+    return parsed.date() if parsed is not None else None
+
+
+_AMOUNT_NOISE = re.compile(r"[\s,¥￥$円]|JPY|jpy|yen", re.IGNORECASE)
+_UNITS = (("億", 100_000_000), ("万", 10_000), ("千", 1_000))
+
+
+def parse_amount(value: object) -> int | float | None:
+    """An amount of money: 1200000, "1,200,000", "¥1,200,000", "1,200,000円", "120万円", "1億2000万"."""
+    if is_blank(value):
+        return None
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number):
+            raise CellParseError("not_amount", value)
+        if number < 0:
+            raise CellParseError("negative_amount", value)
+        return _tidy(Decimal(str(value)))
+    if not isinstance(value, str):
+        raise CellParseError("not_amount", value)
+    text = _AMOUNT_NOISE.sub("", normalize_text(value))
+    total = _parse_with_units(text)
+    if total is None:
+        raise CellParseError("not_amount", value)
+    if total < 0:
+        raise CellParseError("negative_amount", value)
+    return _tidy(total)
+
+
+def _parse_with_units(text: str) -> Decimal | None:
+    if not text:
+        return None
+    total = Decimal(0)
+    rest = text
+    for unit, size in _UNITS:
+        if unit in rest:
+            head, rest = rest.split(unit, 1)
+            number = _decimal(head)
+            if number is None:
+                return None
+            total += number * size
+    if rest:
+        number = _decimal(rest)
+        if number is None:
+            return None
+        total += number
+    return total
+
+
+def _decimal(text: str) -> Decimal | None:
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
+        return None
+
+
+def _tidy(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def parse_int(value: object) -> int | None:
+    """A whole count (employees): 250, "250", "250名", "1,200人"."""
+    if is_blank(value):
+        return None
+    if _is_number(value) and float(value) == int(value):  # type: ignore[arg-type]
+        return int(value)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        text = re.sub(r"[\s,名人社]", "", normalize_text(value))
+        if re.fullmatch(r"\d+", text):
+            return int(text)
+    raise CellParseError("not_int", value)
+
+
+def parse_email(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    text = normalize_text(str(value))
+    if not _EMAIL.match(text):
+        raise CellParseError("not_email", value)
+    return text
+
+
+def parse_text(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_TRUE = {"true", "yes", "y", "1", "○", "◯", "はい", "有効", "在籍"}
+_FALSE = {"false", "no", "n", "0", "×", "いいえ", "無効", "退職"}
+
+
+def parse_bool(value: object) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if _is_number(value) and value in (0, 1):
+        return bool(value)
+    text = normalize_text(str(value)).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellParseError("not_bool", value)

@@ -1,0 +1,206 @@
+"""From a tab's raw grid to parsed rows: headers matched by name, each row validated by its model.
+
+Nothing here drops a row or raises on bad input: problems are collected with the cell they belong to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from sheets_schema.a1 import a1, quote_tab
+from sheets_schema.columns import Kind
+from sheets_schema.locale import Locale, fold
+from sheets_schema.messages import Message
+from sheets_schema.models import MODELS, Row
+from sheets_schema.parsing import CellParseError, is_blank
+from sheets_schema.stages import Pipeline
+from sheets_schema.tabs import TabSpec
+
+# Google Sheets refuses cells longer than this; longer text cannot round-trip.
+MAX_CELL_CHARS = 50_000
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    tab: str  # the tab's title as it is in the sheet
+    row: int  # 0-based grid row (0 = header row)
+    col: int | None  # 0-based column, None when the problem is the whole row or tab
+    message: Message
+
+    @property
+    def cell(self) -> str:
+        return (
+            a1(self.row, self.col if self.col is not None else 0)
+            if self.col is not None
+            else f"{self.row + 1}"
+        )
+
+    def render(self, locale: Locale, with_tab: bool = True) -> str:
+        place = (
+            self.cell
+            if self.col is not None
+            else (f"row {self.row + 1}" if locale == "en" else f"{self.row + 1}行目")
+        )
+        if with_tab:
+            place = f"{quote_tab(self.tab)}!{place}"
+        return f"{place}: {self.message.render(locale)}"
+
+
+@dataclass
+class HeaderMap:
+    spec: TabSpec
+    title: str
+    columns: dict[str, int]  # column key -> 0-based index of its (first) header cell
+    width: int  # number of header cells in use (index of the last non-empty header + 1)
+    problems: list[CellProblem] = field(default_factory=list)
+    missing_required: list[str] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return not self.missing_required
+
+    def missing(self, keys: Sequence[str]) -> list[str]:
+        return [k for k in keys if k not in self.columns]
+
+
+def match_headers(spec: TabSpec, title: str, header_row: Sequence[Any], locale: Locale) -> HeaderMap:
+    by_name = {name: column for column in spec.columns for name in column.names()}
+    columns: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
+    width = 0
+    for index, raw in enumerate(header_row):
+        if is_blank(raw):
+            continue
+        width = index + 1
+        column = by_name.get(_header_name(raw))
+        if column is None:
+            continue  # a column people added: kept, ignored
+        seen.setdefault(column.key, []).append(index)
+        columns.setdefault(column.key, index)
+    header = HeaderMap(spec, title, columns, width)
+    for key, places in seen.items():
+        if len(places) > 1:
+            cells = ", ".join(a1(0, p) for p in places)
+            label = spec.column(key).label(locale)
+            header.problems.append(
+                CellProblem(
+                    title, 0, places[1], Message("duplicate_header", {"column": label, "cells": cells})
+                )
+            )
+    for column in spec.columns:
+        if column.required and column.key not in columns:
+            header.missing_required.append(column.key)
+            header.problems.append(
+                CellProblem(title, 0, None, Message("missing_column", {"column": column.label(locale)}))
+            )
+    return header
+
+
+def _header_name(raw: object) -> str:
+    # "Stage *" or "金額(円)" are still the same column: drop a trailing marker or unit in brackets.
+    name = fold(str(raw)).rstrip("*").strip()
+    for opening, closing in (("(", ")"), ("(", ")")):
+        if name.endswith(closing) and opening in name:
+            bare = name[: name.rindex(opening)].strip()
+            if bare:
+                return bare
+    return name
+
+
+@dataclass
+class ParsedRow:
+    index: int  # 0-based grid row
+    model: Any  # the tab's Row model, with bad cells as None
+    problems: list[CellProblem]
+
+
+@dataclass
+class ParsedTab:
+    spec: TabSpec
+    header: HeaderMap
+    rows: list[ParsedRow]
+
+    @property
+    def title(self) -> str:
+        return self.header.title
+
+    @property
+    def problems(self) -> list[CellProblem]:
+        return [p for row in self.rows for p in row.problems]
+
+
+def parse_tab(
+    spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], pipeline: Pipeline, locale: Locale
+) -> ParsedTab:
+    model = MODELS[spec.key]
+    person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
+    rows = []
+    for index in range(1, len(grid)):
+        raw = grid[index]
+        values = {c.key: (raw[i] if i < len(raw) else None) for c, i in person}
+        if all(is_blank(v) for v in values.values()):
+            continue  # a blank row between data: skipped, never an error
+        rows.append(_parse_row(spec, header, model, index, values, pipeline, locale))
+    return ParsedTab(spec, header, rows)
+
+
+def _parse_row(
+    spec: TabSpec,
+    header: HeaderMap,
+    model: type[Row],
+    index: int,
+    values: dict[str, Any],
+    pipeline: Pipeline,
+    locale: Locale,
+) -> ParsedRow:
+    problems: list[CellProblem] = []
+    context = {"pipeline": pipeline}
+    try:
+        parsed = model.model_validate(values, context=context)
+    except ValidationError as invalid:
+        bad = set()
+        for error in invalid.errors():
+            key = str(error["loc"][0])
+            bad.add(key)
+            cause = (error.get("ctx") or {}).get("error")
+            message = (
+                cause.message(locale)
+                if isinstance(cause, CellParseError)
+                else Message(
+                    "not_date" if spec.column(key).kind in (Kind.DATE, Kind.DATETIME) else "not_amount",
+                    {"value": repr(values[key])},
+                )
+            )
+            problems.append(CellProblem(header.title, index, header.columns[key], message))
+        parsed = model.model_validate({k: v for k, v in values.items() if k not in bad}, context=context)
+    for column in spec.person_columns:
+        if column.key not in header.columns:
+            continue
+        value = values.get(column.key)
+        if column.required and is_blank(value):
+            label = column.label(locale)
+            problems.append(
+                CellProblem(
+                    header.title,
+                    index,
+                    header.columns[column.key],
+                    Message("empty_required", {"column": label}),
+                )
+            )
+        elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            problems.append(
+                CellProblem(
+                    header.title,
+                    index,
+                    header.columns[column.key],
+                    Message(
+                        "too_long",
+                        {"column": column.label(locale), "length": len(value), "limit": MAX_CELL_CHARS},
+                    ),
+                )
+            )
+    return ParsedRow(index, parsed, problems)

@@ -1,0 +1,189 @@
+"""The `sfa-sync` command: a thin shell over the cycle. Errors become one line and an exit code.
+
+Exit codes: 0 ok; 1 `check` found problems in rows; 2 config or usage error; 3 the workbook or
+spreadsheet cannot be reached or opened; 4 the workbook is open in Excel/LibreOffice; 5 writing would
+drop content; 6 Google quota exhausted; 7 a tab's layout is unusable; 8 rows kept moving during the
+write; 9 a reminder could not be delivered; 70 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sheets_schema.rows import CellProblem
+from sync.config import Config, load_config
+from sync.cycle import CycleReport, local_today, run_cycle
+from sync.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS_FOUND, SfaSyncError
+from sync.stores import open_store
+
+SHOWN_PROBLEMS = 15
+
+
+def common_options(command):
+    command = click.option(
+        "--locale", type=click.Choice(["en", "ja"]), help="Language of tabs, headers and messages."
+    )(command)
+    command = click.option(
+        "--workbook",
+        type=click.Path(path_type=Path),
+        help="Use this local .xlsx workbook (no config needed).",
+    )(command)
+    command = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        help="Config file (default ./sfa-sync.toml if present).",
+    )(command)
+    return command
+
+
+def build_config(config_path: Path | None, workbook: Path | None, locale: str | None) -> Config:
+    overrides: dict[str, object] = {"locale": locale}
+    if workbook is not None:
+        overrides |= {"store.kind": "xlsx", "store.path": str(workbook)}
+    return load_config(config_path, **overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sfa-sync")
+def cli() -> None:
+    """Sales-force automation on one shared spreadsheet: checks every row, fills in what can be derived,
+    and writes the tabs managers and marketing read.
+
+    Example: sfa-sync demo && sfa-sync run --workbook sfa-sync-demo.xlsx
+    """
+
+
+@cli.command()
+@common_options
+def init(config_path: Path | None, workbook: Path | None, locale: str | None) -> int:
+    """Create missing tabs and columns, dropdowns and the look of service-owned columns. Safe to repeat.
+
+    Example: sfa-sync init --workbook team.xlsx --locale ja
+    """
+    from sync.commands import initialise
+
+    config = build_config(config_path, workbook, locale)
+    written = initialise(config)
+    click.echo(
+        f"{open_store(config).describe()}: "
+        + (f"set up ({written} cells written)" if written else "already set up")
+    )
+    return EXIT_OK
+
+
+@cli.command()
+@common_options
+def run(config_path: Path | None, workbook: Path | None, locale: str | None) -> int:
+    """Run one sync cycle: check every row, fill in derived columns, write what changed.
+
+    Example: sfa-sync run --workbook team.xlsx
+    """
+    config = build_config(config_path, workbook, locale)
+    store = open_store(config)
+    report = run_cycle(store, config, local_today(config))
+    click.echo(summary(store.describe(), report, config))
+    return EXIT_OK
+
+
+@cli.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def check(config_path: Path | None, workbook: Path | None, locale: str | None, as_json: bool) -> int:
+    """Validate only (write nothing). Exit 1 when there are problems.
+
+    Example: sfa-sync check --workbook team.xlsx --json
+    """
+    config = build_config(config_path, workbook, locale)
+    store = open_store(config)
+    report = run_cycle(store, config, local_today(config), dry_run=True)
+    problems = report.analysis.all_problems
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "workbook": store.describe(),
+                    "rows_read": report.analysis.rows_read,
+                    "problems": [_problem_json(p, config) for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        click.echo(summary(store.describe(), report, config, checking=True))
+    return EXIT_PROBLEMS_FOUND if problems else EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("sfa-sync-demo.xlsx"),
+    show_default=True,
+    help="Where to write the demo workbook.",
+)
+@click.option("--locale", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def demo(out: Path, locale: str, force: bool) -> int:
+    """Create a realistic demo workbook (10 people, 300 leads, 900 calls, 120 deals, 400 tasks) and sync it.
+
+    Example: sfa-sync demo --locale ja --out demo-ja.xlsx
+    """
+    from sync.commands import make_demo
+
+    config = load_config(None, **{"locale": locale, "store.kind": "xlsx", "store.path": str(out)})
+    report = make_demo(config, force=force)
+    click.echo(summary(str(out), report, config))
+    click.echo(f"Demo workbook ready: {out.resolve()} — open it in Excel or LibreOffice.")
+    return EXIT_OK
+
+
+def summary(where: str, report: CycleReport, config: Config, checking: bool = False) -> str:
+    analysis = report.analysis
+    read = ", ".join(f"{title} {count}" for title, count in analysis.rows_read.items()) or "no input tabs"
+    lines = [f"{where}: rows read: {read}"]
+    problems = analysis.all_problems
+    lines.append(
+        f"problems: {len(problems)}"
+        + (" (shown in each row's Errors column and as cell notes)" if problems else "")
+    )
+    lines += [f"  {p.render(config.locale)}" for p in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        lines.append(f"  … and {len(problems) - SHOWN_PROBLEMS} more (sfa-sync check --json lists all)")
+    if not checking:
+        lines.append(
+            f"cells written: {report.cells_written}" if report.wrote else "nothing changed: no write"
+        )
+    return "\n".join(lines)
+
+
+def _problem_json(problem: CellProblem, config: Config) -> dict:
+    return {
+        "tab": problem.tab,
+        "row": problem.row + 1,
+        "cell": problem.cell if problem.col is not None else None,
+        "message": problem.message.render(config.locale),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = cli.main(args=argv, prog_name="sfa-sync", standalone_mode=False)
+    except SfaSyncError as failed:
+        click.echo(f"sfa-sync: {failed}", err=True)
+        sys.exit(failed.exit_code)
+    except click.ClickException as usage:
+        usage.show()
+        sys.exit(usage.exit_code)
+    except click.exceptions.Abort:
+        click.echo("sfa-sync: interrupted", err=True)
+        sys.exit(130)
+    except Exception as bug:  # the one place that turns a bug into a line and an exit code
+        click.echo(f"sfa-sync: internal error: {type(bug).__name__}: {bug} — please report it", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

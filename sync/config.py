@@ -1,0 +1,179 @@
+"""The config file (TOML), validated by Pydantic. Every error names the key and the file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sheets_schema.stages import DEFAULT_STAGES, Pipeline, Stage
+from sync.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("sfa-sync.toml")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreConfig(Strict):
+    kind: Literal["xlsx", "google"] = "xlsx"
+    path: Path = Path("sfa-sync.xlsx")
+    spreadsheet: str | None = Field(None, description="Google spreadsheet id or URL")
+    credentials: Path | None = Field(None, description="service-account key file; else ADC")
+    endpoint: str | None = Field(None, description="Sheets API base URL override (tests, emulator)")
+
+    @model_validator(mode="after")
+    def _google_needs_a_sheet(self) -> StoreConfig:
+        if self.kind == "google" and not self.spreadsheet:
+            raise ValueError(
+                "store.kind is 'google' but store.spreadsheet is not set; give the spreadsheet id or URL"
+            )
+        return self
+
+
+class StageConfig(Strict):
+    key: str
+    name: str
+    name_ja: str | None = None
+    probability: float = Field(ge=0, le=1)
+    stall_days: int = Field(0, ge=0)
+    won: bool = False
+    lost: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def to_stage(self) -> Stage:
+        return Stage(
+            self.key,
+            self.name,
+            self.name_ja or self.name,
+            self.probability,
+            self.stall_days,
+            self.won,
+            self.lost,
+            self.aliases,
+        )
+
+
+class PipelineConfig(Strict):
+    stages: tuple[StageConfig, ...] = tuple(
+        StageConfig(
+            key=s.key,
+            name=s.en,
+            name_ja=s.ja,
+            probability=s.probability,
+            stall_days=s.stall_days,
+            won=s.won,
+            lost=s.lost,
+            aliases=s.aliases,
+        )
+        for s in DEFAULT_STAGES
+    )
+
+    @field_validator("stages")
+    @classmethod
+    def _one_won_one_lost(cls, stages: tuple[StageConfig, ...]) -> tuple[StageConfig, ...]:
+        if not any(s.won for s in stages) or not any(s.lost for s in stages):
+            raise ValueError("the pipeline needs one stage with won = true and one with lost = true")
+        if not any(not (s.won or s.lost) for s in stages):
+            raise ValueError("the pipeline needs at least one open stage (neither won nor lost)")
+        keys = [s.key for s in stages]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"stage keys must be unique; got {keys}")
+        return stages
+
+    def to_pipeline(self) -> Pipeline:
+        return Pipeline(tuple(s.to_stage() for s in self.stages))
+
+
+class Thresholds(Strict):
+    due_soon_days: int = Field(3, ge=0, description="a task due within this many days is 'due soon'")
+    neglect_days: int = Field(14, ge=1, description="no activity for this many days: neglected (放置)")
+    close_date_pushes: int = Field(3, ge=1, description="close date moved later this many times: flagged")
+    amount_required_from: str | None = Field(
+        "proposal", description="stage key from which an amount is expected"
+    )
+
+
+class Config(Strict):
+    locale: Literal["en", "ja"] = "en"
+    timezone: str = "Asia/Tokyo"
+    store: StoreConfig = StoreConfig()
+    pipeline: PipelineConfig = PipelineConfig()
+    thresholds: Thresholds = Thresholds()
+    source: Path | None = Field(None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Asia/Tokyo") from None
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_config(path: Path | None = None, **overrides: object) -> Config:
+    """Read the TOML file (default ./sfa-sync.toml if it exists) and apply command-line overrides."""
+    data: dict = {}
+    explicit = path is not None
+    path = path or DEFAULT_CONFIG_PATH
+    if path.exists():
+        data = _read_toml(path)
+    elif explicit:
+        raise ConfigError(
+            f"{path}: config file not found; create it (see README, 'Configuration') or omit --config"
+        )
+    for dotted, value in overrides.items():
+        if value is not None:
+            _set(data, dotted.split("."), value)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as invalid:
+        raise ConfigError(_describe(invalid, path if path.exists() else None)) from None
+    if path.exists():
+        config = config.model_copy(update={"source": path})
+        if (
+            config.store.kind == "xlsx"
+            and not config.store.path.is_absolute()
+            and "store.path" not in overrides
+        ):
+            store = config.store.model_copy(update={"path": path.parent / config.store.path})
+            config = config.model_copy(update={"store": store})
+    return config
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as bad:
+        raise ConfigError(f"{path}: not valid TOML ({bad}); fix the line it names") from None
+    except OSError as failed:
+        raise ConfigError(f"{path}: cannot read the config file ({failed.strerror})") from None
+
+
+def _set(data: dict, keys: list[str], value: object) -> None:
+    for key in keys[:-1]:
+        data = data.setdefault(key, {})
+    data[keys[-1]] = value
+
+
+def _describe(invalid: ValidationError, path: Path | None) -> str:
+    where = f"{path}: " if path else ""
+    lines = []
+    for error in invalid.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            lines.append(f"{key}: unknown key; remove it or check its spelling")
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{key}: {message}")
+    return where + "; ".join(lines)

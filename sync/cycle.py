@@ -1,0 +1,140 @@
+"""One sync cycle: read -> parse -> rules -> plan -> verify -> write.
+
+`analyse` is the whole cycle without I/O (snapshot in, changes out); `run_cycle` wraps it with the
+store: one read, a cheap verify just before the one write, and a bounded re-plan when people moved
+rows in between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rules.book import Book
+from rules.derive import derive
+from sheets_schema.locale import Locale
+from sheets_schema.messages import Message
+from sheets_schema.rows import CellProblem, HeaderMap, match_headers, parse_tab
+from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec, find_tab
+from sync.changes import ChangeSet, TabContent
+from sync.config import Config
+from sync.errors import WriteConflictError
+from sync.plan import InputTabPlan, plan_input_tab, plan_owned_tab, read_state, remembered_derived, state_rows
+from sync.stores.base import Snapshot, Store, TabData
+
+MAX_PLAN_ATTEMPTS = 3
+
+
+@dataclass
+class Analysis:
+    changes: ChangeSet
+    rows_read: dict[str, int] = field(default_factory=dict)  # tab title -> data rows with content
+    problems: list[CellProblem] = field(default_factory=list)  # cell and row problems, all tabs
+    tab_problems: list[CellProblem] = field(default_factory=list)  # whole tabs skipped or missing
+
+    @property
+    def all_problems(self) -> list[CellProblem]:
+        return self.tab_problems + self.problems
+
+
+@dataclass
+class CycleReport:
+    analysis: Analysis
+    wrote: bool
+    attempts: int
+    cells_written: int = 0
+    write_requests: int = 0
+
+
+def locate_input_tabs(snapshot: Snapshot) -> tuple[dict[str, TabData], list[CellProblem]]:
+    """Input tabs by spec key, found by name in either language; a second tab of the same kind is reported."""
+    found: dict[str, TabData] = {}
+    problems = []
+    for title, tab in snapshot.tabs.items():
+        spec = find_tab(title)
+        if spec is None:
+            continue
+        if spec.key in found:
+            problems.append(
+                CellProblem(
+                    title,
+                    0,
+                    None,
+                    Message(
+                        "duplicate_header", {"column": spec.en, "cells": f"{found[spec.key].title}, {title}"}
+                    ),
+                )
+            )
+            continue
+        found[spec.key] = tab
+    return found, problems
+
+
+def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
+    locale: Locale = config.locale
+    pipeline = config.pipeline.to_pipeline()
+    tabs, duplicate_tabs = locate_input_tabs(snapshot)
+    analysis = Analysis(ChangeSet(), tab_problems=list(duplicate_tabs))
+    book = Book()
+    headers: dict[str, HeaderMap] = {}
+    for spec in INPUT_TABS:
+        tab = tabs.get(spec.key)
+        if tab is None:
+            analysis.tab_problems.append(_missing_tab(spec, locale))
+            continue
+        header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], locale)
+        if not header.usable:  # a required column is missing: skip the tab, write nothing to it
+            analysis.tab_problems += header.problems
+            continue
+        headers[spec.key] = header
+        book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale)
+        analysis.rows_read[tab.title] = len(book.tabs[spec.key].rows)
+    state = read_state(snapshot.tabs.get(STATE.en))
+    remembered_ids = {
+        k.removeprefix("next_id."): int(v)
+        for k, v in state.items()
+        if k.startswith("next_id.") and isinstance(v, int | float)
+    }
+    remembered = {key: remembered_derived(tabs[key], header) for key, header in headers.items()}
+    derivation = derive(book, today, locale, remembered_ids, remembered)
+    problems_by_tab: dict[str, list[CellProblem]] = {key: list(h.problems) for key, h in headers.items()}
+    for key, parsed in book.tabs.items():
+        problems_by_tab[key] += parsed.problems
+    titles = {header.title: key for key, header in headers.items()}
+    for problem in derivation.problems:
+        problems_by_tab[titles[problem.tab]].append(problem)
+    for key, header in headers.items():
+        plan = InputTabPlan(tabs[key], header, problems_by_tab[key])
+        plan_input_tab(plan, derivation, locale, analysis.changes)
+        analysis.problems += sorted(problems_by_tab[key], key=lambda p: (p.row, p.col or 0))
+    new_state = dict(state) | {f"next_id.{prefix}": n for prefix, n in derivation.next_ids.items()}
+    if new_state != state or STATE.en not in snapshot.tabs:
+        content = TabContent(STATE.en, state_rows(new_state), hidden=True)
+        plan_owned_tab(snapshot.tabs.get(STATE.en), content, analysis.changes)
+    return analysis
+
+
+def _missing_tab(spec: TabSpec, locale: Locale) -> CellProblem:
+    return CellProblem(spec.title(locale), 0, None, Message("missing_tab", {"tab": spec.title(locale)}))
+
+
+def local_today(config: Config, now: datetime | None = None) -> date:
+    """Today where the team works (config timezone), not where the server runs."""
+    moment = now.astimezone(config.zone) if now else datetime.now(config.zone)
+    return moment.date()
+
+
+def run_cycle(store: Store, config: Config, today: date, dry_run: bool = False) -> CycleReport:
+    for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
+        snapshot = store.read()
+        analysis = analyse(snapshot, config, today)
+        if dry_run or analysis.changes.is_empty():
+            return CycleReport(analysis, wrote=False, attempts=attempt)
+        if not store.unchanged_since(snapshot):
+            continue  # people moved rows since the read: plan again on what is there now
+        result = store.write(analysis.changes)
+        return CycleReport(analysis, True, attempt, result.cells, result.requests)
+    raise WriteConflictError(
+        f"{store.describe()}: rows kept moving while the service was about to write ({MAX_PLAN_ATTEMPTS} attempts); "
+        "nothing was written — the next cycle will try again"
+    )

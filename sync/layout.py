@@ -1,0 +1,80 @@
+"""What `init` sets up: missing tabs and columns, dropdowns, and the look of service-owned columns.
+
+Idempotent, and it never reorders or removes a person's column: a missing column is added in the
+first empty header cell on the right.
+"""
+
+from __future__ import annotations
+
+from sheets_schema.columns import Column, Kind
+from sheets_schema.locale import Locale
+from sheets_schema.rows import match_headers
+from sheets_schema.stages import Pipeline
+from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec
+from sync.changes import CellWrite, ChangeSet, ColumnLayout, TabContent, TabLayout
+from sync.cycle import locate_input_tabs
+from sync.plan import read_state, state_rows, widest_row
+from sync.stores.base import Snapshot
+
+NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.AMOUNT: "#,##0"}
+
+
+# Bump when what init sets up changes, so that existing sheets get the new layout on their next init.
+LAYOUT_VERSION = 1
+
+
+def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: int = 2000) -> ChangeSet:
+    """Everything missing, or nothing at all when the sheet is already set up at this layout version."""
+    changes = ChangeSet()
+    tabs, _ = locate_input_tabs(snapshot)
+    for spec in INPUT_TABS:
+        tab = tabs.get(spec.key)
+        if tab is None:
+            title = spec.title(locale)
+            changes.new_tabs.append(title)
+            positions = {c.key: i for i, c in enumerate(spec.columns)}
+            changes.cells += [CellWrite(title, 0, i, c.label(locale)) for i, c in enumerate(spec.columns)]
+        else:
+            title = tab.title
+            header = match_headers(spec, title, tab.rows[0] if tab.rows else [], locale)
+            positions = dict(header.columns)
+            next_free = max(header.width, widest_row(tab))
+            for column in spec.columns:
+                if column.key not in positions:
+                    positions[column.key] = next_free
+                    changes.cells.append(CellWrite(title, 0, next_free, column.label(locale)))
+                    next_free += 1
+        changes.layouts.append(_layout(spec, title, positions, locale, pipeline, max_rows))
+    state = read_state(snapshot.tabs.get(STATE.en))
+    if not changes.new_tabs and not changes.cells and state.get("layout_version") == LAYOUT_VERSION:
+        return ChangeSet()
+    state["layout_version"] = LAYOUT_VERSION
+    changes.tabs.append(TabContent(STATE.en, state_rows(state), hidden=True))
+    return changes
+
+
+def _layout(
+    spec: TabSpec, title: str, positions: dict[str, int], locale: Locale, pipeline: Pipeline, max_rows: int
+) -> TabLayout:
+    columns = tuple(
+        ColumnLayout(
+            title,
+            positions[c.key],
+            c.derived,
+            _options(c, locale, pipeline),
+            NUMBER_FORMATS.get(c.kind),
+            c.width,
+        )
+        for c in spec.columns
+    )
+    return TabLayout(title, columns, max_rows)
+
+
+def _options(column: Column, locale: Locale, pipeline: Pipeline) -> tuple[str, ...]:
+    if column.kind is Kind.STAGE:
+        return pipeline.choices.labels(locale)
+    if column.kind is Kind.BOOL:
+        return ("TRUE", "FALSE")
+    if column.choices is not None:
+        return column.choices.labels(locale)
+    return ()

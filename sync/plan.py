@@ -1,0 +1,160 @@
+"""Change planning: the desired state of every service-owned cell, diffed against what was read.
+
+Only derived cells, empty id cells, empty header cells, our own notes and service-owned tabs are ever
+written; the plan never contains a cell a person typed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rules.derive import Derivation
+from sheets_schema.locale import Locale
+from sheets_schema.parsing import date_to_serial, is_blank
+from sheets_schema.rows import CellProblem, HeaderMap
+from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, TabContent
+from sync.stores.base import TabData
+
+NOTE_PREFIX = "sfa-sync: "
+MAX_ERROR_TEXT = 2_000
+
+
+def is_our_note(text: str | None) -> bool:
+    return bool(text) and text.startswith(NOTE_PREFIX)  # type: ignore[union-attr]
+
+
+def same_value(current: Any, desired: CellValue) -> bool:
+    """Equal as the sheet shows them: "" is empty, a date equals its serial number or datetime."""
+    if is_blank(current) and is_blank(desired):
+        return True
+    if is_blank(current) or is_blank(desired):
+        return False
+    if isinstance(desired, date):
+        desired_serial = date_to_serial(desired)
+        if isinstance(current, date):
+            return abs(date_to_serial(current) - desired_serial) < 1e-6
+        if isinstance(current, int | float) and not isinstance(current, bool):
+            return abs(float(current) - desired_serial) < 1e-6
+        return False
+    if isinstance(desired, bool) or isinstance(current, bool):
+        return current is desired
+    if isinstance(desired, int | float):
+        return isinstance(current, int | float) and abs(float(current) - float(desired)) < 1e-9
+    return isinstance(current, str) and current == desired
+
+
+@dataclass
+class InputTabPlan:
+    tab: TabData
+    header: HeaderMap
+    problems: list[CellProblem]  # every problem on this tab (parsing + rules)
+
+
+def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, changes: ChangeSet) -> None:
+    spec, header, tab = plan.header.spec, plan.header, plan.tab
+    positions = _derived_positions(plan, locale, changes)
+    values = derivation.values.get(spec.key, {})
+    errors = _errors_by_row(plan.problems, locale)
+    for row in range(1, max(len(tab.rows), 1)):
+        desired = dict(values.get(row, {}))
+        desired["errors"] = errors.get(row)
+        for key, col in positions.items():
+            value = desired.get(key)
+            if not same_value(tab.cell(row, col), value):
+                changes.cells.append(CellWrite(tab.title, row, col, value))
+    id_col = header.columns.get(spec.id_key or "")
+    for row, new_id in derivation.new_ids.get(spec.key, {}).items():
+        if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
+            changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
+    _plan_notes(plan, locale, changes)
+
+
+def _derived_positions(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> dict[str, int]:
+    """Where each derived column is; a missing one gets a header in the first empty cell on the right."""
+    header, tab = plan.header, plan.tab
+    positions = {c.key: header.columns[c.key] for c in header.spec.derived_columns if c.key in header.columns}
+    # Right of every header and of every typed cell, so that a new column never lands on a person's data.
+    next_free = max(header.width, widest_row(tab))
+    for column in header.spec.derived_columns:
+        if column.key not in positions:
+            positions[column.key] = next_free
+            changes.cells.append(CellWrite(tab.title, 0, next_free, column.label(locale)))
+            next_free += 1
+    return positions
+
+
+def widest_row(tab: TabData) -> int:
+    widest = 0
+    for row in tab.rows:
+        for col in range(len(row) - 1, -1, -1):
+            if not is_blank(row[col]):
+                widest = max(widest, col + 1)
+                break
+    return widest
+
+
+def _errors_by_row(problems: list[CellProblem], locale: Locale) -> dict[int, str]:
+    by_row: dict[int, list[CellProblem]] = defaultdict(list)
+    for problem in problems:
+        if problem.row > 0:
+            by_row[problem.row].append(problem)
+    texts = {}
+    for row, found in by_row.items():
+        found.sort(key=lambda p: p.col if p.col is not None else -1)
+        text = "; ".join(p.render(locale, with_tab=False) for p in found)
+        texts[row] = text if len(text) <= MAX_ERROR_TEXT else text[: MAX_ERROR_TEXT - 1] + "…"
+    return texts
+
+
+def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> None:
+    wanted: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for problem in plan.problems:
+        if problem.col is not None:
+            wanted[(problem.row, problem.col)].append(problem.message.render(locale))
+    title, notes = plan.tab.title, plan.tab.notes
+    for (row, col), messages in wanted.items():
+        text = NOTE_PREFIX + "\n".join(messages)
+        current = notes.get((row, col))
+        if current is not None and not is_our_note(current):
+            continue  # a person's note: the error column still says it, the note stays theirs
+        if current != text:
+            changes.notes.append(NoteWrite(title, row, col, text))
+    for (row, col), current in notes.items():
+        if is_our_note(current) and (row, col) not in wanted:
+            changes.notes.append(NoteWrite(title, row, col, None))
+
+
+def plan_owned_tab(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
+    """A service-owned tab is rewritten whole, but only when what it shows would change."""
+    if current is not None and current.hidden == desired.hidden and _same_grid(current.rows, desired.rows):
+        return
+    changes.tabs.append(desired)
+
+
+def _same_grid(current: list[list[Any]], desired: tuple[tuple[CellValue, ...], ...]) -> bool:
+    rows = max(len(current), len(desired))
+    for r in range(rows):
+        have = current[r] if r < len(current) else []
+        want = desired[r] if r < len(desired) else ()
+        for c in range(max(len(have), len(want))):
+            if not same_value(have[c] if c < len(have) else None, want[c] if c < len(want) else None):
+                return False
+    return True
+
+
+def state_rows(values: dict[str, CellValue]) -> tuple[tuple[CellValue, ...], ...]:
+    return (("key", "value"), *((k, values[k]) for k in sorted(values)))
+
+
+def read_state(tab: TabData | None) -> dict[str, Any]:
+    if tab is None:
+        return {}
+    return {str(row[0]): (row[1] if len(row) > 1 else None) for row in tab.rows[1:] if row and row[0]}
+
+
+def remembered_derived(tab: TabData, header: HeaderMap) -> dict[int, dict[str, Any]]:
+    columns = {c.key: header.columns[c.key] for c in header.spec.derived_columns if c.key in header.columns}
+    return {row: {key: tab.cell(row, col) for key, col in columns.items()} for row in range(1, len(tab.rows))}

@@ -1,0 +1,77 @@
+"""An in-memory store for tests: plain grids, with the same contract as the real stores."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from sync.changes import CellValue, ChangeSet
+from sync.stores.base import Snapshot, TabData, WriteResult
+
+
+class MemoryStore:
+    def __init__(self, tabs: dict[str, list[list[CellValue]]] | None = None) -> None:
+        self.tabs: dict[str, TabData] = {
+            title: TabData(title, [list(r) for r in rows]) for title, rows in (tabs or {}).items()
+        }
+        self.version = 0
+        self.reads = 0
+        self.writes = 0
+        self.before_write: Callable[[], None] | None = None  # tests: "a person edits now"
+
+    def describe(self) -> str:
+        return "memory store"
+
+    def read(self) -> Snapshot:
+        self.reads += 1
+        return Snapshot(copy.deepcopy(self.tabs), version=self.version)
+
+    def unchanged_since(self, snapshot: Snapshot) -> bool:
+        if self.before_write is not None:
+            self.before_write()
+        return snapshot.version == self.version
+
+    def edit(self, title: str, row: int, col: int, value: CellValue) -> None:
+        """A person types into a cell."""
+        _put(self.tabs[title], row, col, value)
+        self.version += 1
+
+    def write(self, changes: ChangeSet) -> WriteResult:
+        tabs = copy.deepcopy(self.tabs)  # all or nothing: apply to a copy, then swap
+        apply_changes(tabs, changes)
+        self.tabs = tabs
+        self.version += 1
+        self.writes += 1
+        return WriteResult(requests=1, cells=changes.cell_count)
+
+    def values(self, title: str) -> list[list[CellValue]]:
+        return self.tabs[title].rows
+
+
+def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
+    for title in changes.new_tabs:
+        tabs.setdefault(title, TabData(title, []))
+    for cell in changes.cells:
+        _put(tabs[cell.tab], cell.row, cell.col, cell.value)
+    for note in changes.notes:
+        notes = tabs[note.tab].notes
+        if note.text is None:
+            notes.pop((note.row, note.col), None)
+        else:
+            notes[(note.row, note.col)] = note.text
+    for append in changes.appends:
+        tab = tabs[append.tab]
+        last = max((i for i, r in enumerate(tab.rows) if any(v not in (None, "") for v in r)), default=0)
+        _put(tab, last + 1, 0, None)
+        tab.rows[last + 1] = list(append.values)
+    for content in changes.tabs:
+        tabs[content.title] = TabData(content.title, [list(r) for r in content.rows], hidden=content.hidden)
+
+
+def _put(tab: TabData, row: int, col: int, value: CellValue) -> None:
+    while len(tab.rows) <= row:
+        tab.rows.append([])
+    line = tab.rows[row]
+    while len(line) <= col:
+        line.append(None)
+    line[col] = value

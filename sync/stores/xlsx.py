@@ -1,0 +1,341 @@
+"""The embedded default: a local .xlsx workbook that people open in Excel or LibreOffice.
+
+Writes are atomic (a temp file in the same folder, then os.replace) and keep everything the service
+does not own: other tabs, people's formatting, widths, formulas and comments. The store refuses to
+write while the workbook is open in Excel or LibreOffice, and refuses when saving through openpyxl
+would drop something people put in the workbook (shapes, slicers, unsupported extensions).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sync.changes import CellValue, ChangeSet, TabContent, TabLayout
+from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
+from sync.stores.base import Snapshot, TabData, WriteResult
+
+NOTE_AUTHOR = "sfa-sync"
+MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
+DERIVED_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+DERIVED_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
+
+
+class XlsxStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._cached: tuple[tuple[int, int], Workbook] | None = None
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    # -- reading -------------------------------------------------------------------------------
+    def read(self) -> Snapshot:
+        version = self._version()
+        workbook = self._load(self.path)
+        values_only = self._computed_values(workbook)
+        tabs = {ws.title: _tab_data(ws, values_only.get(ws.title)) for ws in workbook.worksheets}
+        self._cached = (version, workbook)
+        return Snapshot(tabs, version=version)
+
+    def unchanged_since(self, snapshot: Snapshot) -> bool:
+        return self.path.exists() and self._version() == snapshot.version
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _version(self) -> tuple[int, int]:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            raise AccessError(
+                f"{self.path}: workbook not found; create it with `sfa-sync init --workbook {self.path}` "
+                "or try `sfa-sync demo`"
+            ) from None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _load(self, path: Path, data_only: bool = False) -> Workbook:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                workbook = load_workbook(path, data_only=data_only, rich_text=False)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as failed:
+            raise AccessError(
+                f"{path}: cannot open as an .xlsx workbook ({failed}); save it as Excel Workbook (.xlsx)"
+            ) from failed
+        if not data_only:
+            lost = [str(w.message) for w in caught if "will be removed" in str(w.message)]
+            workbook._sfa_would_lose = lost  # type: ignore[attr-defined]
+        return workbook
+
+    def _computed_values(self, workbook: Workbook) -> dict[str, list[list[Any]]]:
+        """Formula cells show what Excel/LibreOffice last computed (their cached values), as Google does."""
+        has_formulas = any(
+            cell.data_type == "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
+        )
+        if not has_formulas:
+            return {}
+        computed = self._load(self.path, data_only=True)
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
+
+    # -- writing -------------------------------------------------------------------------------
+    def write(self, changes: ChangeSet) -> WriteResult:
+        self._refuse_if_open()
+        workbook = self._workbook_for_write()
+        self._refuse_if_lossy(workbook)
+        apply_changes(workbook, changes)
+        self._save_atomically(workbook)
+        self._cached = None
+        return WriteResult(requests=1, cells=changes.cell_count)
+
+    def create_empty(self) -> None:
+        """A new workbook with no tabs of ours yet (init fills it in)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        workbook = Workbook()
+        self._save_atomically(workbook)
+
+    def _workbook_for_write(self) -> Workbook:
+        version = self._version()
+        if self._cached and self._cached[0] == version:
+            return self._cached[1]
+        if self._cached:
+            raise WriteConflictError(
+                f"{self.path}: the workbook changed on disk since it was read; run again"
+            )
+        return self._load(self.path)
+
+    def _refuse_if_open(self) -> None:
+        folder, name = self.path.parent, self.path.name
+        for lock in (folder / f"~${name}", folder / f".~lock.{name}#"):
+            if lock.exists():
+                raise WorkbookLockedError(
+                    f"{self.path}: the workbook is open in Excel or LibreOffice ({lock.name} exists); "
+                    "close it and run again — nothing was written"
+                )
+
+    def _refuse_if_lossy(self, workbook: Workbook) -> None:
+        lost = list(getattr(workbook, "_sfa_would_lose", []))
+        lost += _unsupported_parts(self.path)
+        if lost:
+            raise UnsafeWriteError(
+                f"{self.path}: saving would drop content the service cannot keep ({'; '.join(lost)}); "
+                "move it to another workbook or remove it, then run again — nothing was written"
+            )
+
+    def _save_atomically(self, workbook: Workbook) -> None:
+        folder = self.path.parent
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
+        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        os.close(handle)
+        try:
+            workbook.save(temp)
+            with open(temp, "rb+") as saved:
+                os.fsync(saved.fileno())
+            if mode is not None:
+                os.chmod(temp, mode)
+            os.replace(temp, self.path)
+        except OSError as failed:
+            raise StoreError(
+                f"{self.path}: could not save the workbook ({failed.strerror}); nothing was changed"
+            ) from failed
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
+
+def _unsupported_parts(path: Path) -> list[str]:
+    """What openpyxl would silently drop on save: drawn shapes, slicers and timelines."""
+    problems = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            for name in names:
+                if (
+                    name.startswith("xl/drawings/")
+                    and name.endswith(".xml")
+                    and _SHAPES.search(archive.read(name))
+                ):
+                    problems.append(f"drawn shapes or text boxes ({name})")
+            if any(n.startswith(("xl/slicers/", "xl/timelines/", "xl/slicerCaches/")) for n in names):
+                problems.append("slicers or timelines")
+            if any(n.startswith("xl/media/") for n in names) and not _has_pillow():
+                problems.append("images (install Pillow to keep them)")
+    except (zipfile.BadZipFile, OSError):
+        return []
+    return problems
+
+
+def _has_pillow() -> bool:
+    try:
+        import PIL  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _tab_data(ws: Worksheet, computed: list[list[Any]] | None) -> TabData:
+    rows: list[list[Any]] = []
+    notes: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(ws.iter_rows()):
+        line = []
+        for c, cell in enumerate(row):
+            value = cell.value
+            if cell.data_type == "f":
+                value = computed[r][c] if computed and r < len(computed) and c < len(computed[r]) else None
+            line.append(value)
+            if cell.comment is not None:
+                notes[(r, c)] = cell.comment.text
+        rows.append(_trim(line))
+    while rows and not rows[-1]:
+        rows.pop()  # formatted but empty rows below the data, as Google leaves them out
+    return TabData(ws.title, rows, hidden=ws.sheet_state != "visible", notes=notes)
+
+
+def _trim(line: list[Any]) -> list[Any]:
+    end = len(line)
+    while end and line[end - 1] in (None, ""):
+        end -= 1
+    return line[:end]
+
+
+def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
+    for title in changes.new_tabs:
+        if title not in workbook.sheetnames:
+            workbook.create_sheet(title)
+    _drop_default_sheet(workbook)
+    for cell in changes.cells:
+        set_value(workbook[cell.tab].cell(cell.row + 1, cell.col + 1), cell.value)
+    for note in changes.notes:
+        _set_note(workbook[note.tab].cell(note.row + 1, note.col + 1), note.text)
+    for append in changes.appends:
+        ws = workbook[append.tab]
+        row = _last_used_row(ws) + 1
+        for col, value in enumerate(append.values, start=1):
+            set_value(ws.cell(row, col), value)
+    for content in changes.tabs:
+        _replace_tab(workbook, content)
+    for layout in changes.layouts:
+        _apply_layout(workbook[layout.tab], layout)
+
+
+def set_value(cell: Cell, value: CellValue) -> None:
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # typed values only: text that looks like a formula stays text
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+
+
+def _set_note(cell: Cell, text: str | None) -> None:
+    current = cell.comment
+    if current is not None and current.author != NOTE_AUTHOR:
+        return  # a person's comment is theirs
+    if text is None:
+        cell.comment = None
+    else:
+        comment = Comment(text, NOTE_AUTHOR)
+        comment.width, comment.height = 320, 110
+        cell.comment = comment
+
+
+def _last_used_row(ws: Worksheet) -> int:
+    for row in range(ws.max_row, 0, -1):
+        if any(cell.value not in (None, "") for cell in ws[row]):
+            return row
+    return 0
+
+
+def _drop_default_sheet(workbook: Workbook) -> None:
+    """A new workbook comes with an empty 'Sheet'; drop it once our tabs exist."""
+    if "Sheet" in workbook.sheetnames and len(workbook.sheetnames) > 1:
+        sheet = workbook["Sheet"]
+        if sheet.max_row == 1 and sheet.max_column == 1 and sheet["A1"].value is None:
+            workbook.remove(sheet)
+
+
+def _replace_tab(workbook: Workbook, content: TabContent) -> None:
+    index = workbook.sheetnames.index(content.title) if content.title in workbook.sheetnames else None
+    if index is not None:
+        workbook.remove(workbook[content.title])
+    ws = workbook.create_sheet(content.title, index)
+    for r, row in enumerate(content.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            set_value(ws.cell(r, c), value)
+    for r in range(1, content.header_rows + 1):
+        for cell in ws[r]:
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+    for c, width in enumerate(content.column_widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    if content.header_rows:
+        ws.freeze_panes = ws.cell(content.header_rows + 1, 1)
+    ws.sheet_state = "hidden" if content.hidden else "visible"
+    _drop_default_sheet(workbook)
+
+
+def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
+    ws.freeze_panes = "A2"
+    ws.data_validations.dataValidation = [
+        dv for dv in ws.data_validations.dataValidation if dv.errorTitle != MARK
+    ]
+    for column in layout.columns:
+        letter = get_column_letter(column.col + 1)
+        header = ws.cell(1, column.col + 1)
+        header.font = Font(bold=True, italic=column.derived)
+        header.fill = DERIVED_HEADER_FILL if column.derived else HEADER_FILL
+        if column.width and ws.column_dimensions[letter].width in (None, 13.0):
+            ws.column_dimensions[letter].width = column.width
+        if column.derived:
+            _style_derived(ws, column.col + 1, layout.max_rows, column.number_format)
+        if column.options:
+            _add_dropdown(ws, letter, column.options, layout.max_rows)
+
+
+def _style_derived(ws: Worksheet, col: int, max_rows: int, number_format: str | None) -> None:
+    header = ws.cell(1, col)
+    if header.comment is None:
+        header.comment = Comment(
+            "Filled in by sfa-sync; edits here are overwritten.\n"
+            "sfa-sync が自動入力します。編集は上書きされます。",
+            NOTE_AUTHOR,
+        )
+    for row in range(2, max_rows + 1):
+        cell = ws.cell(row, col)
+        cell.fill = DERIVED_FILL
+        if number_format:
+            cell.number_format = number_format
+
+
+def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...], max_rows: int) -> None:
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(o.replace('"', "'") for o in options) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",  # the other language's label is accepted too, so warn rather than refuse
+        errorTitle=MARK,
+        error="Choose from the list / リストから選択してください",
+    )
+    validation.add(f"{letter}2:{letter}{max_rows}")
+    ws.add_data_validation(validation)
