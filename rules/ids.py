@@ -37,11 +37,10 @@ def assign_ids(tab: ParsedTab, remembered_next: int = 1) -> IdAssignment:
     numbers = [n for _, text in existing if (n := id_number(prefix, text)) is not None]
     next_number = max([remembered_next, *(n + 1 for n in numbers)])
     new_ids: dict[int, str] = {}
-    if column is not None:
-        for row in tab.rows:
-            if not getattr(row.model, key):
-                new_ids[row.index] = format_id(prefix, next_number)
-                next_number += 1
+    for row in tab.rows:
+        if not getattr(row.model, key):
+            new_ids[row.index] = format_id(prefix, next_number)
+            next_number += 1
     return IdAssignment(new_ids, next_number, _duplicates(tab, existing, column))
 
 

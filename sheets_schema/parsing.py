@@ -170,7 +170,7 @@ def parse_int(value: object) -> int | None:
     """A whole count (employees): 250, "250", "250名", "1,200人"."""
     if is_blank(value):
         return None
-    if _is_number(value) and float(value) == int(value):  # type: ignore[arg-type]
+    if _is_number(value) and math.isfinite(value) and float(value) == int(value):  # type: ignore[arg-type]
         return int(value)  # type: ignore[arg-type]
     if isinstance(value, str):
         text = re.sub(r"[\s,名人社]", "", normalize_text(value))

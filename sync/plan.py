@@ -54,8 +54,9 @@ class InputTabPlan:
 
 
 def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, changes: ChangeSet) -> None:
-    spec, header, tab = plan.header.spec, plan.header, plan.tab
-    positions = _derived_positions(plan, locale, changes)
+    spec, tab = plan.header.spec, plan.tab
+    positions = _service_positions(plan, locale, changes)
+    id_col = positions.pop(spec.id_key, None) if spec.id_key else None
     values = derivation.values.get(spec.key, {})
     errors = _errors_by_row(plan.problems, locale)
     for row in range(1, max(len(tab.rows), 1)):
@@ -65,20 +66,20 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
             value = desired.get(key)
             if not same_value(tab.cell(row, col), value):
                 changes.cells.append(CellWrite(tab.title, row, col, value))
-    id_col = header.columns.get(spec.id_key or "")
     for row, new_id in derivation.new_ids.get(spec.key, {}).items():
         if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
     _plan_notes(plan, locale, changes)
 
 
-def _derived_positions(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> dict[str, int]:
-    """Where each derived column is; a missing one gets a header in the first empty cell on the right."""
+def _service_positions(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> dict[str, int]:
+    """Where the id and derived columns are; a missing one gets a header in the first empty cell on the right."""
     header, tab = plan.header, plan.tab
-    positions = {c.key: header.columns[c.key] for c in header.spec.derived_columns if c.key in header.columns}
+    wanted = [c for c in header.spec.columns if c.derived or c.key == header.spec.id_key]
+    positions = {c.key: header.columns[c.key] for c in wanted if c.key in header.columns}
     # Right of every header and of every typed cell, so that a new column never lands on a person's data.
     next_free = max(header.width, widest_row(tab))
-    for column in header.spec.derived_columns:
+    for column in wanted:
         if column.key not in positions:
             positions[column.key] = next_free
             changes.cells.append(CellWrite(tab.title, 0, next_free, column.label(locale)))
