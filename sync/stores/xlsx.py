@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -307,24 +308,24 @@ def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
         if column.width and ws.column_dimensions[letter].width in (None, 13.0):
             ws.column_dimensions[letter].width = column.width
         if column.derived:
-            _style_derived(ws, column.col + 1, layout.max_rows, column.number_format)
+            _style_derived(ws, letter, column.col + 1, layout.max_rows)
         if column.options:
             _add_dropdown(ws, letter, column.options, layout.max_rows)
 
 
-def _style_derived(ws: Worksheet, col: int, max_rows: int, number_format: str | None) -> None:
+def _style_derived(ws: Worksheet, letter: str, col: int, max_rows: int) -> None:
+    """Grey service-owned columns with one conditional-format rule: no per-cell styles, so the sheet's
+    used range (and where people's new rows go) stays where their data ends."""
     header = ws.cell(1, col)
     if header.comment is None:
         header.comment = Comment(
-            "Filled in by sfa-sync; edits here are overwritten.\n"
-            "sfa-sync が自動入力します。編集は上書きされます。",
+            "Filled in by sfa-sync; edits here are overwritten.\nsfa-sync が自動入力します。編集は上書きされます。",
             NOTE_AUTHOR,
         )
-    for row in range(2, max_rows + 1):
-        cell = ws.cell(row, col)
-        cell.fill = DERIVED_FILL
-        if number_format:
-            cell.number_format = number_format
+    area = f"{letter}2:{letter}{max_rows}"
+    if any(str(existing.sqref) == area for existing in ws.conditional_formatting):
+        return
+    ws.conditional_formatting.add(area, FormulaRule(formula=["TRUE"], fill=DERIVED_FILL))
 
 
 def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...], max_rows: int) -> None:
