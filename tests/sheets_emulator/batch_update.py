@@ -9,7 +9,7 @@ from typing import Any
 from .cellvalues import effective_value
 from .errors import ApiError, bad_request
 from .grid import Box, check_protection, check_sheet_protection, grid_range_box
-from .masks import apply_masked, mask_paths
+from .masks import apply_masked, mask_paths, normalize_colors, prune
 from .model import Cell, Sheet, Spreadsheet, new_sheet_props
 from .ranges import format_range
 
@@ -120,6 +120,11 @@ def update_sheet_properties(ctx: Ctx, body: dict) -> None:
     new_index = props.get("index", sheet.props["index"])
     updated = copy.deepcopy(sheet.props)
     apply_masked(updated, props, fields, protected=("sheetId", "sheetType"))
+    heads = {p[0] for p in mask_paths(fields)}
+    for one, other in (("tabColorStyle", "tabColor"), ("tabColor", "tabColorStyle")):
+        if one in heads and one not in updated:  # clearing one form of the colour clears both
+            updated.pop(other, None)
+    updated = normalize_colors(updated)
     updated["sheetId"] = sheet_id
     title = updated.get("title")
     if not title:
@@ -174,7 +179,7 @@ def _apply_cell(sheet: Sheet, r: int, c: int, data: dict, fields: str) -> None:
         elif head == "userEnteredFormat":
             fmt = copy.deepcopy(cell.fmt or {})
             apply_masked(fmt, data.get("userEnteredFormat") or {}, ".".join(path[1:]) or "*")
-            cell.fmt = fmt or None
+            cell.fmt = normalize_colors(fmt) or None
         # other fields (hyperlink, textFormatRuns, effective*) are accepted and ignored
     sheet.drop_if_empty(r, c)
 
@@ -269,8 +274,7 @@ def set_data_validation(ctx: Ctx, body: dict) -> None:
 
 
 def add_protected_range(ctx: Ctx, body: dict) -> dict:
-    pr = copy.deepcopy(body.get("protectedRange") or {})
-    pr = {k: v for k, v in pr.items() if v is not None}
+    pr = prune(copy.deepcopy(body.get("protectedRange") or {})) or {}
     rng = pr.get("range") or {}
     box = ctx.bounded(rng)
     pr["range"] = {k: v for k, v in rng.items() if k != "sheetId"}

@@ -85,7 +85,50 @@ def apply_masked(target: dict, source: dict, fields: str, protected: tuple[str, 
         dst = target
         for name in path[:-1]:
             dst = dst.setdefault(name, {})
+        src = prune(copy.deepcopy(src))
         if src is None:
             dst.pop(path[-1], None)
         else:
-            dst[path[-1]] = copy.deepcopy(src)
+            dst[path[-1]] = src
+
+
+COLOR_KEYS = {"rgbColor", "tabColor", "backgroundColor", "foregroundColor", "color"}
+MIRRORED = {"tabColor": "tabColorStyle", "backgroundColor": "backgroundColorStyle",
+            "foregroundColor": "foregroundColorStyle"}
+
+
+def normalize_colors(value: Any) -> Any:
+    """Google stores colours as float32, omits zero components, and mirrors xColor <-> xColorStyle."""
+    if isinstance(value, list):
+        return [normalize_colors(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, sub in value.items():
+        if key in COLOR_KEYS and isinstance(sub, dict):
+            sub = {c: _f32(x) for c, x in sub.items() if isinstance(x, (int, float)) and x != 0}
+        else:
+            sub = normalize_colors(sub)
+        out[key] = sub
+    for plain, style in MIRRORED.items():
+        if plain in out and style not in out:
+            out[style] = {"rgbColor": dict(out[plain])}
+        elif style in out and plain not in out and "rgbColor" in (out[style] or {}):
+            out[plain] = dict(out[style]["rgbColor"])
+    return out
+
+
+def _f32(x: float) -> float | int:
+    y = float(f"{x:.8g}")
+    return int(y) if y.is_integer() else y
+
+
+def prune(value: Any) -> Any:
+    """Proto3 output rules: unset (null), false and emptied messages are not echoed back."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        out = {k: v for k, v in out.items() if v is not None and v is not False and v != {}}
+        return out or None
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value

@@ -8,6 +8,7 @@ from .cellvalues import parse_user_entered, render, set_raw
 from .errors import bad_request
 from .grid import Box, check_protection, resolve
 from .model import Sheet, Spreadsheet
+from .ranges import index_to_col
 
 
 def _opt(params: dict, name: str, default: str) -> str:
@@ -76,8 +77,6 @@ def write_matrix(ss: Spreadsheet, box: Box, rows: list[list[Any]], input_option:
             f"Requested writing within range [{requested}], but tried writing to row [{box.r0 + height}]"
         )
     if not box.open_cols and box.c0 + width > box.c1 and ":" in requested:
-        from .ranges import index_to_col
-
         raise bad_request(
             f"Requested writing within range [{requested}], but tried writing to column "
             f"[{index_to_col(box.c0 + width - 1)}]"
@@ -90,16 +89,17 @@ def write_matrix(ss: Spreadsheet, box: Box, rows: list[list[Any]], input_option:
         sheet.set_grid(grow_rows, grow_cols)
         ss.check_cell_limit()
     check_protection(ss, target, caller)
-    cells = 0
+    cells, touched_rows, touched_cols = 0, set(), set()
     for i, row in enumerate(rows):
         for j, raw in enumerate(row):
-            cells += 1
-            if raw is None:
+            if raw is None:  # null means "leave this cell alone" and is not counted
                 continue
+            cells += 1
+            touched_rows.add(i)
+            touched_cols.add(j)
             _store(sheet, box.r0 + i, box.c0 + j, raw, input_option)
-    result.update(
-        updatedRange=target.a1(), updatedRows=height, updatedColumns=width, updatedCells=cells
-    )
+    result.update(updatedRange=target.a1(), updatedRows=len(touched_rows), updatedColumns=len(touched_cols),
+                  updatedCells=cells)
     return result
 
 
