@@ -34,7 +34,11 @@ def make_handler(emu: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            reply = emu.handle(self.command, self.path, dict(self.headers.items()), raw)
+            try:
+                reply = emu.handle(self.command, self.path, dict(self.headers.items()), raw)
+            except Exception as exc:  # an emulator bug: answer like Google's 500 so tests see it
+                reply = Reply(500, {"error": {"code": 500, "message": f"Emulator error: {exc!r}",
+                                              "status": "INTERNAL"}})
             if reply.drop:
                 self.close_connection = True
                 with contextlib.suppress(OSError):
@@ -48,7 +52,8 @@ def make_handler(emu: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             if payload:
-                self.wfile.write(payload)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up (timeout)
+                    self.wfile.write(payload)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
