@@ -64,6 +64,9 @@ def test_person_edits_between_requests(emu: SheetsEmulator, raw: Raw, sid: str) 
     assert second[1:] == [["D-0", "New", "1"], ["D-1", "Won", "100"], ["D-2", "Reopened", "50"]]
     emu.person_sort(sid, "Deals", "C")
     assert [r[0] for r in emu.values(sid, "Deals")] == ["Deal ID", "D-0", "D-2", "D-1"]
+    emu.protect(sid, "Deals", "A1:C4", editors=[])
+    emu.person_set(sid, "Deals", "C2", "")  # people with access edit regardless of the API caller's rights
+    assert emu.values(sid, "Deals")[1] == ["D-0", "New"]
     emu.person_delete_row(sid, "Deals", 2)
     assert [r[0] for r in emu.values(sid, "Deals")] == ["Deal ID", "D-2", "D-1"]
     seen: list[str] = []

@@ -19,7 +19,7 @@ from .grid import resolve
 from .model import Cell, Spreadsheet
 from .ranges import col_to_index
 from .server import Reply, Server
-from .values import read_box, values_clear
+from .values import read_box
 
 
 class RequestRecord(NamedTuple):
@@ -166,7 +166,10 @@ class SheetsEmulator:
         with self.state.lock:
             box = resolve(self.spreadsheet(sid), f"{_quoted(tab)}!{a1}", for_write=True)
             if value is None or value == "":
-                values_clear(self.spreadsheet(sid), box_a1(box), None)
+                cell = box.sheet.cell(box.r0, box.c0)
+                if cell is not None:
+                    cell.value, cell.formula = None, None
+                    box.sheet.drop_if_empty(box.r0, box.c0)
                 return
             self._store(box.sheet, box.r0, box.c0, value, "USER_ENTERED")
 
@@ -320,6 +323,3 @@ class SheetsEmulator:
 def _quoted(tab: str) -> str:
     return "'" + tab.replace("'", "''") + "'"
 
-
-def box_a1(box: Any) -> str:
-    return box.a1()
