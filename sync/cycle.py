@@ -18,7 +18,7 @@ from sheets_schema.rows import CellProblem, HeaderMap, match_headers, parse_tab
 from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec, find_tab
 from sync.changes import ChangeSet, TabContent
 from sync.config import Config
-from sync.errors import WriteConflictError
+from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.plan import InputTabPlan, plan_input_tab, plan_owned_tab, read_state, remembered_derived, state_rows
 from sync.stores.base import Snapshot, Store, TabData
 
@@ -28,6 +28,7 @@ MAX_PLAN_ATTEMPTS = 3
 @dataclass
 class Analysis:
     changes: ChangeSet
+    keys: dict[str, list[int]] = field(default_factory=dict)  # tab title -> columns that identify rows
     rows_read: dict[str, int] = field(default_factory=dict)  # tab title -> data rows with content
     problems: list[CellProblem] = field(default_factory=list)  # cell and row problems, all tabs
     tab_problems: list[CellProblem] = field(default_factory=list)  # whole tabs skipped or missing
@@ -87,6 +88,9 @@ def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
             analysis.tab_problems += header.problems
             continue
         headers[spec.key] = header
+        analysis.keys[tab.title] = sorted(
+            header.columns[c.key] for c in spec.columns if (c.required or c.key == spec.id_key) and c.key in header.columns
+        )
         book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale)
         analysis.rows_read[tab.title] = len(book.tabs[spec.key].rows)
     state = read_state(snapshot.tabs.get(STATE.en))
@@ -130,9 +134,12 @@ def run_cycle(store: Store, config: Config, today: date, dry_run: bool = False) 
         analysis = analyse(snapshot, config, today)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
-        if not store.unchanged_since(snapshot):
+        if not store.unchanged_since(snapshot, analysis.keys):
             continue  # people moved rows since the read: plan again on what is there now
-        result = store.write(analysis.changes)
+        try:
+            result = store.write(analysis.changes)
+        except AmbiguousWriteError:
+            continue  # it may have landed: read again, and the plan holds only what is still missing
         return CycleReport(analysis, True, attempt, result.cells, result.requests)
     raise WriteConflictError(
         f"{store.describe()}: rows kept moving while the service was about to write ({MAX_PLAN_ATTEMPTS} attempts); "

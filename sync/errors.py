@@ -7,6 +7,7 @@
      |    +-- WorkbookLockedError 4 someone has the .xlsx open in Excel / LibreOffice
      |    +-- UnsafeWriteError   5  writing would destroy something people put in the workbook
      |    +-- QuotaError         6  Google quota exhausted after retries
+     |    +-- AmbiguousWriteError 3 a write may or may not have landed: the cycle reads again and re-plans
      +-- SheetLayoutError        7  a tab or header is unusable as a whole
      +-- WriteConflictError      8  people kept moving rows; re-planning did not converge
      +-- NotifyError             9  a reminder could not be delivered
@@ -44,6 +45,10 @@ class UnsafeWriteError(StoreError):
 
 class QuotaError(StoreError):
     exit_code = 6
+
+
+class AmbiguousWriteError(StoreError):
+    """The write may or may not have been applied (timeout, 5xx, dropped connection): re-read and re-plan."""
 
 
 class SheetLayoutError(SfaSyncError):

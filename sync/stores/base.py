@@ -43,8 +43,9 @@ class Store(Protocol):
         """Every tab's values in one go."""
         ...
 
-    def unchanged_since(self, snapshot: Snapshot) -> bool:
-        """True when rows were not moved, inserted or deleted since `snapshot` was read (cheap check)."""
+    def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]]) -> bool:
+        """True when rows were not moved, inserted or deleted since `snapshot` was read (cheap check).
+        `keys`: per tab title, the columns that identify rows (id and required columns)."""
         ...
 
     def write(self, changes: ChangeSet) -> WriteResult:

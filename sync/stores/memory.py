@@ -26,7 +26,7 @@ class MemoryStore:
         self.reads += 1
         return Snapshot(copy.deepcopy(self.tabs), version=self.version)
 
-    def unchanged_since(self, snapshot: Snapshot) -> bool:
+    def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
         if self.before_write is not None:
             self.before_write()
         return snapshot.version == self.version

@@ -58,7 +58,7 @@ class XlsxStore:
         self._cached = (version, workbook)
         return Snapshot(tabs, version=version)
 
-    def unchanged_since(self, snapshot: Snapshot) -> bool:
+    def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
         return self.path.exists() and self._version() == snapshot.version
 
     def exists(self) -> bool:

@@ -1,0 +1,233 @@
+"""A ChangeSet as Sheets API v4 batchUpdate requests: typed values, grouped runs, 2 MB chunks.
+
+Values are typed (stringValue for text, so that "=1+1" stays text; numberValue with a date format for
+dates). Requests are ordered so that any prefix of the chunks leaves a sheet the next cycle converges
+from: new tabs and grid growth first; appended rows together with the state tab that records them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sheets_schema.parsing import date_to_serial
+from sync.changes import CellValue, CellWrite, ChangeSet, TabContent, TabLayout
+
+MAX_REQUEST_BYTES = 2_000_000  # Google's recommended ceiling for one request
+VALUE_FIELDS = "userEnteredValue,userEnteredFormat.numberFormat"
+PROTECTION_MARK = "sfa-sync: service-owned"
+GREY = {"red": 0.93, "green": 0.93, "blue": 0.93}
+HEADER_BLUE = {"red": 0.87, "green": 0.92, "blue": 0.97}
+DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+
+
+def cell_data(value: CellValue) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, datetime):
+        return _dated(value, "DATE_TIME", "yyyy-mm-dd hh:mm")
+    if isinstance(value, date):
+        return _dated(value, "DATE", "yyyy-mm-dd")
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def _dated(value: date, kind: str, pattern: str) -> dict[str, Any]:
+    return {"userEnteredValue": {"numberValue": date_to_serial(value)},
+            "userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}}}
+
+
+@dataclass
+class SheetInfo:
+    sheet_id: int
+    rows: int
+    cols: int
+    protected_ids: list[int] = field(default_factory=list)  # our protected ranges (by description)
+
+
+@dataclass
+class Plan:
+    """Request groups in order; a group is never split across two batchUpdate calls."""
+
+    groups: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, *requests: dict[str, Any]) -> None:
+        if requests:
+            self.groups.append(list(requests))
+
+
+def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str | None) -> list[list[dict]]:
+    """The batchUpdate request lists, each at most 2 MB, in the order they must be sent."""
+    sheets = {title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids)) for title, i in sheets.items()}
+    plan = Plan()
+    next_id = max((i.sheet_id for i in sheets.values()), default=0) + 1
+    for title in changes.new_tabs:
+        if title not in sheets:
+            sheets[title] = SheetInfo(next_id, DEFAULT_ROWS, DEFAULT_COLS)
+            plan.add({"addSheet": {"properties": {"sheetId": next_id, "title": title,
+                                                   "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS}}}})
+            next_id += 1
+    plan.add(*_grow_grids(changes, sheets))
+    ledger = [_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends]
+    state_tabs = [t for t in changes.tabs if t.hidden]
+    state_requests: list[dict] = []
+    for content in state_tabs:
+        next_id = _owned_tab(content, sheets, next_id, editor, state_requests)
+    plan.add(*ledger, *state_requests)  # rows appended and the state that records them: all or nothing
+    for run in _cell_runs(changes.cells, sheets):
+        plan.add(run)
+    for note in changes.notes:
+        plan.add({"updateCells": {"start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row,
+                                            "columnIndex": note.col},
+                                  "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}})
+    for content in changes.tabs:
+        if not content.hidden:
+            owned: list[dict] = []
+            next_id = _owned_tab(content, sheets, next_id, editor, owned)
+            plan.add(*owned)
+    for layout in changes.layouts:
+        plan.add(*_layout(layout, sheets[layout.tab], editor))
+    return chunk(plan.groups)
+
+
+def chunk(groups: list[list[dict]], limit: int = MAX_REQUEST_BYTES) -> list[list[dict]]:
+    batches: list[list[dict]] = []
+    current: list[dict] = []
+    size = 0
+    for group in groups:
+        group_size = sum(len(json.dumps(r, ensure_ascii=False).encode()) + 1 for r in group)
+        if current and size + group_size > limit:
+            batches.append(current)
+            current, size = [], 0
+        current += group
+        size += group_size
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _grow_grids(changes: ChangeSet, sheets: dict[str, SheetInfo]) -> list[dict]:
+    need_rows: dict[str, int] = defaultdict(int)
+    need_cols: dict[str, int] = defaultdict(int)
+    for cell in [*changes.cells, *changes.notes]:
+        need_rows[cell.tab] = max(need_rows[cell.tab], cell.row + 1)
+        need_cols[cell.tab] = max(need_cols[cell.tab], cell.col + 1)
+    for append in changes.appends:
+        need_cols[append.tab] = max(need_cols[append.tab], len(append.values))
+    for layout in changes.layouts:
+        need_rows[layout.tab] = max(need_rows[layout.tab], layout.max_rows)
+        need_cols[layout.tab] = max([need_cols[layout.tab], *(c.col + 1 for c in layout.columns)])
+    requests = []
+    for title in sorted(set(need_rows) | set(need_cols)):
+        info = sheets[title]
+        for dimension, need, have in (("ROWS", need_rows[title], info.rows), ("COLUMNS", need_cols[title], info.cols)):
+            if need > have:
+                requests.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": dimension,
+                                                     "length": need - have}})
+                if dimension == "ROWS":
+                    info.rows = need
+                else:
+                    info.cols = need
+    return requests
+
+
+def _cell_runs(cells: list[CellWrite], sheets: dict[str, SheetInfo]) -> list[dict]:
+    """Cells grouped into runs of consecutive rows in one column: one updateCells per run."""
+    by_column: dict[tuple[str, int], dict[int, CellValue]] = defaultdict(dict)
+    for cell in cells:
+        by_column[(cell.tab, cell.col)][cell.row] = cell.value
+    requests = []
+    for (tab, col), values in by_column.items():
+        rows = sorted(values)
+        start = previous = rows[0]
+        run: list[CellValue] = []
+        for row in rows:
+            if row != previous + 1 and run:
+                requests.append(_update(sheets[tab].sheet_id, start, col, run))
+                start, run = row, []
+            run.append(values[row])
+            previous = row
+        requests.append(_update(sheets[tab].sheet_id, start, col, run))
+    return requests
+
+
+def _update(sheet_id: int, row: int, col: int, values: list[CellValue]) -> dict:
+    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+                            "rows": [{"values": [cell_data(v)]} for v in values], "fields": VALUE_FIELDS}}
+
+
+def _append(values: tuple[CellValue, ...], sheet_id: int) -> dict:
+    return {"appendCells": {"sheetId": sheet_id, "rows": [{"values": [cell_data(v) for v in values]}],
+                            "fields": VALUE_FIELDS}}
+
+
+def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, editor: str | None,
+               out: list[dict]) -> int:
+    rows = max(len(content.rows) + 1, 2)
+    cols = max([1, *(len(r) for r in content.rows)])
+    info = sheets.get(content.title)
+    if info is None:
+        info = sheets[content.title] = SheetInfo(next_id, rows, cols)
+        next_id += 1
+        out.append({"addSheet": {"properties": {
+            "sheetId": info.sheet_id, "title": content.title, "hidden": content.hidden,
+            "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": content.header_rows}}}})
+        if editor:
+            out.append(_protect({"sheetId": info.sheet_id}, editor))
+    else:
+        info.rows, info.cols = max(info.rows, rows), max(info.cols, cols)
+        out.append({"updateSheetProperties": {
+            "properties": {"sheetId": info.sheet_id, "hidden": content.hidden,
+                           "gridProperties": {"rowCount": info.rows, "columnCount": info.cols,
+                                              "frozenRowCount": content.header_rows}},
+            "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)"}})
+    bold = {"textFormat": {"bold": True}, "backgroundColor": HEADER_BLUE}
+    grid_rows = []
+    for index, row in enumerate(content.rows):
+        values = []
+        for value in row:
+            data = cell_data(value)
+            if index < content.header_rows:
+                data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **bold}}
+            values.append(data)
+        grid_rows.append({"values": values})
+    # The whole sheet as the range: every cell not in `rows` is cleared, so old rows never linger.
+    out.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": grid_rows,
+                                "fields": "userEnteredValue,userEnteredFormat"}})
+    return next_id
+
+
+def _protect(grid_range: dict, editor: str) -> dict:
+    return {"addProtectedRange": {"protectedRange": {"range": grid_range, "description": PROTECTION_MARK,
+                                                     "editors": {"users": [editor]}}}}
+
+
+def _layout(layout: TabLayout, info: SheetInfo, editor: str | None) -> list[dict]:
+    sheet = info.sheet_id
+    requests: list[dict] = [{"deleteProtectedRange": {"protectedRangeId": pid}} for pid in info.protected_ids]
+    requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet, "gridProperties": {"frozenRowCount": 1}},
+                                               "fields": "gridProperties.frozenRowCount"}})
+    for column in layout.columns:
+        header = {"sheetId": sheet, "startRowIndex": 0, "endRowIndex": 1,
+                  "startColumnIndex": column.col, "endColumnIndex": column.col + 1}
+        body = {**header, "startRowIndex": 1, "endRowIndex": layout.max_rows}
+        fill = GREY if column.derived else HEADER_BLUE
+        requests.append({"repeatCell": {"range": header, "cell": {"userEnteredFormat": {
+            "textFormat": {"bold": True, "italic": column.derived}, "backgroundColor": fill}},
+            "fields": "userEnteredFormat(textFormat,backgroundColor)"}})
+        if column.derived:
+            requests.append({"repeatCell": {"range": body, "cell": {"userEnteredFormat": {"backgroundColor": GREY}},
+                                            "fields": "userEnteredFormat.backgroundColor"}})
+            if editor:
+                requests.append(_protect({**header, "endRowIndex": layout.max_rows}, editor))
+        if column.options:
+            requests.append({"setDataValidation": {"range": body, "rule": {
+                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": o} for o in column.options]},
+                "strict": False, "showCustomUi": True}}})
+    return requests
