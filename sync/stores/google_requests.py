@@ -2,7 +2,7 @@
 
 Values are typed (stringValue for text, so that "=1+1" stays text; numberValue with a date format for
 dates). Requests are ordered so that any prefix of the chunks leaves a sheet the next cycle converges
-from: new tabs and grid growth first; appended rows together with the state tab that records them.
+from: new tabs and grid growth first; appended rows together with the state tab that records them, last.
 """
 
 from __future__ import annotations
@@ -74,12 +74,6 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
                                                    "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS}}}})
             next_id += 1
     plan.add(*_grow_grids(changes, sheets))
-    ledger = [_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends]
-    state_tabs = [t for t in changes.tabs if t.hidden]
-    state_requests: list[dict] = []
-    for content in state_tabs:
-        next_id = _owned_tab(content, sheets, next_id, editor, state_requests)
-    plan.add(*ledger, *state_requests)  # rows appended and the state that records them: all or nothing
     for run in _cell_runs(changes.cells, sheets):
         plan.add(run)
     for note in changes.notes:
@@ -93,6 +87,12 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
             plan.add(*owned)
     for layout in changes.layouts:
         plan.add(*_layout(layout, sheets[layout.tab], editor))
+    # Last, in one group: appended rows and the state that records them (id high-water marks, ledgers).
+    # Whatever chunk is lost before it, the next cycle plans the same ids and appends from the same state.
+    state_requests: list[dict] = []
+    for content in (t for t in changes.tabs if t.hidden):
+        next_id = _owned_tab(content, sheets, next_id, editor, state_requests)
+    plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends), *state_requests)
     return chunk(plan.groups)
 
 
