@@ -162,3 +162,17 @@ def test_leads_get_ids_and_derived_columns_in_the_file(workbook):
     assert labels == header(LEADS)
     assert leads.cell(2, 1).value == "L-000001"
     assert leads.cell(2, labels.index("Calls made") + 1).value == 0
+
+
+def test_a_new_workbook_gets_the_usual_permissions_and_an_existing_one_keeps_its_own(tmp_path):
+    path = tmp_path / "perm.xlsx"
+    initialise(load_config(None, **{"store.path": str(path)}))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    path.chmod(0o640)
+    wb = load_workbook(path)
+    wb["Leads"]["B2"] = "Acme"
+    wb.save(path)
+    cycle(path)
+    assert path.stat().st_mode & 0o777 == 0o640

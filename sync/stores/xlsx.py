@@ -144,15 +144,14 @@ class XlsxStore:
 
     def _save_atomically(self, workbook: Workbook) -> None:
         folder = self.path.parent
-        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else None
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else _default_mode()
         handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         os.close(handle)
         try:
             workbook.save(temp)
             with open(temp, "rb+") as saved:
                 os.fsync(saved.fileno())
-            if mode is not None:
-                os.chmod(temp, mode)
+            os.chmod(temp, mode)  # mkstemp makes 0600; keep the workbook's own (or the usual) permissions
             os.replace(temp, self.path)
         except OSError as failed:
             raise StoreError(
@@ -161,6 +160,12 @@ class XlsxStore:
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _unsupported_parts(path: Path) -> list[str]:
