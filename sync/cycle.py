@@ -20,6 +20,7 @@ from sync.changes import ChangeSet, TabContent
 from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.plan import InputTabPlan, plan_input_tab, plan_owned_tab, read_state, remembered_derived, state_rows
+from sync.repair import misplaced_id_repairs
 from sync.stores.base import Snapshot, Store, TabData
 
 MAX_PLAN_ATTEMPTS = 3
@@ -29,6 +30,8 @@ MAX_PLAN_ATTEMPTS = 3
 class Analysis:
     changes: ChangeSet
     keys: dict[str, list[int]] = field(default_factory=dict)  # tab title -> columns that identify rows
+    id_columns: dict[str, int] = field(default_factory=dict)  # tab title -> where its ids are
+    person_columns: dict[str, list[int]] = field(default_factory=dict)  # tab title -> person-owned columns
     rows_read: dict[str, int] = field(default_factory=dict)  # tab title -> data rows with content
     problems: list[CellProblem] = field(default_factory=list)  # cell and row problems, all tabs
     tab_problems: list[CellProblem] = field(default_factory=list)  # whole tabs skipped or missing
@@ -88,6 +91,9 @@ def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
             analysis.tab_problems += header.problems
             continue
         headers[spec.key] = header
+        analysis.person_columns[tab.title] = sorted(
+            header.columns[c.key] for c in spec.person_columns if c.key in header.columns and c.key != spec.id_key
+        )
         analysis.keys[tab.title] = sorted(
             header.columns[c.key] for c in spec.columns if (c.required or c.key == spec.id_key) and c.key in header.columns
         )
@@ -109,7 +115,9 @@ def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
         problems_by_tab[titles[problem.tab]].append(problem)
     for key, header in headers.items():
         plan = InputTabPlan(tabs[key], header, problems_by_tab[key])
-        plan_input_tab(plan, derivation, locale, analysis.changes)
+        id_col = plan_input_tab(plan, derivation, locale, analysis.changes)
+        if id_col is not None:
+            analysis.id_columns[tabs[key].title] = id_col
         analysis.problems += sorted(problems_by_tab[key], key=lambda p: (p.row, p.col or 0))
     new_state = dict(state) | {f"next_id.{prefix}": n for prefix, n in derivation.next_ids.items()}
     if new_state != state or STATE.en not in snapshot.tabs:
@@ -128,6 +136,31 @@ def local_today(config: Config, now: datetime | None = None) -> date:
     return moment.date()
 
 
+def written_ids(analysis: Analysis) -> dict[str, dict[int, str]]:
+    written: dict[str, dict[int, str]] = {}
+    for cell in analysis.changes.cells:
+        if cell.row > 0 and analysis.id_columns.get(cell.tab) == cell.col:
+            written.setdefault(cell.tab, {})[cell.row] = str(cell.value)
+    return written
+
+
+def put_back_misplaced_ids(store: Store, snapshot: Snapshot, analysis: Analysis) -> int:
+    """After a write that assigned ids: read again and put back any typed id a new id landed on
+    because people moved rows in the instant before the write. Returns the write requests made."""
+    written = written_ids(analysis)
+    if not written:
+        return 0
+    after = store.read_tabs(list(written))  # type: ignore[attr-defined]
+    repairs = ChangeSet()
+    for title, rows in written.items():
+        if title in after:
+            repairs.cells += misplaced_id_repairs(snapshot.tabs[title], after[title], analysis.id_columns[title],
+                                                  analysis.person_columns[title], rows)
+    if repairs.is_empty():
+        return 0
+    return store.write(repairs).requests
+
+
 def run_cycle(store: Store, config: Config, today: date, dry_run: bool = False) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
@@ -140,6 +173,8 @@ def run_cycle(store: Store, config: Config, today: date, dry_run: bool = False) 
             result = store.write(analysis.changes)
         except AmbiguousWriteError:
             continue  # it may have landed: read again, and the plan holds only what is still missing
+        if getattr(store, "edited_live", False):
+            result.requests += put_back_misplaced_ids(store, snapshot, analysis)
         return CycleReport(analysis, True, attempt, result.cells, result.requests)
     raise WriteConflictError(
         f"{store.describe()}: rows kept moving while the service was about to write ({MAX_PLAN_ATTEMPTS} attempts); "

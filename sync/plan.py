@@ -70,6 +70,7 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
         if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
     _plan_notes(plan, locale, changes)
+    return id_col
 
 
 def _service_positions(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> dict[str, int]:

@@ -109,7 +109,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(workbook):
 def test_refuses_to_write_while_the_workbook_is_open_in_excel_or_libreoffice(workbook, lock_name):
     (workbook.parent / lock_name).write_text("someone")
     before = fingerprint(workbook)
-    with pytest.raises(WorkbookLockedError, match="open in Excel or LibreOffice .* close it and run again"):
+    with pytest.raises(WorkbookLockedError, match=r"open in Excel or LibreOffice .* close it and run again"):
         cycle(workbook)
     assert fingerprint(workbook) == before
 
@@ -133,7 +133,7 @@ def test_a_failed_save_leaves_the_old_file_and_no_temp_file(workbook, monkeypatc
 
     monkeypatch.setattr(Workbook, "save", broken_save)
     before = fingerprint(workbook)
-    with pytest.raises(Exception, match="could not save the workbook .No space left on device.; nothing was changed"):
+    with pytest.raises(Exception, match=r"could not save the workbook .No space left on device.; nothing was changed"):
         cycle(workbook)
     assert fingerprint(workbook) == before
     assert sorted(os.listdir(workbook.parent)) == ["team.xlsx"]
@@ -151,7 +151,7 @@ def test_a_file_that_is_not_a_workbook_is_named(tmp_path):
 
     path = tmp_path / "notes.xlsx"
     path.write_text("not a zip")
-    with pytest.raises(AccessError, match="notes.xlsx: cannot open as an .xlsx workbook"):
+    with pytest.raises(AccessError, match=r"notes\.xlsx: cannot open as an \.xlsx workbook"):
         cycle(path)
 
 

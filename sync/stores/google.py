@@ -70,6 +70,8 @@ class RequestCounts:
 
 
 class GoogleStore:
+    edited_live = True  # people type while the service writes: the cycle double-checks where ids landed
+
     def __init__(
         self,
         spreadsheet: str,
@@ -120,6 +122,11 @@ class GoogleStore:
             title = sheet["properties"]["title"]
             tabs[title] = TabData(title, rows, bool(sheet["properties"].get("hidden")), _notes(sheet))
         return Snapshot(tabs, timezone=meta.get("properties", {}).get("timeZone"))
+
+    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
+        """Just these tabs' values, in one values:batchGet (no metadata, no notes)."""
+        values = self._batch_get([_quoted(t) for t in titles])
+        return {title: TabData(title, rows) for title, rows in zip(titles, values, strict=True)}
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
         """Re-read the key columns (ids, required cells) of the input tabs: did people move rows?"""

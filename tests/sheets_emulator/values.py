@@ -21,9 +21,11 @@ def read_box(box: Box, params: dict) -> dict:
     dt_opt = _opt(params, "dateTimeRenderOption", "SERIAL_NUMBER")
     major = _opt(params, "majorDimension", "ROWS")
     sheet = box.sheet
+    # Only the part of the box that holds values can render non-empty; the rest would be trimmed anyway.
+    rows, cols = sheet.data_extent()
     grid = [
-        [render(sheet, sheet.cell(r, c), value_opt, dt_opt) for c in range(box.c0, box.c1)]
-        for r in range(box.r0, box.r1)
+        [render(sheet, sheet.cell(r, c), value_opt, dt_opt) for c in range(box.c0, min(box.c1, cols))]
+        for r in range(box.r0, min(box.r1, rows))
     ]
     if major == "COLUMNS":
         grid = [list(col) for col in zip(*grid, strict=True)] if grid else []
