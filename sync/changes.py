@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 CellValue = str | int | float | bool | date | datetime | None
 
@@ -51,6 +52,7 @@ class TabContent:
     hidden: bool = False
     header_rows: int = 1
     column_widths: tuple[int, ...] = ()
+    charts: tuple[Any, ...] = ()  # reports.table.ChartSpec, drawn natively by each store
 
 
 @dataclass(frozen=True)

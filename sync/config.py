@@ -90,12 +90,45 @@ class PipelineConfig(Strict):
 
 
 class Thresholds(Strict):
-    due_soon_days: int = Field(3, ge=0, description="a task due within this many days is 'due soon'")
     neglect_days: int = Field(14, ge=1, description="no activity for this many days: neglected (放置)")
     close_date_pushes: int = Field(3, ge=1, description="close date moved later this many times: flagged")
     amount_required_from: str | None = Field(
         "proposal", description="stage key from which an amount is expected"
     )
+
+
+class EmailConfig(Strict):
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str | None = None
+    password_env: str = Field("SFA_SYNC_SMTP_PASSWORD", description="environment variable holding the password")
+    sender: str = "sfa-sync@localhost"
+    timeout: float = Field(20, gt=0)
+
+
+class ChatConfig(Strict):
+    enabled: bool = False
+    kind: Literal["google_chat", "slack"] = "google_chat"
+    webhook_env: str = Field("SFA_SYNC_CHAT_WEBHOOK", description="environment variable holding the webhook URL")
+    per_team: dict[str, str] = Field(default_factory=dict, description="Team tab 'team' value -> env var of its webhook")
+    timeout: float = Field(10, gt=0)
+
+
+class RemindersConfig(Strict):
+    at: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local time of the daily reminder job")
+    due_soon_days: int = Field(3, ge=0, description="tasks due within this many days are reminded")
+    email: EmailConfig = EmailConfig()
+    chat: ChatConfig = ChatConfig()
+
+
+class ReportsConfig(Strict):
+    months_back: int = Field(12, ge=1, le=120, description="Marketing Feedback: months of handovers shown")
+    not_called_after_days: int = Field(3, ge=0, description="Marketing Feedback: leads not called after N days")
+    win_loss_months: int = Field(12, ge=1, le=120, description="Win-Loss Analysis: the recent window, by closed-on")
+    min_segment: int = Field(5, ge=1, description="segments with fewer closed deals are 'too few to judge'")
+    extra_segments: tuple[str, ...] = Field((), description="more Leads/Deals column keys or headers to segment by")
 
 
 class Config(Strict):
@@ -104,6 +137,8 @@ class Config(Strict):
     store: StoreConfig = StoreConfig()
     pipeline: PipelineConfig = PipelineConfig()
     thresholds: Thresholds = Thresholds()
+    reminders: RemindersConfig = RemindersConfig()
+    reports: ReportsConfig = ReportsConfig()
     source: Path | None = Field(None, exclude=True)
 
     @field_validator("timezone")

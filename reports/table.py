@@ -1,0 +1,44 @@
+"""What a report builder returns: a plain table for a generated tab, plus the charts to draw on it.
+
+Builders are pure: data in (parsed rows, facts, `today`), a Report out. The cycle turns a Report into
+the tab's content; each store draws the charts natively (openpyxl charts in xlsx, addChart on Google).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Cell = str | int | float | bool | date | datetime | None
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series: a column of the table, from `first_row` to `last_row` (0-based, inclusive);
+    `title_row` is the row holding its name (usually the section's header row)."""
+
+    col: int
+    first_row: int
+    last_row: int
+    title_row: int | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    title: str
+    kind: Literal["column", "bar", "line", "pie"]
+    categories: Series  # the labels (x axis / pie slices)
+    series: tuple[Series, ...]
+    anchor_row: int  # where the chart's top-left corner goes (0-based cell)
+    anchor_col: int
+    y_title: str | None = None
+    percent: bool = False  # values are shares (0..1)
+
+
+@dataclass(frozen=True)
+class Report:
+    rows: tuple[tuple[Cell, ...], ...]
+    header_rows: int = 1  # rows frozen and styled as headers at the top
+    column_widths: tuple[int, ...] = ()
+    charts: tuple[ChartSpec, ...] = field(default_factory=tuple)
