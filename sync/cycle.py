@@ -35,6 +35,7 @@ class Analysis:
     rows_read: dict[str, int] = field(default_factory=dict)  # tab title -> data rows with content
     problems: list[CellProblem] = field(default_factory=list)  # cell and row problems, all tabs
     tab_problems: list[CellProblem] = field(default_factory=list)  # whole tabs skipped or missing
+    book: Book = field(default_factory=Book)  # the parsed rows, with this cycle's new ids
 
     @property
     def all_problems(self) -> list[CellProblem]:
@@ -74,31 +75,49 @@ def locate_input_tabs(snapshot: Snapshot) -> tuple[dict[str, TabData], list[Cell
     return found, problems
 
 
-def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
+@dataclass
+class ReadBook:
+    """The input tabs of a snapshot, located by name, their headers matched and rows parsed."""
+
+    book: Book
+    tabs: dict[str, TabData]  # spec key -> the tab as read
+    headers: dict[str, HeaderMap]  # spec key -> header map (usable tabs only)
+    tab_problems: list[CellProblem]
+
+
+def read_book(snapshot: Snapshot, config: Config) -> ReadBook:
     locale: Locale = config.locale
     pipeline = config.pipeline.to_pipeline()
     tabs, duplicate_tabs = locate_input_tabs(snapshot)
-    analysis = Analysis(ChangeSet(), tab_problems=list(duplicate_tabs))
-    book = Book()
-    headers: dict[str, HeaderMap] = {}
+    read = ReadBook(Book(), tabs, {}, list(duplicate_tabs))
     for spec in INPUT_TABS:
         tab = tabs.get(spec.key)
         if tab is None:
-            analysis.tab_problems.append(_missing_tab(spec, locale))
+            read.tab_problems.append(_missing_tab(spec, locale))
             continue
         header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], locale)
         if not header.usable:  # a required column is missing: skip the tab, write nothing to it
-            analysis.tab_problems += header.problems
+            read.tab_problems += header.problems
             continue
-        headers[spec.key] = header
-        analysis.person_columns[tab.title] = sorted(
+        read.headers[spec.key] = header
+        read.book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale)
+    return read
+
+
+def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
+    locale: Locale = config.locale
+    read = read_book(snapshot, config)
+    book, tabs, headers = read.book, read.tabs, read.headers
+    analysis = Analysis(ChangeSet(), tab_problems=read.tab_problems, book=book)
+    for key, header in headers.items():
+        spec, title = header.spec, header.title
+        analysis.person_columns[title] = sorted(
             header.columns[c.key] for c in spec.person_columns if c.key in header.columns and c.key != spec.id_key
         )
-        analysis.keys[tab.title] = sorted(
+        analysis.keys[title] = sorted(
             header.columns[c.key] for c in spec.columns if (c.required or c.key == spec.id_key) and c.key in header.columns
         )
-        book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale)
-        analysis.rows_read[tab.title] = len(book.tabs[spec.key].rows)
+        analysis.rows_read[title] = len(book.tabs[key].rows)
     state = read_state(snapshot.tabs.get(STATE.en))
     remembered_ids = {
         k.removeprefix("next_id."): int(v)
