@@ -1,0 +1,188 @@
+"""The Marketing Feedback tab: what became of the leads marketing handed over, month by month.
+
+Step 1 of the guide closes its loop here: per month of handover and lead source (and campaign), how
+many leads were called, reached, got an appointment, became deals and were won — so that marketing
+sends leads that turn into appointments. Pure: book, facts and `today` in, a Report out.
+
+Definitions (the tests recompute each of them independently):
+- a lead is *in the window* when its handover date falls in the last `months_back` months, this one
+  included; leads without a handover date are counted in the excluded section;
+- *called*: at least one call logged for the lead; *reached*: at least one call whose result reaches a
+  person (sheets_schema.choices.REACHED_RESULTS); *appointment*: an appointment call result or a deal
+  for the lead (an appointment becomes a deal);
+- *days to first call*: first dated call minus the handover date, median over the called leads;
+- *deals created / won / won amount*: the lead's deals; *win rate*: won / (won + lost) deals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from reports.labels import Sheet, say
+from reports.stats import ReportSettings, add_months, median, month_label, month_start, percent, total
+from reports.table import Cell, Report
+from rules.book import Book, key_of
+from rules.facts import DealFacts
+from sheets_schema.choices import CALL_RESULTS, REACHED_RESULTS
+from sheets_schema.locale import Locale
+from sheets_schema.stages import Pipeline
+
+MAX_LISTED_LEADS = 200  # longer lists of waiting leads end with "… and N more"
+
+
+@dataclass
+class LeadLine:
+    """One handed-over lead and what became of it."""
+
+    lead: Any
+    month: date
+    source: str
+    campaign: str
+    calls: list[Any] = field(default_factory=list)
+    deals: list[Any] = field(default_factory=list)
+    appointment: bool = False
+    days_to_first_call: int | None = None
+
+
+def marketing_feedback_report(
+    book: Book,
+    facts: dict[str, DealFacts],
+    today: date,
+    locale: Locale,
+    config_reports: ReportSettings,
+    pipeline: Pipeline | None = None,
+) -> Report:
+    pipeline = pipeline or Pipeline()
+    first_month = add_months(month_start(today), -(config_reports.months_back - 1))
+    excluded: Counter[str] = Counter()
+    lines = _lead_lines(book, first_month, today, locale, excluded)
+    sheet = Sheet(locale)
+    sheet.add(say("mf_title", locale, first=month_label(first_month), last=month_label(today),
+                  today=today.isoformat()))
+    sheet.add()
+    won, lost = _closing_stages(pipeline)
+    header = [say(k, locale) for k in ("handed_over", "called", "reached", "appointments", "appointment_rate",
+                                      "days_to_first_call", "deals_created", "won", "won_amount",
+                                      "win_rate_closed")]
+    by_month = _grouped(lines, lambda line: (month_label(line.month), line.source), won, lost)
+    sheet.section(say("mf_by_month", locale), [say("month", locale), say("lead_source", locale), *header],
+                  [*by_month, (say("total", locale), "", *_figures(lines, won, lost))])
+    by_campaign = _grouped(lines, lambda line: (line.source, line.campaign), won, lost)
+    sheet.section(say("mf_by_campaign", locale), [say("lead_source", locale), say("campaign", locale), *header],
+                  by_campaign)
+    _result_section(sheet, lines)
+    _waiting_section(sheet, lines, today, config_reports.not_called_after_days)
+    _count_bad_deals(book, lines, won, excluded)
+    sheet.excluded({say(reason, locale): n for reason, n in excluded.items()})
+    widths = (18, 22, *([14] * len(header)))
+    return Report(tuple(sheet.rows), header_rows=1, column_widths=widths)
+
+
+def _closing_stages(pipeline: Pipeline) -> tuple[set[str], set[str]]:
+    return {s.key for s in pipeline.stages if s.won}, {s.key for s in pipeline.stages if s.lost}
+
+
+def _lead_lines(book: Book, first_month: date, today: date, locale: Locale, excluded: Counter[str]) -> list[LeadLine]:
+    last_day = add_months(month_start(today), 1) - timedelta(days=1)
+    lines = []
+    known = set(book.leads_by_id)
+    window_ids: set[str] = set()
+    for row in book.rows("leads"):
+        lead = row.model
+        handed = lead.handed_over_on
+        if handed is None:
+            excluded["x_no_handover"] += 1
+            continue
+        if handed < first_month:
+            excluded["x_leads_before"] += 1
+            continue
+        if handed > last_day:
+            excluded["x_leads_after"] += 1
+            continue
+        line = LeadLine(lead, month_start(handed), lead.lead_source or say("blank", locale),
+                        lead.campaign or say("blank", locale))
+        key = key_of(lead.lead_id)
+        if key:
+            window_ids.add(key)
+            line.calls = list(book.calls_by_lead.get(key, []))
+            line.deals = list(book.deals_by_lead.get(key, []))
+        dated = [c.called_at.date() for c in line.calls if c.called_at is not None]
+        excluded["x_calls_no_date"] += len(line.calls) - len(dated)
+        if dated:
+            line.days_to_first_call = (min(dated) - handed).days
+        line.appointment = bool(line.deals) or any(c.result == "appointment" for c in line.calls)
+        lines.append(line)
+    excluded["x_calls_unknown_lead"] += sum(
+        1 for row in book.rows("calls") if key_of(row.model.lead_id) not in known
+    )
+    return lines
+
+
+def _count_bad_deals(book: Book, lines: list[LeadLine], won: set[str], excluded: Counter[str]) -> None:
+    known = set(book.leads_by_id)
+    excluded["x_deals_unknown_lead"] += sum(
+        1 for row in book.rows("deals") if row.model.lead_id and key_of(row.model.lead_id) not in known
+    )
+    excluded["x_won_no_amount"] += sum(
+        1 for line in lines for deal in line.deals if deal.stage in won and deal.amount is None
+    )
+
+
+def _grouped(lines: list[LeadLine], key, won: set[str], lost: set[str]) -> list[tuple[Cell, ...]]:  # type: ignore[no-untyped-def]
+    groups: dict[tuple[str, str], list[LeadLine]] = {}
+    for line in lines:
+        groups.setdefault(key(line), []).append(line)
+    return [(*name, *_figures(groups[name], won, lost)) for name in sorted(groups)]
+
+
+def _figures(lines: Sequence[LeadLine], won: set[str], lost: set[str]) -> tuple[Cell, ...]:
+    handed = len(lines)
+    called = sum(1 for line in lines if line.calls)
+    reached = sum(1 for line in lines if any(c.result in REACHED_RESULTS for c in line.calls))
+    appointments = sum(1 for line in lines if line.appointment)
+    deals = [deal for line in lines for deal in line.deals]
+    won_deals = [d for d in deals if d.stage in won]
+    lost_deals = [d for d in deals if d.stage in lost]
+    days = median(line.days_to_first_call for line in lines if line.days_to_first_call is not None)
+    return (
+        handed, called, reached, appointments, percent(appointments, handed), days, len(deals),
+        len(won_deals), total(d.amount for d in won_deals), percent(len(won_deals), len(won_deals) + len(lost_deals)),
+    )
+
+
+def _result_section(sheet: Sheet, lines: list[LeadLine]) -> None:
+    locale = sheet.locale
+    results = Counter(c.result for line in lines for c in line.calls if c.result != "appointment")
+    count = sum(results.values())
+
+    def label(result: str | None) -> str:
+        return CALL_RESULTS.get(result).label(locale) if result else say("unknown", locale)
+
+    body = [(label(result), n, percent(n, count))
+            for result, n in sorted(results.items(), key=lambda item: (-item[1], item[0] or ""))]
+    sheet.section(say("mf_results", locale), [say("result", locale), say("calls", locale), say("share", locale)],
+                  body)
+
+
+def _waiting_section(sheet: Sheet, lines: list[LeadLine], today: date, days: int) -> None:
+    locale = sheet.locale
+    waiting = sorted(
+        (line for line in lines if not line.calls and (today - line.lead.handed_over_on).days >= days),
+        key=lambda line: (line.lead.handed_over_on, line.lead.lead_id or ""),
+    )
+    body: list[tuple[Cell, ...]] = [
+        (line.lead.lead_id, line.lead.company, line.source, line.campaign, line.lead.handed_over_on,
+         (today - line.lead.handed_over_on).days, line.lead.assigned_caller)
+        for line in waiting[:MAX_LISTED_LEADS]
+    ]
+    if len(waiting) > MAX_LISTED_LEADS:
+        body.append((say("and_more", locale, n=len(waiting) - MAX_LISTED_LEADS),))
+    if not waiting:
+        body.append((say("none_waiting", locale),))
+    header = [say(k, locale) for k in ("lead_id", "company", "lead_source", "campaign", "handed_over_on",
+                                      "days_waiting", "assigned_caller")]
+    sheet.section(say("mf_not_called", locale, n=days), header, body)

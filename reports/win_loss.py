@@ -1,0 +1,443 @@
+"""The Win-Loss Analysis tab: which leads win, and what the reps who win do differently (steps 4 and 6).
+
+Pure: book, facts, `today` and the pipeline in, a Report with its charts out. Closed deals are those
+whose stage is a won or lost stage of the pipeline. Their closed-on date comes from the change history
+(facts); without one, from the deal's Close date column (a note row says how many of each); without
+either the deal is counted in the excluded section. Days to close = closed-on minus the creation date
+the history knows. The window is the last `win_loss_months` months by closed-on date, today included.
+Rates are percentages with one decimal; see reports/stats.py for the conventions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from reports.labels import Sheet, say
+from reports.stats import (
+    COMPANY_SIZE,
+    DEAL_SIZE,
+    ReportSettings,
+    add_months,
+    as_percent,
+    median,
+    month_label,
+    months_between,
+    percent,
+    total,
+    wilson,
+)
+from reports.table import Cell, ChartSpec, Report, Series
+from rules.book import Book, key_of
+from rules.facts import DealFacts
+from sheets_schema.choices import CLOSED_TASK_STATUSES
+from sheets_schema.locale import Locale, fold
+from sheets_schema.stages import Pipeline
+from sheets_schema.tabs import DEALS, LEADS
+
+CHART_ROWS = 18  # rows a chart covers; the next chart starts below it
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A closed deal with what the analysis needs about it."""
+
+    deal: Any
+    lead: Any | None
+    won: bool
+    closed_on: date
+    created_on: date | None
+
+    @property
+    def days(self) -> int | None:
+        return (self.closed_on - self.created_on).days if self.created_on else None
+
+    @property
+    def amount(self) -> int | float | None:
+        return self.deal.amount
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str  # label key, or the extra column's own name
+    value: Callable[[Closed], str]
+
+
+def win_loss_report(
+    book: Book,
+    facts: dict[str, DealFacts],
+    today: date,
+    locale: Locale,
+    pipeline: Pipeline,
+    config_reports: ReportSettings,
+) -> Report:
+    months = config_reports.win_loss_months
+    start = add_months(today, -months)  # exclusive: the window is (start, today]
+    excluded: Counter[str] = Counter()
+    closed, from_column = _closed_deals(book, facts, today, pipeline, excluded)
+    window = [c for c in closed if c.closed_on > start]
+    sheet = Sheet(locale)
+    sheet.add(say("wl_title", locale, today=today.isoformat()))
+    sheet.add(say("wl_window", locale, first=(start + timedelta(days=1)).isoformat(), last=today.isoformat(),
+                  n=months))
+    sheet.add(say("wl_source_facts", locale, facts=len(closed) - from_column, column=from_column))
+    sheet.add()
+    _overall(sheet, window, closed, months)
+    segments = _segments(book, locale, config_reports.extra_segments, excluded, len(window))
+    charts: list[tuple[int, Callable[[int, int], ChartSpec]]] = []
+    overall_rate = _rate(window)
+    profile = _by_segment(sheet, window, segments, months, config_reports.min_segment, overall_rate, charts)
+    _lost_reasons(sheet, window, months, charts)
+    _stage_before(sheet, window, facts, pipeline, months)
+    _by_month(sheet, window, start, today, charts)
+    owners = _rep_behaviour(sheet, book, window, pipeline, months)
+    _quartiles(sheet, owners)
+    _profile(sheet, profile, overall_rate, months)
+    sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
+    return Report(tuple(sheet.rows), header_rows=1, column_widths=(24, 22, *([13] * 8)),
+                  charts=_place(charts, sheet.width() + 1))
+
+
+# ---------------------------------------------------------------------------------------- the deals
+def _closed_deals(book: Book, facts: dict[str, DealFacts], today: date, pipeline: Pipeline,
+                  excluded: Counter[str]) -> tuple[list[Closed], int]:
+    won = {s.key for s in pipeline.stages if s.won}
+    lost = {s.key for s in pipeline.stages if s.lost}
+    closed, from_column = [], 0
+    for row in book.rows("deals"):
+        deal = row.model
+        if deal.stage is None:
+            excluded["x_no_stage"] += 1
+            continue
+        if deal.stage not in won | lost:
+            continue
+        known = facts.get(key_of(deal.deal_id) or "")
+        closed_on = known.closed_on if known else None
+        fallback = closed_on is None
+        if fallback:
+            closed_on = deal.close_date
+        if closed_on is None:
+            excluded["x_closed_no_date"] += 1
+            continue
+        if closed_on > today:
+            excluded["x_closed_future"] += 1
+            continue
+        from_column += fallback
+        created_on = known.created_on if known else None
+        excluded["x_no_created"] += created_on is None
+        lead = _lead_of(book, deal)
+        excluded["x_deals_no_lead"] += lead is None
+        excluded["x_won_no_amount"] += deal.stage in won and deal.amount is None
+        closed.append(Closed(deal, lead, deal.stage in won, closed_on, created_on))
+    return closed, from_column
+
+
+def _lead_of(book: Book, deal: Any) -> Any | None:
+    found = book.leads_by_id.get(key_of(deal.lead_id) or "")
+    return found[0] if found else None
+
+
+def _rate(deals: list[Closed]) -> float | None:
+    return sum(c.won for c in deals) / len(deals) if deals else None
+
+
+def _won_amount(deals: Iterable[Closed]) -> int | float:
+    return total(c.amount for c in deals if c.won)
+
+
+# ---------------------------------------------------------------------------------------- sections
+def _overall(sheet: Sheet, window: list[Closed], closed: list[Closed], months: int) -> None:
+    locale = sheet.locale
+    header = [say(k, locale) for k in ("period", "closed", "won", "lost", "win_rate", "won_amount",
+                                      "days_won", "days_lost")]
+
+    def line(name: str, deals: list[Closed]) -> tuple[Cell, ...]:
+        won = sum(c.won for c in deals)
+        return (name, len(deals), won, len(deals) - won, percent(won, len(deals)), _won_amount(deals),
+                median(c.days for c in deals if c.won and c.days is not None),
+                median(c.days for c in deals if not c.won and c.days is not None))
+
+    sheet.section(say("wl_overall", locale), header,
+                  [line(say("window", locale, n=months), window), line(say("all_time", locale), closed)])
+
+
+def _segments(book: Book, locale: Locale, extra: tuple[str, ...], excluded: Counter[str],
+              window_size: int) -> list[Segment]:
+    blank, no_lead = say("blank", locale), say("no_lead", locale)
+
+    def from_lead(attribute: str) -> Callable[[Closed], str]:
+        return lambda c: no_lead if c.lead is None else (_text(getattr(c.lead, attribute)) or blank)
+
+    segments = [
+        Segment("seg_lead_source", from_lead("lead_source")),
+        Segment("seg_campaign", from_lead("campaign")),
+        Segment("seg_industry", from_lead("industry")),
+        Segment("seg_company_size",
+                lambda c: no_lead if c.lead is None else (COMPANY_SIZE.band(c.lead.employees, locale) or blank)),
+        Segment("seg_region", from_lead("region")),
+        Segment("seg_owner", lambda c: c.deal.owner or blank),
+        Segment("seg_caller",
+                lambda c: c.deal.appointment_by or (c.lead.assigned_caller if c.lead else None) or blank),
+        Segment("seg_deal_size", lambda c: DEAL_SIZE.band(c.amount, locale) or say("unknown", locale)),
+    ]
+    for name in extra:
+        found = _extra_column(name)
+        if found is None:
+            excluded[f"x_unknown_segment:{name}"] += window_size
+            continue
+        tab, column = found
+        if tab == "deals":
+            segments.append(Segment(column.label(locale), lambda c, k=column.key: _text(getattr(c.deal, k)) or blank))
+        else:
+            segments.append(Segment(column.label(locale), lambda c, k=column.key: no_lead if c.lead is None
+                                    else (_text(getattr(c.lead, k)) or blank)))
+    return segments
+
+
+def _extra_column(name: str) -> tuple[str, Any] | None:
+    wanted = fold(name)
+    for spec in (DEALS, LEADS):
+        for column in spec.person_columns:
+            if wanted in column.names():
+                return spec.key, column
+    return None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _segment_label(segment: Segment, locale: Locale) -> str:
+    return say(segment.key, locale) if segment.key.startswith("seg_") else segment.key
+
+
+def _by_segment(sheet: Sheet, window: list[Closed], segments: list[Segment], months: int, minimum: int,
+                overall: float | None, charts: list) -> list[tuple[str, str, int, int, float]]:
+    locale = sheet.locale
+    header = [say(k, locale) for k in ("segment", "value", "deals", "won", "win_rate", "ci_low", "ci_high",
+                                      "days_to_close", "won_amount", "judgement")]
+    body: list[tuple[Cell, ...]] = []
+    profile = []
+    source_rows: tuple[int, int] | None = None
+    first_body = sheet.next_row + 2
+    for segment in segments:
+        groups: dict[str, list[Closed]] = {}
+        for c in window:
+            groups.setdefault(segment.value(c), []).append(c)
+        name = _segment_label(segment, locale)
+        ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        if segment.key == "seg_lead_source" and ordered:
+            source_rows = (first_body + len(body), first_body + len(body) + len(ordered) - 1)
+        for value, deals in ordered:
+            won = sum(c.won for c in deals)
+            low, high = wilson(won, len(deals)) or (None, None)
+            few = len(deals) < minimum
+            body.append((name, value, len(deals), won, percent(won, len(deals)), as_percent(low),
+                         as_percent(high), median(c.days for c in deals if c.days is not None),
+                         _won_amount(deals), say("too_few", locale) if few else ""))
+            if not few and overall is not None and low is not None and low > overall:
+                profile.append((name, value, len(deals), won, low))
+    title, first, _ = sheet.section(say("wl_segments", locale, n=months), header, body)
+    if source_rows:
+        rows = source_rows
+        charts.append((title, lambda row, col: ChartSpec(
+            say("chart_win_by_source", locale), "column", Series(1, rows[0], rows[1]),
+            (Series(4, rows[0], rows[1], title_row=first - 1),), row, col, y_title="%")))
+    return profile
+
+
+def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list) -> None:
+    locale = sheet.locale
+    lost = [c for c in window if not c.won]
+    groups: dict[str, list[Closed]] = {}
+    for c in lost:
+        groups.setdefault(c.deal.lost_reason or say("blank", locale), []).append(c)
+    body = [(reason, len(deals), percent(len(deals), len(lost)), total(c.amount for c in deals))
+            for reason, deals in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))]
+    header = [say(k, locale) for k in ("lost_reason", "deals", "share", "amount")]
+    title, first, last = sheet.section(say("wl_lost_reasons", locale, n=months), header, body)
+    if body:
+        charts.append((title, lambda row, col: ChartSpec(
+            say("chart_lost_reasons", locale), "pie", Series(0, first, last),
+            (Series(1, first, last, title_row=first - 1),), row, col)))
+
+
+def _stage_before(sheet: Sheet, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline,
+                  months: int) -> None:
+    locale = sheet.locale
+    lost = [c for c in window if not c.won]
+    stages: Counter[str] = Counter()
+    for c in lost:
+        known = facts.get(key_of(c.deal.deal_id) or "")
+        stages[_stage_label(pipeline, known.stage_before_close if known else None, locale)] += 1
+    order = {s.label: i for i, s in enumerate(_labelled(pipeline, locale))}
+    body = [(stage, n, percent(n, len(lost)))
+            for stage, n in sorted(stages.items(), key=lambda item: (order.get(item[0], 99), item[0]))]
+    header = [say(k, locale) for k in ("stage", "deals", "share")]
+    sheet.section(say("wl_stage_before", locale, n=months), header, body)
+
+
+@dataclass(frozen=True)
+class _Labelled:
+    key: str
+    label: str
+
+
+def _labelled(pipeline: Pipeline, locale: Locale) -> list[_Labelled]:
+    return [_Labelled(s.key, s.ja if locale == "ja" else s.en) for s in pipeline.stages]
+
+
+def _stage_label(pipeline: Pipeline, key: str | None, locale: Locale) -> str:
+    if key is None:
+        return say("unknown", locale)
+    for stage in _labelled(pipeline, locale):
+        if stage.key == key:
+            return stage.label
+    return key
+
+
+def _by_month(sheet: Sheet, window: list[Closed], start: date, today: date, charts: list) -> None:
+    locale = sheet.locale
+    body = []
+    for month in months_between(start + timedelta(days=1), today):
+        deals = [c for c in window if (c.closed_on.year, c.closed_on.month) == (month.year, month.month)]
+        won = sum(c.won for c in deals)
+        body.append((month_label(month), len(deals), won, percent(won, len(deals)), _won_amount(deals)))
+    header = [say(k, locale) for k in ("month", "closed", "won", "win_rate", "won_amount")]
+    title, first, last = sheet.section(say("wl_months", locale), header, body)
+    charts.append((title, lambda row, col: ChartSpec(
+        say("chart_won_by_month", locale), "column", Series(0, first, last),
+        (Series(4, first, last, title_row=first - 1),), row, col, y_title=say("won_amount", locale))))
+
+
+# ---------------------------------------------------------------------------------------- reps
+@dataclass
+class OwnerFigures:
+    name: str
+    closed: list[Closed]
+    tasks: int
+    first_visit_days: list[int]
+    gaps: list[int]
+    open_deals: int
+    open_with_next: int
+
+    @property
+    def won(self) -> int:
+        return sum(c.won for c in self.closed)
+
+
+def _rep_behaviour(sheet: Sheet, book: Book, window: list[Closed], pipeline: Pipeline,
+                   months: int) -> list[OwnerFigures]:
+    locale = sheet.locale
+    blank = say("blank", locale)
+    owners: dict[str, OwnerFigures] = {}
+
+    def figures(name: str | None) -> OwnerFigures:
+        shown = name or blank
+        return owners.setdefault(key_of(shown) or shown, OwnerFigures(shown, [], 0, [], [], 0, 0))
+
+    for c in window:
+        mine = figures(c.deal.owner)
+        mine.closed.append(c)
+        tasks = book.tasks_by_deal.get(key_of(c.deal.deal_id) or "", [])
+        mine.tasks += len(tasks)
+        visits = [t.completed_on for t in tasks if t.type == "first_visit" and t.status == "done" and t.completed_on]
+        if visits and c.created_on:
+            mine.first_visit_days.append((min(visits) - c.created_on).days)
+        mine.gaps += _gaps(_activity_days(book, c, tasks))
+    closing = {s.key for s in pipeline.stages if s.closed}
+    for row in book.rows("deals"):
+        deal = row.model
+        if deal.stage is None or deal.stage in closing:
+            continue
+        mine = figures(deal.owner)
+        mine.open_deals += 1
+        tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", [])
+        mine.open_with_next += any(t.status not in CLOSED_TASK_STATUSES for t in tasks)
+    ranked = sorted(owners.values(), key=lambda o: (-len(o.closed), o.name))
+    header = [say(k, locale) for k in ("owner", "closed", "won", "win_rate", "tasks_per_deal", "days_first_visit",
+                                      "days_between", "open_deals", "next_task_share")]
+    sheet.section(say("wl_reps", locale, n=months), header, [(o.name, *_owner_cells(o)) for o in ranked])
+    return [o for o in ranked if o.closed]
+
+
+def _activity_days(book: Book, c: Closed, tasks: list[Any]) -> list[date]:
+    """Days something happened on a closed deal: tasks done, and calls to its lead since it was created."""
+    days = {t.completed_on for t in tasks if t.status == "done" and t.completed_on}
+    if c.created_on and c.deal.lead_id:
+        for call in book.calls_by_lead.get(key_of(c.deal.lead_id) or "", []):
+            if call.called_at and call.called_at.date() >= c.created_on:
+                days.add(call.called_at.date())
+    return sorted(days)
+
+
+def _gaps(days: list[date]) -> list[int]:
+    return [(b - a).days for a, b in pairwise(days)]
+
+
+def _owner_cells(group: OwnerFigures) -> tuple[Cell, ...]:
+    n = len(group.closed)
+    return (n, group.won, percent(group.won, n), round(group.tasks / n, 1) if n else None,
+            median(group.first_visit_days), median(group.gaps), group.open_deals,
+            percent(group.open_with_next, group.open_deals))
+
+
+def _quartiles(sheet: Sheet, owners: list[OwnerFigures]) -> None:
+    """Owners ranked by win rate: the top quarter (rounded up) against the others, pooled."""
+    locale = sheet.locale
+    if len(owners) < 2:
+        return
+    ranked = sorted(owners, key=lambda o: (-o.won / len(o.closed), -len(o.closed), o.name))
+    cut = math.ceil(len(ranked) / 4)
+    top, rest = _pooled(ranked[:cut]), _pooled(ranked[cut:])
+    measures = ("owners", "closed", "won", "win_rate", "tasks_per_deal", "days_first_visit", "days_between",
+                "open_deals", "next_task_share")
+    body = [(say(m, locale), a, b) for m, a, b in
+            zip(measures, (cut, *_owner_cells(top)), (len(ranked) - cut, *_owner_cells(rest)), strict=True)]
+    header = [say(k, locale) for k in ("measure", "top_quartile", "the_rest")]
+    sheet.section(say("wl_quartile", locale), header, body)
+
+
+def _pooled(groups: list[OwnerFigures]) -> OwnerFigures:
+    return OwnerFigures(
+        "", [c for g in groups for c in g.closed], sum(g.tasks for g in groups),
+        [d for g in groups for d in g.first_visit_days], [d for g in groups for d in g.gaps],
+        sum(g.open_deals for g in groups), sum(g.open_with_next for g in groups))
+
+
+def _profile(sheet: Sheet, profile: list[tuple[str, str, int, int, float]], overall: float | None,
+             months: int) -> None:
+    locale = sheet.locale
+    ordered = sorted(profile, key=lambda p: (-p[4], p[0], p[1]))
+    body: list[tuple[Cell, ...]] = [
+        (say("profile_line", locale, segment=segment, value=value, rate=f"{100 * won / n:.0f}", n=n,
+             overall=f"{100 * (overall or 0):.0f}"),)
+        for segment, value, n, won, _ in ordered
+    ] or [(say("no_profile", locale),)]
+    sheet.add(say("wl_profile", locale, n=months))
+    for line in body:
+        sheet.add(*line)
+    sheet.add()
+
+
+def _excluded_label(reason: str, locale: Locale) -> str:
+    if reason.startswith("x_unknown_segment:"):
+        return say("x_unknown_segment", locale, name=reason.split(":", 1)[1])
+    return say(reason, locale)
+
+
+def _place(charts: list[tuple[int, Callable[[int, int], ChartSpec]]], col: int) -> tuple[ChartSpec, ...]:
+    """Charts beside their tables, to the right; each one below the previous so that none overlap."""
+    placed, free_row = [], 0
+    for row, make in charts:
+        row = max(row, free_row)
+        placed.append(make(row, col))
+        free_row = row + CHART_ROWS
+    return tuple(placed)
