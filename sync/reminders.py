@@ -1,0 +1,217 @@
+"""The reminder job: one digest per owner per run, by email and/or chat, each delivered once.
+
+    read      one read of the store; parse with read_book; today in the team's time zone
+    digests   rules.reminders: open tasks overdue / due today / due soon, one digest per owner
+    ledger    the hidden tab _sfa_reminders: what was delivered (task id, kind, due date, channel)
+    send      per owner, per channel, only what the ledger does not have yet
+    record    write the ledger after each owner's digest
+
+Why write the ledger after each owner (and not once at the end): the only way to lose the record of a
+delivery is a crash (or a failed ledger write) between a send and the following ledger write. With one
+write per owner that window holds at most one digest, which the next run sends again — at-least-once,
+and exactly once barring that crash. A single write at the end would repeat every digest of the run
+after a crash in the middle. Recording *before* sending is not an option: a crash after the record
+would lose the reminder. The cost is one write request per owner who got something, on a job that runs
+once a day, well inside Google's 60 writes a minute. If a ledger write fails, the job stops there
+(raising the store's error) rather than send more digests it cannot record.
+
+Both channels of one owner go out before that owner's ledger write, so a crash there repeats that
+owner's digest on the channels it had reached — still "that one digest".
+
+The job never edits input tabs, so it cannot disturb what people type; it rewrites only its own tab.
+It should run after the cycle's write (the cycle assigns task ids; tasks without one are not reminded
+yet) and under the same lease as the cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from rules.reminders import KINDS, Digest, Ledger, digests, due_tasks, ledger_key, pending, pruned
+from sheets_schema.locale import Locale
+from sync.changes import CellValue, ChangeSet, TabContent
+from sync.config import Config
+from sync.cycle import local_today, read_book
+from sync.errors import NotifyError
+from sync.notify.base import Notifier
+from sync.stores.base import Store, TabData
+
+log = logging.getLogger(__name__)
+
+LEDGER_TITLE = "_sfa_reminders"  # hidden; the same in both locales so that a locale switch keeps it
+LEDGER_HEADER = ("task_id", "kind", "due_date", "channel", "sent_at")
+
+EMAIL_PROBLEMS = {
+    "not_in_team": "is not on the Team tab; add them there with an email",
+    "inactive": "is marked inactive on the Team tab",
+    "no_email": "has no email on the Team tab; add one",
+    "bad_email": "has an email on the Team tab that is not an address; fix it",
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    owner: str
+    channel: str
+    tasks: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    owner: str
+    channel: str
+    reason: str  # safe to log and show: no password, webhook URL or personal data of leads
+
+
+@dataclass
+class ReminderOutcome:
+    today: date
+    sent: list[Delivery] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[Failure] = field(default_factory=list)  # owners who cannot be reached on a channel
+    planned: list[tuple[str, Digest]] = field(default_factory=list)  # dry run: (channel, digest) not sent
+    ledger_writes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def lines(self) -> list[str]:
+        """One line per event, for the Sync Log and the command line."""
+        lines = [f"reminders: sent {d.channel} to {d.owner} ({d.tasks} tasks)" for d in self.sent]
+        lines += [f"reminders: FAILED {f.channel} to {f.owner}: {f.reason}" for f in self.failures]
+        lines += [f"reminders: skipped {s.channel} to {s.owner}: {s.reason}" for s in self.skipped]
+        if not lines and not self.planned:
+            lines.append("reminders: nothing to send")
+        return lines
+
+
+def default_notifiers(config: Config) -> list[Notifier]:
+    from sync.notify.chat import ChatNotifier
+    from sync.notify.email import EmailNotifier
+
+    found: list[Notifier] = []
+    if config.reminders.email.enabled:
+        found.append(EmailNotifier(config.reminders.email))
+    if config.reminders.chat.enabled:
+        found.append(ChatNotifier(config.reminders.chat))
+    return found
+
+
+def run_reminders(
+    store: Store,
+    config: Config,
+    now: datetime,
+    dry_run: bool = False,
+    notifiers: Sequence[Notifier] | None = None,
+) -> ReminderOutcome:
+    """Send each owner the reminders not yet delivered; record them in the ledger tab (not when dry_run)."""
+    locale: Locale = config.locale
+    today = local_today(config, now)
+    outcome = ReminderOutcome(today)
+    snapshot = store.read()
+    book = read_book(snapshot, config).book
+    current = snapshot.tabs.get(LEDGER_TITLE)
+    ledger = pruned(read_ledger(current), book, today)
+    channels = list(default_notifiers(config) if notifiers is None else notifiers)
+    stamp = now.astimezone(config.zone).isoformat(timespec="seconds")
+    written = current.rows if current is not None else None
+    for digest in digests(book, due_tasks(book, today, config.reminders.due_soon_days)):
+        delivered = False
+        for notifier in channels:
+            part = pending(digest, ledger, notifier.channel)
+            if part is None:
+                continue
+            if notifier.channel == "email" and part.email_problem:
+                reason = f"{part.owner} {EMAIL_PROBLEMS[part.email_problem]}"
+                outcome.skipped.append(Failure(part.owner, notifier.channel, reason))
+                log.warning("reminders: %s: no email sent (%s tasks stay due)", reason, len(part.tasks))
+                continue
+            if dry_run:
+                outcome.planned.append((notifier.channel, part))
+                continue
+            if _send(notifier, part, locale, outcome):
+                for task in part.tasks:
+                    ledger.record(task, notifier.channel, stamp)
+                delivered = True
+        if delivered:
+            written = _write_ledger(store, ledger, outcome)
+    if not dry_run and not _same_rows(written, ledger_rows(ledger)):
+        _write_ledger(store, ledger, outcome)  # pruning only, or the ledger tab does not exist yet
+    return outcome
+
+
+def _send(notifier: Notifier, digest: Digest, locale: Locale, outcome: ReminderOutcome) -> bool:
+    try:
+        notifier.send(digest, locale)
+    except NotifyError as failed:
+        outcome.failures.append(Failure(digest.owner, notifier.channel, str(failed)))
+        log.error("reminders: %s", failed)
+        return False
+    outcome.sent.append(Delivery(digest.owner, notifier.channel, len(digest.tasks)))
+    log.info("reminders: sent %s to %s (%d tasks)", notifier.channel, digest.owner, len(digest.tasks))
+    return True
+
+
+def _write_ledger(store: Store, ledger: Ledger, outcome: ReminderOutcome) -> list[list[Any]]:
+    rows = ledger_rows(ledger)
+    store.write(ChangeSet(tabs=[TabContent(LEDGER_TITLE, rows, hidden=True)]))
+    outcome.ledger_writes += 1
+    return [list(r) for r in rows]
+
+
+def _same_rows(current: list[list[Any]] | None, desired: tuple[tuple[CellValue, ...], ...]) -> bool:
+    if current is None:
+        return False
+    trimmed = [_trim(list(r)) for r in current]
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed == [_trim(list(r)) for r in desired]
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    while row and row[-1] in (None, ""):
+        row.pop()
+    return [str(v) for v in row]
+
+
+def ledger_rows(ledger: Ledger) -> tuple[tuple[CellValue, ...], ...]:
+    """Header, then one row per delivery, sorted (stable content: an unchanged ledger is not rewritten).
+    Every value is text (dates as ISO) so that no store turns them into serial numbers or dates."""
+    body = sorted(
+        (ledger.display_ids.get(key[0], key[0]), key[1], key[2], key[3], when)
+        for key, when in ledger.sent.items()
+    )
+    return (LEDGER_HEADER, *body)
+
+
+def read_ledger(tab: TabData | None) -> Ledger:
+    """The ledger as written by ledger_rows; rows that do not read as an entry are ignored."""
+    ledger = Ledger()
+    if tab is None:
+        return ledger
+    for row in tab.rows[1:]:
+        values = [*row, None, None, None, None, None][:5]
+        task_id, kind, due, channel, when = values
+        day = _as_date(due)
+        if not task_id or kind not in KINDS or day is None or not channel:
+            continue
+        key = ledger_key(str(task_id), str(kind), day, str(channel))
+        ledger.sent[key] = "" if when is None else str(when)
+        ledger.display_ids[key[0]] = str(task_id)
+    return ledger
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
