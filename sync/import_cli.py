@@ -1,0 +1,74 @@
+"""`sfa-sync import leads|deals FILE.csv`: a thin shell over sync.importer (registered in sync/cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sync.cli import build_config, common_options
+from sync.cycle import local_today
+from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
+from sync.importer import ImportReport, run_import
+from sync.stores import open_store
+
+MAP_HELP = 'A CSV header and the column it fills, e.g. --map "会社=company" (repeat for more).'
+DRY_HELP = "Show what would be added, skipped and rejected; write nothing."
+
+
+@click.group("import")
+def import_() -> None:
+    """Import rows from a CSV file (UTF-8 or Shift_JIS, e.g. an Excel or marketing-tool export).
+
+    Rows already on the sheet are skipped, so importing the same file twice adds nothing.
+    """
+
+
+@import_.command()
+@common_options
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--source", help="Lead source for rows that have none (e.g. Webinar).")
+@click.option("--campaign", help="Campaign for rows that have none.")
+@click.option("--map", "mapping", multiple=True, help=MAP_HELP)
+@click.option("--dry-run", is_flag=True, help=DRY_HELP)
+def leads(config_path: Path | None, workbook: Path | None, locale: str | None, file: Path, source: str | None,
+          campaign: str | None, mapping: tuple[str, ...], dry_run: bool) -> int:
+    """Add marketing's HOT leads; duplicates (same email, phone, or company + contact) are skipped.
+
+    Example: sfa-sync import leads hot-leads.csv --source Webinar --campaign "2026-11 SFA webinar"
+    """
+    config = build_config(config_path, workbook, locale)
+    report = run_import(open_store(config), config, "leads", file, local_today(config), mapping=mapping,
+                        source=source, campaign=campaign, dry_run=dry_run)
+    return _show(report, dry_run)
+
+
+@import_.command()
+@common_options
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--map", "mapping", multiple=True, help=MAP_HELP)
+@click.option("--dry-run", is_flag=True, help=DRY_HELP)
+def deals(config_path: Path | None, workbook: Path | None, locale: str | None, file: Path,
+          mapping: tuple[str, ...], dry_run: bool) -> int:
+    """Migrate past deals from another CRM or spreadsheet; deals already there (same id, or same company
+    and deal name) are skipped.
+
+    Example: sfa-sync import deals old-crm-deals.csv --map "Opportunity Owner=owner"
+    """
+    config = build_config(config_path, workbook, locale)
+    report = run_import(open_store(config), config, "deals", file, local_today(config), mapping=mapping,
+                        dry_run=dry_run)
+    return _show(report, dry_run)
+
+
+def _show(report: ImportReport, dry_run: bool) -> int:
+    for line in report.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo("dry run: nothing was written")
+    elif not report.added:
+        click.echo("nothing to add: no write")
+    return EXIT_PROBLEMS_FOUND if report.rejected else EXIT_OK
+
+
+import_group = import_
