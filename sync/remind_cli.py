@@ -29,6 +29,11 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
     for channel, digest in outcome.planned:
         click.echo(f"--- would send {channel} to {digest.owner} ({len(digest.tasks)} tasks)")
         click.echo(render.plain_text(digest, config.locale))
+    if not (config.reminders.email.enabled or config.reminders.chat.enabled):
+        click.echo(
+            "reminders: no channel is enabled; set reminders.email.enabled = true and/or "
+            "reminders.chat.enabled = true in the config"
+        )
     for line in outcome.lines():
         click.echo(line)
     if outcome.failures:

@@ -112,6 +112,8 @@ def classify(error: Exception) -> tuple[str, bool]:
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return "the SMTP server does not support STARTTLS; use security = \"ssl\" or \"none\"", False
     if isinstance(error, smtplib.SMTPServerDisconnected):
+        if isinstance(error.__context__, TimeoutError):  # smtplib reports a read timeout as a disconnect
+            return "the SMTP server did not answer in time", True
         return "the SMTP server closed the connection", True
     if isinstance(error, smtplib.SMTPResponseException):
         return f"the SMTP server answered {error.smtp_code}", 400 <= error.smtp_code < 500
