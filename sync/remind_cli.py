@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sync.cli import build_config, common_options
+from sync.cli import build_config, cli, common_options
 from sync.errors import EXIT_OK, NotifyError
 from sync.notify import render
 from sync.reminders import run_reminders
@@ -42,3 +42,8 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
             "they stay due and the next run tries again"
         )
     return EXIT_OK
+
+
+# Registered here, so that either import order works: sync/cli.py ends with `import sync.remind_cli`
+# (a plain import, which tolerates this module being half-imported when it is the one imported first).
+cli.add_command(remind)

@@ -90,6 +90,15 @@ class ReminderOutcome:
         return lines
 
 
+def is_reminder_time(config: Config, now: datetime, last_run_day: date | None) -> bool:
+    """For the service loop: run the job once a day, at the first check at or after reminders.at (local
+    time). `last_run_day` is the local day it last ran (kept in memory; after a restart the job runs once
+    more that day, which sends nothing twice thanks to the ledger)."""
+    local = now.astimezone(config.zone)
+    hour, minute = (int(part) for part in config.reminders.at.split(":"))
+    return local.date() != last_run_day and (local.hour, local.minute) >= (hour, minute)
+
+
 def default_notifiers(config: Config) -> list[Notifier]:
     from sync.notify.chat import ChatNotifier
     from sync.notify.email import EmailNotifier

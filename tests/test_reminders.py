@@ -13,10 +13,10 @@ import pytest
 from reports.reminders import reminders_report
 from rules.reminders import digests, due_tasks
 from sheets_schema.tabs import TASKS
-from sync.config import Config
+from sync.config import Config, RemindersConfig
 from sync.cycle import read_book
 from sync.errors import NotifyError, StoreError
-from sync.reminders import LEDGER_HEADER, LEDGER_TITLE, run_reminders
+from sync.reminders import LEDGER_HEADER, LEDGER_TITLE, is_reminder_time, run_reminders
 from tests.sheets import book
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -288,3 +288,20 @@ def test_owner_names_match_like_the_sheet_does():
     memory = store(tasks=[task("T-1", " ＳＡＴＯ ", "2026-11-28")])  # full-width, padded
     [digest] = digests(parsed(memory), due_tasks(parsed(memory), TODAY, 3))
     assert (digest.owner, digest.email, digest.team) == ("Sato", "sato@example.com", "East")
+
+
+@pytest.mark.parametrize(
+    ("local_time", "last_run_day", "due"),
+    [
+        ("08:59", None, False),
+        ("09:00", None, True),
+        ("17:30", None, True),  # the service was down at 09:00: catch up
+        ("09:05", TODAY, False),  # already ran today
+        ("09:05", TODAY - timedelta(days=1), True),
+    ],
+)
+def test_the_service_loop_runs_the_job_once_a_day_at_the_configured_local_time(local_time, last_run_day, due):
+    config = Config(reminders=RemindersConfig(at="09:00"))
+    hour, minute = map(int, local_time.split(":"))
+    now = datetime(2026, 11, 28, hour, minute, tzinfo=TOKYO).astimezone(ZoneInfo("UTC"))  # server clock in UTC
+    assert is_reminder_time(config, now, last_run_day) is due
