@@ -1,4 +1,10 @@
-"""`sfa-sync remind`: run the reminder job now (the service loop runs it daily at reminders.at)."""
+"""`sfa-sync remind`: run the reminder job now (the service loop runs it daily at reminders.at).
+
+Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
+    from sync.remind_cli import remind  # noqa: E402
+    cli.add_command(remind)
+so import sync.cli before this module (importing this one first would be a circular import).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from sync.cli import build_config, cli, common_options
+from sync.cli import build_config, common_options
 from sync.errors import EXIT_OK, NotifyError
 from sync.notify import render
 from sync.reminders import run_reminders
@@ -43,7 +49,3 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
         )
     return EXIT_OK
 
-
-# Registered here, so that either import order works: sync/cli.py ends with `import sync.remind_cli`
-# (a plain import, which tolerates this module being half-imported when it is the one imported first).
-cli.add_command(remind)

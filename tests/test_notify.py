@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from tenacity import wait_none
 
+import sync.cli  # noqa: F401  (before sync.remind_cli, as the program does: cli registers remind)
 from sync.commands import initialise
 from sync.config import ChatConfig, Config, EmailConfig, RemindersConfig, load_config
 from sync.cycle import run_cycle
