@@ -68,3 +68,8 @@ class Book:
 
     def member(self, name: str | None) -> Any | None:
         return self.team.get(key_of(name) or "")
+
+    def refresh(self) -> None:
+        """Forget the look-ups after rows were added (they are rebuilt on next use)."""
+        for name in ("leads_by_id", "deals_by_id", "calls_by_lead", "deals_by_lead", "tasks_by_deal", "team"):
+            self.__dict__.pop(name, None)

@@ -116,6 +116,7 @@ class ParsedRow:
     index: int  # 0-based grid row
     model: Any  # the tab's Row model, with bad cells as None
     problems: list[CellProblem]
+    appended: bool = False  # a row the service creates in this cycle (e.g. appointment -> deal)
 
 
 @dataclass

@@ -140,6 +140,12 @@ DEALS = TabSpec(
         derived("next_task_due", "Next task due", "次タスク期日", Kind.DATE),
         derived("next_task", "Next task", "次タスク", width=24),
         derived("owner_check", "Owner check", "担当者チェック"),
+        derived("stage_since", "Stage since", "ステージ開始日", Kind.DATE),
+        derived("days_in_stage", "Days in stage", "ステージ滞留日数", Kind.INT),
+        derived("last_progress_on", "Last progress on", "最終進捗日", Kind.DATE),
+        derived("close_date_pushes", "Close date pushes", "完了予定日の延期回数", Kind.INT),
+        derived("closed_on", "Closed on", "クローズ日", Kind.DATE),
+        derived("health", "Health", "ヘルス", width=40, aliases=("flags", "フラグ")),
         ERRORS,
     ),
     id_prefix="D",
@@ -193,8 +199,13 @@ MANAGER_REVIEW = OwnedTab("manager_review", "Manager Review", "マネージャ�
 MARKETING_FEEDBACK = OwnedTab("marketing_feedback", "Marketing Feedback", "マーケティングフィードバック")
 WIN_LOSS = OwnedTab("win_loss", "Win-Loss Analysis", "受注失注分析")
 SYNC_LOG = OwnedTab("sync_log", "Sync Log", "同期ログ")
-# One hidden state tab; its title is the same in both locales so that a locale switch keeps the state.
-STATE = OwnedTab("state", "_sfa_state", "_sfa_state", hidden=True)
+# Hidden state tabs; their titles are the same in both locales so that a locale switch keeps the state.
+STATE = OwnedTab("state", "_sfa_state", "_sfa_state", hidden=True)  # key/value: id sequences, layout version
+DEAL_STATES = OwnedTab("deal_states", "_sfa_deals", "_sfa_deals", hidden=True)  # last known values per deal
+DEAL_EVENTS = OwnedTab("deal_events", "_sfa_events", "_sfa_events", hidden=True)  # stage/amount/date/owner changes
+HANDLED_CALLS = OwnedTab("handled_calls", "_sfa_appointments", "_sfa_appointments", hidden=True)
+REVIEW_ARCHIVE = OwnedTab("review_archive", "_sfa_review_archive", "_sfa_review_archive", hidden=True)
+STATE_PREFIX = "_sfa_"
 
 GENERATED_TABS: tuple[OwnedTab, ...] = (REMINDERS, MANAGER_REVIEW, MARKETING_FEEDBACK, WIN_LOSS, SYNC_LOG)
 

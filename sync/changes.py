@@ -82,12 +82,22 @@ class ChangeSet:
     appends: list[RowAppend] = field(default_factory=list)
     tabs: list[TabContent] = field(default_factory=list)
     layouts: list[TabLayout] = field(default_factory=list)
+    # Changes that must land together (rows created + the ledger recording them; a deal's remembered state
+    # + its history events), applied after everything above, in order. A store that splits a large write
+    # never splits a group, so an interruption between requests leaves a state the next cycle converges from.
+    groups: list[ChangeSet] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.new_tabs or self.cells or self.notes or self.appends or self.tabs or self.layouts)
+        mine = self.new_tabs or self.cells or self.notes or self.appends or self.tabs or self.layouts
+        return not mine and all(group.is_empty() for group in self.groups)
 
     @property
     def cell_count(self) -> int:
         appended = sum(len(a.values) for a in self.appends)
         generated = sum(len(r) for t in self.tabs for r in t.rows)
-        return len(self.cells) + appended + generated
+        return len(self.cells) + appended + generated + sum(g.cell_count for g in self.groups)
+
+    def group(self) -> ChangeSet:
+        """A new group of changes that must land together."""
+        self.groups.append(ChangeSet())
+        return self.groups[-1]

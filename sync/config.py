@@ -97,6 +97,10 @@ class Thresholds(Strict):
     )
 
 
+class AutomationConfig(Strict):
+    appointment_to_deal: bool = Field(True, description="a call with result Appointment creates a deal and a first-visit task")
+
+
 class EmailConfig(Strict):
     enabled: bool = False
     host: str = "localhost"
@@ -137,6 +141,7 @@ class Config(Strict):
     store: StoreConfig = StoreConfig()
     pipeline: PipelineConfig = PipelineConfig()
     thresholds: Thresholds = Thresholds()
+    automation: AutomationConfig = AutomationConfig()
     reminders: RemindersConfig = RemindersConfig()
     reports: ReportsConfig = ReportsConfig()
     source: Path | None = Field(None, exclude=True)

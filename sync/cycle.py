@@ -10,17 +10,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from rules.book import Book
-from rules.derive import derive
+from rules.book import Book, key_of
+from rules.derive import Derivation, Memory, Settings, derive
+from rules.flags import Thresholds
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, HeaderMap, match_headers, parse_tab
-from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec, find_tab
+from sheets_schema.tabs import DEAL_EVENTS, DEAL_STATES, HANDLED_CALLS, INPUT_TABS, STATE, TabSpec, find_tab
 from sync.changes import ChangeSet, TabContent
 from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
-from sync.plan import InputTabPlan, plan_input_tab, plan_owned_tab, read_state, remembered_derived, state_rows
+from sync.plan import (
+    InputTabPlan,
+    last_used_row,
+    plan_input_tab,
+    plan_owned_tab,
+    read_state,
+    remembered_derived,
+    state_rows,
+)
 from sync.repair import misplaced_id_repairs
+from sync.state import (
+    DEAL_COLUMNS,
+    EVENT_COLUMNS,
+    HANDLED_COLUMNS,
+    StateTable,
+    deal_state_row,
+    event_row,
+    handled_row,
+    read_deal_states,
+    read_handled,
+)
 from sync.stores.base import Snapshot, Store, TabData
 
 MAX_PLAN_ATTEMPTS = 3
@@ -36,6 +56,8 @@ class Analysis:
     problems: list[CellProblem] = field(default_factory=list)  # cell and row problems, all tabs
     tab_problems: list[CellProblem] = field(default_factory=list)  # whole tabs skipped or missing
     book: Book = field(default_factory=Book)  # the parsed rows, with this cycle's new ids
+    derivation: Derivation = field(default_factory=Derivation)
+    rows_created: int = 0
 
     @property
     def all_problems(self) -> list[CellProblem]:
@@ -119,30 +141,67 @@ def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
         )
         analysis.rows_read[title] = len(book.tabs[key].rows)
     state = read_state(snapshot.tabs.get(STATE.en))
-    remembered_ids = {
-        k.removeprefix("next_id."): int(v)
-        for k, v in state.items()
-        if k.startswith("next_id.") and isinstance(v, int | float)
-    }
-    remembered = {key: remembered_derived(tabs[key], header) for key, header in headers.items()}
-    derivation = derive(book, today, locale, remembered_ids, remembered)
+    memory = Memory(
+        next_ids={k.removeprefix("next_id."): int(v) for k, v in state.items()
+                  if k.startswith("next_id.") and isinstance(v, int | float)},
+        derived={key: remembered_derived(tabs[key], header) for key, header in headers.items()},
+        deals=read_deal_states(snapshot.tabs.get(DEAL_STATES.en)),
+        handled=read_handled(snapshot.tabs.get(HANDLED_CALLS.en)),
+    )
+    next_rows = {key: last_used_row(tabs[key]) + 1 for key in headers}
+    derivation = derive(book, today, locale, memory, settings_from(config), next_rows)
+    analysis.derivation = derivation
     problems_by_tab: dict[str, list[CellProblem]] = {key: list(h.problems) for key, h in headers.items()}
     for key, parsed in book.tabs.items():
         problems_by_tab[key] += parsed.problems
     titles = {header.title: key for key, header in headers.items()}
     for problem in derivation.problems:
         problems_by_tab[titles[problem.tab]].append(problem)
+    pipeline = config.pipeline.to_pipeline()
+    created = ChangeSet()  # rows the service creates, with the state that records them: all or nothing
     for key, header in headers.items():
-        plan = InputTabPlan(tabs[key], header, problems_by_tab[key])
-        id_col = plan_input_tab(plan, derivation, locale, analysis.changes)
+        plan = InputTabPlan(tabs[key], header, problems_by_tab[key], derivation.appended.get(key, []), pipeline)
+        id_col = plan_input_tab(plan, derivation, locale, analysis.changes, created)
         if id_col is not None:
             analysis.id_columns[tabs[key].title] = id_col
         analysis.problems += sorted(problems_by_tab[key], key=lambda p: (p.row, p.col or 0))
-    new_state = dict(state) | {f"next_id.{prefix}": n for prefix, n in derivation.next_ids.items()}
-    if new_state != state or STATE.en not in snapshot.tabs:
-        content = TabContent(STATE.en, state_rows(new_state), hidden=True)
-        plan_owned_tab(snapshot.tabs.get(STATE.en), content, analysis.changes)
+    analysis.rows_created = sum(len(rows) for rows in derivation.appended.values())
+    _plan_state(snapshot, state, derivation, analysis.changes, created)
+    if not created.is_empty():
+        analysis.changes.groups.insert(0, created)
     return analysis
+
+
+def settings_from(config: Config) -> Settings:
+    limits = config.thresholds
+    return Settings(config.pipeline.to_pipeline(),
+                    Thresholds(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
+                    config.automation.appointment_to_deal)
+
+
+def _plan_state(snapshot: Snapshot, state: dict, derivation: Derivation, changes: ChangeSet,
+                created: ChangeSet) -> None:
+    """`created` is the group that carries the rows created this cycle: the id sequences and the ledger of
+    handled appointment calls land with them, or not at all."""
+    tabs = snapshot.tabs
+    new_state = dict(state) | {f"next_id.{prefix}": n for prefix, n in derivation.next_ids.items()}
+    if new_state != state or STATE.en not in tabs:
+        plan_owned_tab(tabs.get(STATE.en), TabContent(STATE.en, state_rows(new_state), hidden=True), created)
+    handled = StateTable(HANDLED_CALLS.en, HANDLED_COLUMNS, tabs.get(HANDLED_CALLS.en), changes)
+    for key, entry in derivation.handled.items():
+        handled.put(key, handled_row(entry), created)
+    deals = StateTable(DEAL_STATES.en, DEAL_COLUMNS, tabs.get(DEAL_STATES.en), changes)
+    events = StateTable(DEAL_EVENTS.en, EVENT_COLUMNS, tabs.get(DEAL_EVENTS.en), changes)
+    events_by_deal: dict[str, list] = {}
+    for event in derivation.events:
+        events_by_deal.setdefault(key_of(event.deal_id) or "", []).append(event)
+    for key, deal in derivation.deals.items():
+        group = ChangeSet()  # a deal's remembered state and the events that moved it land together
+        deals.put(key, deal_state_row(deal), group)
+        for event in events_by_deal.get(key, []):
+            events.append(event_row(event), group)
+        if not group.is_empty():
+            changes.groups.append(group)
 
 
 def _missing_tab(spec: TabSpec, locale: Locale) -> CellProblem:

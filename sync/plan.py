@@ -7,15 +7,17 @@ written; the plan never contains a cell a person typed.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from rules.derive import Derivation
+from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale
 from sheets_schema.parsing import date_to_serial, is_blank
-from sheets_schema.rows import CellProblem, HeaderMap
-from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, TabContent
+from sheets_schema.rows import CellProblem, HeaderMap, ParsedRow
+from sheets_schema.stages import Pipeline
+from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent
 from sync.stores.base import TabData
 
 NOTE_PREFIX = "sfa-sync: "
@@ -51,9 +53,14 @@ class InputTabPlan:
     tab: TabData
     header: HeaderMap
     problems: list[CellProblem]  # every problem on this tab (parsing + rules)
+    appended: list[ParsedRow] = field(default_factory=list)  # rows the service creates on this tab
+    pipeline: Pipeline = field(default_factory=Pipeline)
 
 
-def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, changes: ChangeSet) -> None:
+def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, changes: ChangeSet,
+                   created: ChangeSet | None = None) -> int | None:
+    """Plans the tab's service-owned cells, and the rows it creates (into `created`); returns where its id
+    column is (None: the tab has none)."""
     spec, tab = plan.header.spec, plan.tab
     positions = _service_positions(plan, locale, changes)
     id_col = positions.pop(spec.id_key, None) if spec.id_key else None
@@ -69,8 +76,45 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
     for row, new_id in derivation.new_ids.get(spec.key, {}).items():
         if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
+    if id_col is not None:
+        positions[spec.id_key or ""] = id_col
+    for row in plan.appended:
+        (created or changes).appends.append(RowAppend(tab.title, _appended_values(plan, row, positions, values, locale)))
     _plan_notes(plan, locale, changes)
     return id_col
+
+
+def _appended_values(plan: InputTabPlan, row: ParsedRow, positions: dict[str, int], values: dict[int, dict[str, Any]],
+                     locale: Locale) -> tuple[CellValue, ...]:
+    """A new row as a person would have typed it (choices as labels in the sheet's language), with its
+    derived cells already filled in, so the next cycle has nothing left to write."""
+    header = plan.header
+    cells: dict[int, CellValue] = {}
+    for column in header.spec.person_columns:
+        if column.key in header.columns:
+            cells[header.columns[column.key]] = _typed_label(column, getattr(row.model, column.key), plan.pipeline, locale)
+    for key, col in positions.items():
+        if key != header.spec.id_key:
+            cells[col] = values.get(row.index, {}).get(key)
+    width = max(cells) + 1 if cells else 0
+    return tuple(cells.get(col) for col in range(width))
+
+
+def _typed_label(column: Column, value: Any, pipeline: Pipeline, locale: Locale) -> CellValue:
+    if value is None:
+        return None
+    if column.kind is Kind.STAGE:
+        return pipeline.choices.get(value).label(locale)
+    if column.kind is Kind.CHOICE and column.choices is not None:
+        return column.choices.get(value).label(locale)
+    return value
+
+
+def last_used_row(tab: TabData) -> int:
+    for index in range(len(tab.rows) - 1, -1, -1):
+        if any(not is_blank(v) for v in tab.rows[index]):
+            return index
+    return 0
 
 
 def _service_positions(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> dict[str, int]:

@@ -221,7 +221,7 @@ def test_with_30_percent_of_requests_failing_each_cycle_completes_or_changes_not
 
 
 def test_a_change_set_over_2_mb_goes_in_the_fewest_chunks_and_an_interruption_loses_nothing(emu, key):
-    deals = [{"deal_name": f"Deal {i}", "stage": "Proposal", "owner": "Nobody"} for i in range(6_000)]
+    deals = [{"deal_name": f"Deal {i}", "stage": "Proposal", "owner": "Nobody"} for i in range(4_000)]
     reference = sheet(emu, deals=deals)
     cycle(emu, key, reference)
     expected = grid_state(emu, reference)

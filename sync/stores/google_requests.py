@@ -65,51 +65,78 @@ class Plan:
 def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str | None) -> list[list[dict]]:
     """The batchUpdate request lists, each at most 2 MB, in the order they must be sent."""
     sheets = {title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids)) for title, i in sheets.items()}
-    plan = Plan()
-    next_id = max((i.sheet_id for i in sheets.values()), default=0) + 1
+    builder = _Builder(sheets, editor)
     for title in changes.new_tabs:
-        if title not in sheets:
-            sheets[title] = SheetInfo(next_id, DEFAULT_ROWS, DEFAULT_COLS)
-            plan.add({"addSheet": {"properties": {"sheetId": next_id, "title": title,
-                                                   "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS}}}})
-            next_id += 1
-    plan.add(*_grow_grids(changes, sheets))
+        builder.add_sheet(title)
+    builder.plan.add(*_grow_grids(changes, sheets))
     for run in _cell_runs(changes.cells, sheets):
-        plan.add(run)
+        builder.plan.add(run)
     for note in changes.notes:
-        plan.add({"updateCells": {"start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row,
-                                            "columnIndex": note.col},
-                                  "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}})
+        builder.plan.add({"updateCells": {
+            "start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row, "columnIndex": note.col},
+            "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}})
     for content in changes.tabs:
-        if not content.hidden:
-            owned: list[dict] = []
-            next_id = _owned_tab(content, sheets, next_id, editor, owned)
-            plan.add(*owned)
+        builder.plan.add(*builder.owned_tab(content))
     for layout in changes.layouts:
-        plan.add(*_layout(layout, sheets[layout.tab], editor))
-    # Last, in one group: appended rows and the state that records them (id high-water marks, ledgers).
-    # Whatever chunk is lost before it, the next cycle plans the same ids and appends from the same state.
-    state_requests: list[dict] = []
-    for content in (t for t in changes.tabs if t.hidden):
-        next_id = _owned_tab(content, sheets, next_id, editor, state_requests)
-    plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends), *state_requests)
-    return chunk(plan.groups)
+        builder.plan.add(*_layout(layout, sheets[layout.tab], editor))
+    builder.plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends))
+    # Last, each group whole in one request: rows created with the ledger recording them, a deal's state with
+    # its history. Whatever request is lost before one, the next cycle plans the same from the same state.
+    for group in changes.groups:
+        requests = [r for content in group.tabs for r in builder.owned_tab(content)]
+        requests += [_append(a.values, sheets[a.tab].sheet_id) for a in group.appends]
+        requests += _cell_runs(group.cells, sheets)
+        builder.plan.add(*requests)
+    return chunk(builder.plan.groups)
 
 
-def chunk(groups: list[list[dict]], limit: int = MAX_REQUEST_BYTES) -> list[list[dict]]:
+class _Builder:
+    def __init__(self, sheets: dict[str, SheetInfo], editor: str | None) -> None:
+        self.sheets, self.editor, self.plan = sheets, editor, Plan()
+        self.next_id = max((i.sheet_id for i in sheets.values()), default=0) + 1
+
+    def add_sheet(self, title: str) -> None:
+        if title in self.sheets:
+            return
+        self.sheets[title] = SheetInfo(self.next_id, DEFAULT_ROWS, DEFAULT_COLS)
+        self.plan.add({"addSheet": {"properties": {"sheetId": self.next_id, "title": title, "gridProperties": {
+            "rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS}}}})
+        self.next_id += 1
+
+    def owned_tab(self, content: TabContent) -> list[dict]:
+        out: list[dict] = []
+        self.next_id = _owned_tab(content, self.sheets, self.next_id, self.editor, out)
+        return out
+
+
+def chunk(groups: list[list[dict]], limit: int = MAX_REQUEST_BYTES - 100) -> list[list[dict]]:
     batches: list[list[dict]] = []
     current: list[dict] = []
     size = 0
     for group in groups:
-        group_size = sum(len(json.dumps(r, ensure_ascii=False).encode()) + 1 for r in group)
+        # Measured as the HTTP body is sent (json with ASCII escapes), with the ", " between requests.
+        group_size = sum(len(json.dumps(r)) + 2 for r in group)
         if current and size + group_size > limit:
-            batches.append(current)
+            batches.append(_merge_appends(current))
             current, size = [], 0
         current += group
         size += group_size
     if current:
-        batches.append(current)
+        batches.append(_merge_appends(current))
     return batches
+
+
+def _merge_appends(requests: list[dict]) -> list[dict]:
+    """Neighbouring appendCells to the same sheet become one request (a batch is atomic either way)."""
+    merged: list[dict] = []
+    for request in requests:
+        previous = merged[-1].get("appendCells") if merged else None
+        current = request.get("appendCells")
+        if previous and current and previous["sheetId"] == current["sheetId"] and previous["fields"] == current["fields"]:
+            merged[-1] = {"appendCells": {**previous, "rows": previous["rows"] + current["rows"]}}
+        else:
+            merged.append(request)
+    return merged
 
 
 def _grow_grids(changes: ChangeSet, sheets: dict[str, SheetInfo]) -> list[dict]:

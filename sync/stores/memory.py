@@ -66,6 +66,8 @@ def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
         tab.rows[last + 1] = list(append.values)
     for content in changes.tabs:
         tabs[content.title] = TabData(content.title, [list(r) for r in content.rows], hidden=content.hidden)
+    for group in changes.groups:
+        apply_changes(tabs, group)
 
 
 def _put(tab: TabData, row: int, col: int, value: CellValue) -> None:

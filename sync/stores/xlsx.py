@@ -241,6 +241,8 @@ def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
         _replace_tab(workbook, content)
     for layout in changes.layouts:
         _apply_layout(workbook[layout.tab], layout)
+    for group in changes.groups:
+        apply_changes(workbook, group)
 
 
 def set_value(cell: Cell, value: CellValue) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 Tree = dict[str, "Tree | None"]
@@ -59,6 +60,15 @@ def filter_by_mask(data: Any, tree: Tree | None) -> Any:
 
 
 def mask_paths(fields: str) -> list[list[str]]:
+    return [list(path) for path in _mask_paths(fields)]
+
+
+@functools.lru_cache(maxsize=256)
+def _mask_paths(fields: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(path) for path in _walk_mask(fields))
+
+
+def _walk_mask(fields: str) -> list[list[str]]:
     """'gridProperties/rowCount,title' -> [['gridProperties','rowCount'], ['title']]."""
     out: list[list[str]] = []
 

@@ -1,0 +1,109 @@
+"""Change history of deals: each cycle compares every deal's stage, amount, close date and owner with
+the last known values (kept in a hidden state tab) and records what changed, with the day it was seen.
+
+From it come the facts reports and flags need: stage since, last progress, close-date pushes, closed on
+and the stage a deal was in before it was won or lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from rules.book import key_of
+from rules.facts import DealFacts
+from sheets_schema.stages import Pipeline
+
+TRACKED = ("stage", "amount", "close_date", "owner")
+
+
+@dataclass(frozen=True)
+class DealState:
+    """The last known values of a deal, and what the service derived from their changes."""
+
+    deal_id: str
+    stage: str | None = None
+    amount: float | None = None
+    close_date: date | None = None
+    owner: str | None = None
+    facts: DealFacts | None = None
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    observed_on: date
+    deal_id: str
+    field: str
+    old: Any
+    new: Any
+
+
+def first_estimate(deal: Any, created_on: date, last_activity: date, today: date, pipeline: Pipeline) -> DealFacts:
+    """A deal the service sees for the first time (new, or a sheet synced for the first time): its stage is
+    taken to have started at its last recorded activity, the best evidence of when it last moved."""
+    stage = _stage(pipeline, deal.stage)
+    closed_on = None
+    if stage is not None and stage.closed:
+        closed_on = deal.close_date if deal.close_date and deal.close_date <= today else last_activity
+    return DealFacts(deal.deal_id, created_on=created_on, closed_on=closed_on, stage_since=last_activity,
+                     last_progress_on=last_activity)
+
+
+def observe(
+    previous: DealState | None, deal: Any, estimate: DealFacts, today: date, pipeline: Pipeline
+) -> tuple[DealState, list[ChangeEvent]]:
+    """The deal's new state and the changes seen since `previous` (none the first time)."""
+    now = DealState(deal.deal_id, deal.stage, deal.amount, deal.close_date, deal.owner)
+    if previous is None or previous.facts is None:
+        return replace(now, facts=estimate), []
+    facts = previous.facts
+    events = [
+        ChangeEvent(today, deal.deal_id, name, getattr(previous, name), getattr(now, name))
+        for name in TRACKED
+        if _differs(getattr(previous, name), getattr(now, name))
+    ]
+    changed = {e.field for e in events}
+    if changed & {"stage", "amount", "close_date"}:
+        facts = replace(facts, last_progress_on=today)
+    if "stage" in changed:
+        facts = _stage_changed(facts, previous.stage, now.stage, today, pipeline)
+    if "close_date" in changed and previous.close_date and now.close_date and now.close_date > previous.close_date:
+        facts = replace(facts, close_date_pushes=facts.close_date_pushes + 1)
+    return replace(now, facts=facts), events
+
+
+def _stage_changed(facts: DealFacts, old: str | None, new: str | None, today: date, pipeline: Pipeline) -> DealFacts:
+    facts = replace(facts, stage_since=today)
+    old_stage, new_stage = _stage(pipeline, old), _stage(pipeline, new)
+    was_closed = old_stage is not None and old_stage.closed
+    if new_stage is not None and new_stage.closed and not was_closed:
+        return replace(facts, closed_on=today, stage_before_close=old)
+    if new_stage is not None and not new_stage.closed and was_closed:
+        return replace(facts, closed_on=None)  # reopened: it is open again, from today
+    if new_stage is not None and new_stage.closed and was_closed:
+        return replace(facts, closed_on=today)  # won <-> lost: closed again today
+    return facts
+
+
+def _stage(pipeline: Pipeline, key: str | None):
+    if key is None:
+        return None
+    try:
+        return pipeline.get(key)
+    except KeyError:
+        return None
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, int | float) and isinstance(new, int | float):
+        return abs(float(old) - float(new)) > 1e-9
+    return old != new
+
+
+def facts_by_deal(states: dict[str, DealState]) -> dict[str, DealFacts]:
+    return {key: state.facts for key, state in states.items() if state.facts is not None}
+
+
+def deal_key(deal_id: str | None) -> str | None:
+    return key_of(deal_id)
