@@ -42,7 +42,9 @@ class Settings:
 class Derivation:
     new_ids: dict[str, dict[int, str]] = field(default_factory=dict)  # tab key -> grid row -> id
     next_ids: dict[str, int] = field(default_factory=dict)  # id prefix -> next number
-    values: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # tab key -> row -> col -> value
+    values: dict[str, dict[int, dict[str, Any]]] = field(
+        default_factory=dict
+    )  # tab key -> row -> col -> value
     problems: list[CellProblem] = field(default_factory=list)  # beyond those found while parsing
     appended: dict[str, list[ParsedRow]] = field(default_factory=dict)  # tab key -> rows to append
     deals: dict[str, DealState] = field(default_factory=dict)  # deal key -> state to remember
@@ -55,8 +57,14 @@ class Derivation:
         return {key: state.facts for key, state in self.deals.items() if state.facts is not None}
 
 
-def derive(book: Book, today: date, locale: Locale, memory: Memory, settings: Settings,
-           next_rows: dict[str, int] | None = None) -> Derivation:
+def derive(
+    book: Book,
+    today: date,
+    locale: Locale,
+    memory: Memory,
+    settings: Settings,
+    next_rows: dict[str, int] | None = None,
+) -> Derivation:
     """`next_rows`: per tab key, the grid row where an appended row will land (after the last used row)."""
     result = Derivation(deals=dict(memory.deals), handled=dict(memory.handled))
     for key, tab in book.tabs.items():
@@ -78,14 +86,30 @@ def derive(book: Book, today: date, locale: Locale, memory: Memory, settings: Se
         "deals": {},
     }
     for row in book.rows("deals"):
-        result.values["deals"][row.index] = _deal_row(book, row, result, memory, settings, created_on, today, locale)
+        result.values["deals"][row.index] = _deal_row(
+            book, row, result, memory, settings, created_on, today, locale
+        )
     return result
 
 
-def _create_from_appointments(book: Book, result: Derivation, memory: Memory, settings: Settings, locale: Locale,
-                              today: date, next_rows: dict[str, int]) -> dict[str, date]:
-    automation = appointments_to_deals(book, memory.handled, result.next_ids.get("D", 1),
-                                       result.next_ids.get("T", 1), settings.pipeline, locale, today)
+def _create_from_appointments(
+    book: Book,
+    result: Derivation,
+    memory: Memory,
+    settings: Settings,
+    locale: Locale,
+    today: date,
+    next_rows: dict[str, int],
+) -> dict[str, date]:
+    automation = appointments_to_deals(
+        book,
+        memory.handled,
+        result.next_ids.get("D", 1),
+        result.next_ids.get("T", 1),
+        settings.pipeline,
+        locale,
+        today,
+    )
     result.handled = automation.ledger
     result.next_ids["D"], result.next_ids["T"] = automation.next_deal, automation.next_task
     for key, models in (("deals", automation.deals), ("tasks", automation.tasks)):
@@ -97,15 +121,34 @@ def _create_from_appointments(book: Book, result: Derivation, memory: Memory, se
     return automation.created_on
 
 
-def _deal_row(book: Book, row: ParsedRow, result: Derivation, memory: Memory, settings: Settings,
-              created_on: dict[str, date], today: date, locale: Locale) -> dict[str, Any]:
+def _deal_row(
+    book: Book,
+    row: ParsedRow,
+    result: Derivation,
+    memory: Memory,
+    settings: Settings,
+    created_on: dict[str, date],
+    today: date,
+    locale: Locale,
+) -> dict[str, Any]:
     deal = row.model
     key = key_of(deal.deal_id) or f"#row{row.index}"
     previous = memory.deals.get(key)
-    created = _created_on(memory, row.index, previous, created_on.get(deal.deal_id or ""), today)
+    created = _created_on(
+        memory,
+        row.index,
+        previous,
+        created_on.get(deal.deal_id or ""),
+        estimate_created_on(book, deal, today),
+    )
     activity = derived.last_activity(book, deal, created)
-    state, events = observe(previous, deal, first_estimate(deal, created, activity, today, settings.pipeline),
-                            today, settings.pipeline)
+    state, events = observe(
+        previous,
+        deal,
+        first_estimate(deal, created, activity, today, settings.pipeline),
+        today,
+        settings.pipeline,
+    )
     if key in result.deals and result.deals[key] is not previous:
         state, events = result.deals[key], []  # a duplicated id: the first row of it keeps the history
     result.deals[key], result.events = state, result.events + events
@@ -127,13 +170,24 @@ def _deal_row(book: Book, row: ParsedRow, result: Derivation, memory: Memory, se
     return values
 
 
-def _created_on(memory: Memory, index: int, previous: DealState | None, created_now: date | None,
-                today: date) -> date:
-    """The Created on cell as the service wrote it; else what the history remembers; else today."""
+def _created_on(
+    memory: Memory, index: int, previous: DealState | None, created_now: date | None, estimate: date
+) -> date:
+    """The Created on cell as the service wrote it; else what the history remembers; else the estimate."""
     if created_now is not None:
         return created_now
-    fallback = previous.facts.created_on if previous and previous.facts and previous.facts.created_on else today
+    fallback = (
+        previous.facts.created_on if previous and previous.facts and previous.facts.created_on else estimate
+    )
     return derived.remembered_date(memory.derived.get("deals", {}).get(index, {}).get("created_on"), fallback)
+
+
+def estimate_created_on(book: Book, deal: Any, today: date) -> date:
+    """A deal first seen by the service (typed by a person, or a sheet synced for the first time) was most
+    likely created when its appointment was made: the day of the lead's first appointment call, else today."""
+    calls = book.calls_by_lead.get(key_of(deal.lead_id) or "", []) if deal.lead_id else []
+    days = [c.called_at.date() for c in calls if c.result == "appointment" and c.called_at]
+    return min([d for d in days if d <= today], default=today)
 
 
 def _adopt_new_ids(tab: ParsedTab, id_key: str, new_ids: dict[int, str]) -> None:

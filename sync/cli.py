@@ -187,3 +187,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"sfa-sync: internal error: {type(bug).__name__}: {bug} — please report it", err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+# Commands that live in their own modules; registered last, since they use the shared options above.
+from sync.import_cli import import_group  # noqa: E402
+from sync.remind_cli import remind  # noqa: E402
+
+cli.add_command(import_group)
+cli.add_command(remind)

@@ -7,16 +7,37 @@ rows in between.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from reports.manager_review import find_deal_table, manager_review_report, read_decisions
+from reports.marketing_feedback import marketing_feedback_report
+from reports.reminders import reminders_report
+from reports.table import Report
+from reports.win_loss import win_loss_report
 from rules.book import Book, key_of
 from rules.derive import Derivation, Memory, Settings, derive
 from rules.flags import Thresholds
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, HeaderMap, match_headers, parse_tab
-from sheets_schema.tabs import DEAL_EVENTS, DEAL_STATES, HANDLED_CALLS, INPUT_TABS, STATE, TabSpec, find_tab
+from sheets_schema.stages import Pipeline
+from sheets_schema.tabs import (
+    DEAL_EVENTS,
+    DEAL_STATES,
+    HANDLED_CALLS,
+    INPUT_TABS,
+    MANAGER_REVIEW,
+    MARKETING_FEEDBACK,
+    REMINDERS,
+    REVIEW_ARCHIVE,
+    STATE,
+    WIN_LOSS,
+    OwnedTab,
+    TabSpec,
+    find_tab,
+)
 from sync.changes import ChangeSet, TabContent
 from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
@@ -31,13 +52,16 @@ from sync.plan import (
 )
 from sync.repair import misplaced_id_repairs
 from sync.state import (
+    ARCHIVE_COLUMNS,
     DEAL_COLUMNS,
     EVENT_COLUMNS,
     HANDLED_COLUMNS,
     StateTable,
+    archive_row,
     deal_state_row,
     event_row,
     handled_row,
+    read_archive,
     read_deal_states,
     read_handled,
 )
@@ -167,6 +191,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
         analysis.problems += sorted(problems_by_tab[key], key=lambda p: (p.row, p.col or 0))
     analysis.rows_created = sum(len(rows) for rows in derivation.appended.values())
     _plan_state(snapshot, state, derivation, analysis.changes, created)
+    _plan_generated(snapshot, analysis, config, today)
     if not created.is_empty():
         analysis.changes.groups.insert(0, created)
     return analysis
@@ -204,6 +229,49 @@ def _plan_state(snapshot: Snapshot, state: dict, derivation: Derivation, changes
             changes.groups.append(group)
 
 
+def owned_tab(snapshot: Snapshot, tab: OwnedTab) -> TabData | None:
+    """A service-owned tab under its name in either language (the sheet may have switched)."""
+    return snapshot.tabs.get(tab.en) or snapshot.tabs.get(tab.ja)
+
+
+def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, today: date) -> None:
+    """The tabs managers, reps and marketing read, rebuilt from this cycle's rows; written only if changed."""
+    locale, book, derivation = config.locale, analysis.book, analysis.derivation
+    pipeline = config.pipeline.to_pipeline()
+    review = _plan_review(snapshot, analysis, pipeline, today, locale)
+    facts = derivation.facts
+    reports = (
+        (MANAGER_REVIEW, review),
+        (REMINDERS, reminders_report(book, today, locale, config.reminders.due_soon_days)),
+        (MARKETING_FEEDBACK, marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline)),
+        (WIN_LOSS, win_loss_report(book, facts, today, locale, pipeline, config.reports)),
+    )
+    for tab, report in reports:
+        content = TabContent(tab.title(locale), report.rows, header_rows=report.header_rows,
+                             column_widths=report.column_widths, charts=report.charts)
+        current = snapshot.tabs.get(content.title)
+        plan_owned_tab(current, content, analysis.changes)
+
+
+def _plan_review(snapshot: Snapshot, analysis: Analysis, pipeline: Pipeline, today: date, locale: Locale) -> Report:
+    """The Manager Review, carrying the manager's Decision and note by deal id; a decision whose deal left
+    the list goes to a hidden archive, and comes back if the deal returns."""
+    current = owned_tab(snapshot, MANAGER_REVIEW)
+    archive_tab = snapshot.tabs.get(REVIEW_ARCHIVE.en)
+    archived = read_archive(archive_tab)
+    typed = read_decisions(current.rows) if current else {}
+    review = manager_review_report(analysis.book, analysis.derivation.health, archived | typed, pipeline, today, locale)
+    archive = StateTable(REVIEW_ARCHIVE.en, ARCHIVE_COLUMNS, archive_tab, analysis.changes) if typed else None
+    for key, decision in typed.items():
+        if key not in review.shown and archive is not None and archived.get(key) != decision:
+            archive.put(key, archive_row(key, decision, today), analysis.changes)
+    if current is not None:
+        place = find_deal_table(current.rows)
+        if place is not None:  # what the manager types here is checked again just before the write
+            analysis.keys[current.title] = sorted(place.columns.values())
+    return review.report
+
+
 def _missing_tab(spec: TabSpec, locale: Locale) -> CellProblem:
     return CellProblem(spec.title(locale), 0, None, Message("missing_tab", {"tab": spec.title(locale)}))
 
@@ -239,12 +307,22 @@ def put_back_misplaced_ids(store: Store, snapshot: Snapshot, analysis: Analysis)
     return store.write(repairs).requests
 
 
-def run_cycle(store: Store, config: Config, today: date, dry_run: bool = False) -> CycleReport:
+def run_cycle(
+    store: Store,
+    config: Config,
+    today: date,
+    dry_run: bool = False,
+    before_write: Callable[[Snapshot, Analysis], None] | None = None,
+) -> CycleReport:
+    """One cycle. `before_write` may add to the plan (e.g. the service's Sync Log row and lease renewal),
+    so that they land in the cycle's one write; it is called only when the cycle writes."""
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
         analysis = analyse(snapshot, config, today)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
+        if before_write is not None:
+            before_write(snapshot, analysis)
         if not store.unchanged_since(snapshot, analysis.keys):
             continue  # people moved rows since the read: plan again on what is there now
         try:
@@ -255,6 +333,6 @@ def run_cycle(store: Store, config: Config, today: date, dry_run: bool = False) 
             result.requests += put_back_misplaced_ids(store, snapshot, analysis)
         return CycleReport(analysis, True, attempt, result.cells, result.requests)
     raise WriteConflictError(
-        f"{store.describe()}: rows kept moving while the service was about to write ({MAX_PLAN_ATTEMPTS} attempts); "
-        "nothing was written — the next cycle will try again"
+        f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
+        f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"
     )

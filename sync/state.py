@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from reports.manager_review import Decision
 from rules.appointments import Handled
 from rules.book import key_of
 from rules.facts import DealFacts
@@ -20,6 +21,7 @@ DEAL_COLUMNS = ("deal_id", "stage", "amount", "close_date", "owner", "created_on
                 "close_date_pushes", "closed_on", "stage_before_close")
 EVENT_COLUMNS = ("observed_on", "deal_id", "field", "old", "new")
 HANDLED_COLUMNS = ("call_id", "deal_id", "task_id", "handled_on")
+ARCHIVE_COLUMNS = ("deal_id", "decision", "note", "archived_on")
 
 
 def _date(value: Any) -> date | None:
@@ -79,6 +81,16 @@ def read_handled(tab: TabData | None) -> dict[str, Handled]:
 
 def handled_row(entry: Handled) -> tuple[CellValue, ...]:
     return (entry.call_id, entry.deal_id, entry.task_id, entry.handled_on)
+
+
+def read_archive(tab: TabData | None) -> dict[str, Decision]:
+    """Managers' decisions and notes on deals that left the review list."""
+    return {key_of(str(r["deal_id"])) or "": Decision(r.get("decision"), r.get("note"))
+            for r in _records(tab, ARCHIVE_COLUMNS)}
+
+
+def archive_row(key: str, decision: Decision, today: date) -> tuple[CellValue, ...]:
+    return (key.upper(), decision.decision, decision.note, today)
 
 
 def event_row(event: ChangeEvent) -> tuple[CellValue, ...]:

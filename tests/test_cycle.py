@@ -124,8 +124,8 @@ def test_derived_columns_across_tabs():
         2, datetime(2026, 11, 25, 15, 0), "Appointment", "D-1"]
     assert [cell(store, LEADS, 2, k) for k in ("calls_made", "last_call_at", "deal_id")] == [0, None, None]
     assert cell(store, CALLS, 1, "company") == "Acme"
-    assert cell(store, DEALS, 1, "created_on") == TODAY
-    assert cell(store, DEALS, 1, "days_since_activity") == 0
+    assert cell(store, DEALS, 1, "created_on") == date(2026, 11, 25)  # first seen: the day of the appointment call
+    assert cell(store, DEALS, 1, "days_since_activity") == 2  # the task completed on 11-26
     assert [cell(store, DEALS, 1, k) for k in ("open_tasks", "next_task_due", "next_task", "owner_check")] == [
         3, date(2026, 11, 27), "Send deck", "OK"]
     assert [cell(store, DEALS, r, "owner_check") for r in (2, 3, 4)] == ["no owner", "inactive", "not in Team"]

@@ -39,7 +39,7 @@ GOOGLE_SHEETS = "https://sheets.googleapis.com"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 METADATA_FIELDS = (
     "properties(title,timeZone),sheets(properties(sheetId,title,index,hidden,"
-    "gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId,description),"
+    "gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId,description),charts(chartId),"
     "data(startRow,startColumn,rowData(values(note))))"
 )
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
@@ -112,6 +112,7 @@ class GoogleStore:
                 s["properties"].get("gridProperties", {}).get("columnCount", 0),
                 [p["protectedRangeId"] for p in s.get("protectedRanges", [])
                  if p.get("description") == PROTECTION_MARK],
+                [c["chartId"] for c in s.get("charts", []) if "chartId" in c],
             )
             for s in sheets
         }

@@ -15,6 +15,7 @@ from typing import Any
 
 from sheets_schema.parsing import date_to_serial
 from sync.changes import CellValue, CellWrite, ChangeSet, TabContent, TabLayout
+from sync.stores.google_charts import chart_requests, delete_chart_requests
 
 MAX_REQUEST_BYTES = 2_000_000  # Google's recommended ceiling for one request
 VALUE_FIELDS = "userEnteredValue,userEnteredFormat.numberFormat"
@@ -22,6 +23,7 @@ PROTECTION_MARK = "sfa-sync: service-owned"
 GREY = {"red": 0.93, "green": 0.93, "blue": 0.93}
 HEADER_BLUE = {"red": 0.87, "green": 0.92, "blue": 0.97}
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+ROWS_PER_SLICE = 500  # rows of a service-owned tab per updateCells request
 
 
 def cell_data(value: CellValue) -> dict[str, Any]:
@@ -49,6 +51,7 @@ class SheetInfo:
     rows: int
     cols: int
     protected_ids: list[int] = field(default_factory=list)  # our protected ranges (by description)
+    chart_ids: list[int] = field(default_factory=list)  # charts on the tab (generated tabs: all ours)
 
 
 @dataclass
@@ -64,7 +67,8 @@ class Plan:
 
 def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str | None) -> list[list[dict]]:
     """The batchUpdate request lists, each at most 2 MB, in the order they must be sent."""
-    sheets = {title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids)) for title, i in sheets.items()}
+    sheets = {title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids), list(i.chart_ids))
+              for title, i in sheets.items()}
     builder = _Builder(sheets, editor)
     for title in changes.new_tabs:
         builder.add_sheet(title)
@@ -76,7 +80,8 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
             "start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row, "columnIndex": note.col},
             "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}})
     for content in changes.tabs:
-        builder.plan.add(*builder.owned_tab(content))
+        for request in builder.owned_tab(content):
+            builder.plan.add(request)  # generated tabs may be split between requests (see _owned_tab)
     for layout in changes.layouts:
         builder.plan.add(*_layout(layout, sheets[layout.tab], editor))
     builder.plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends))
@@ -224,9 +229,19 @@ def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, 
                 data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **bold}}
             values.append(data)
         grid_rows.append({"values": values})
-    # The whole sheet as the range: every cell not in `rows` is cleared, so old rows never linger.
-    out.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": grid_rows,
+    # The whole sheet as the range: every cell not in `rows` is cleared, so old rows never linger. A large
+    # tab is written in slices of rows, each its own request, so a split write can put them in several
+    # batches (a generated tab left half-written by an interruption is rebuilt whole by the next cycle).
+    first = grid_rows[:ROWS_PER_SLICE]
+    out.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": first,
                                 "fields": "userEnteredValue,userEnteredFormat"}})
+    for start in range(ROWS_PER_SLICE, len(grid_rows), ROWS_PER_SLICE):
+        out.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
+                                    "rows": grid_rows[start:start + ROWS_PER_SLICE],
+                                    "fields": "userEnteredValue,userEnteredFormat"}})
+    out += delete_chart_requests(info.chart_ids)  # the tab's charts are drawn anew with its content
+    info.chart_ids = []
+    out += chart_requests(info.sheet_id, content.charts)
     return next_id
 
 

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sync.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.base import Snapshot, TabData, WriteResult
+from sync.stores.xlsx_charts import add_charts
 
 NOTE_AUTHOR = "sfa-sync"
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
@@ -298,6 +299,7 @@ def _replace_tab(workbook: Workbook, content: TabContent) -> None:
         ws.column_dimensions[get_column_letter(c)].width = width
     if content.header_rows:
         ws.freeze_panes = ws.cell(content.header_rows + 1, 1)
+    add_charts(ws, content.charts)
     ws.sheet_state = "hidden" if content.hidden else "visible"
     _drop_default_sheet(workbook)
 

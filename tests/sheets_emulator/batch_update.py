@@ -324,6 +324,16 @@ def add_chart(ctx: Ctx, body: dict) -> dict:
     return {"addChart": {"chart": copy.deepcopy(chart)}}
 
 
+def delete_embedded_object(ctx: Ctx, body: dict) -> None:
+    object_id = body.get("objectId")
+    for sheet in ctx.ss.sheets:
+        for chart in sheet.charts:
+            if chart.get("chartId") == object_id:
+                sheet.charts.remove(chart)
+                return
+    raise ctx.invalid(f"No object with id {object_id}")
+
+
 # ------------------------------------------------------------------ dimensions
 
 
@@ -467,6 +477,7 @@ HANDLERS: dict[str, Any] = {
     "deleteProtectedRange": delete_protected_range,
     "addConditionalFormatRule": add_conditional_format_rule,
     "addChart": add_chart,
+    "deleteEmbeddedObject": delete_embedded_object,
     "insertDimension": insert_dimension,
     "appendDimension": append_dimension,
     "deleteDimension": delete_dimension,

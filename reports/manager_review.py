@@ -1,0 +1,187 @@
+"""The Manager Review tab (step 5 of the guide): per owner, the open pipeline and how much of it needs
+attention; then every flagged deal — stalled (停滞), neglected (放置), close date passed or pushed, owner
+or amount missing — most severe first, then largest, each with a suggested action. The last two columns
+(Decision, Manager note) belong to the manager: they are carried over by deal id every time the tab is
+rebuilt. Pure: rows, health and decisions in; a Report out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reports.labels import Sheet
+from reports.table import Cell, Report
+from rules.book import Book, key_of
+from rules.derived import is_open_task
+from rules.flags import DealHealth
+from sheets_schema.locale import Locale, fold
+from sheets_schema.stages import Pipeline
+
+L: dict[str, tuple[str, str]] = {
+    "title": ("Manager Review — {day}", "マネージャーレビュー — {day}"),
+    "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
+    "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
+    "none_flagged": ("No deal needs attention.", "要対応の商談はありません。"),
+    "owner": ("Owner", "担当者"),
+    "open_deals": ("Open deals", "進行中の商談"),
+    "pipeline": ("Pipeline amount", "パイプライン金額"),
+    "weighted": ("Weighted pipeline", "加重パイプライン"),
+    "flagged_deals": ("Flagged deals", "要対応の商談"),
+    "overdue_tasks": ("Overdue tasks", "期限超過タスク"),
+    "total": ("Total", "合計"),
+    "no_owner": ("(no owner)", "(担当者なし)"),
+    "deal_id": ("Deal ID", "商談ID"),
+    "deal": ("Deal", "商談名"),
+    "company": ("Company", "会社名"),
+    "stage": ("Stage", "ステージ"),
+    "amount": ("Amount", "金額"),
+    "close_date": ("Close date", "完了予定日"),
+    "days_in_stage": ("Days in stage", "ステージ滞留日数"),
+    "days_idle": ("Days since activity", "最終活動からの日数"),
+    "severity": ("Severity", "重要度"),
+    "flags": ("Flags", "フラグ"),
+    "action": ("Suggested action", "推奨アクション"),
+    "decision": ("Decision", "判断"),
+    "note": ("Manager note", "マネージャーメモ"),
+}
+DEAL_COLUMNS = ("deal_id", "deal", "company", "owner", "stage", "amount", "close_date", "days_in_stage", "days_idle",
+                "severity", "flags", "action", "decision", "note")
+MANAGER_COLUMNS = ("decision", "note")
+WIDTHS = (12, 28, 22, 14, 14, 14, 12, 12, 12, 9, 48, 28, 18, 36)
+
+
+def say(key: str, locale: Locale, **params: object) -> str:
+    english, japanese = L[key]
+    return (japanese if locale == "ja" else english).format(**params)
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: Cell = None
+    note: Cell = None
+
+    @property
+    def empty(self) -> bool:
+        return self.decision in (None, "") and self.note in (None, "")
+
+
+@dataclass(frozen=True)
+class ReviewPlace:
+    """Where the flagged-deal table is in a Manager Review tab as read (0-based)."""
+
+    header_row: int
+    columns: dict[str, int]  # deal_id, decision, note -> column
+
+
+def find_deal_table(rows: list[list[Any]]) -> ReviewPlace | None:
+    """Finds the flagged-deal table by its header labels, in either language (the sheet may have switched)."""
+    wanted = {key: {fold(L[key][0]), fold(L[key][1])} for key in ("deal_id", *MANAGER_COLUMNS)}
+    for index, row in enumerate(rows):
+        names = [fold(str(v)) if v not in (None, "") else "" for v in row]
+        columns = {key: names.index(next(iter(labels & set(names)))) for key, labels in wanted.items()
+                   if labels & set(names)}
+        if len(columns) == len(wanted):
+            return ReviewPlace(index, columns)
+    return None
+
+
+def read_decisions(rows: list[list[Any]]) -> dict[str, Decision]:
+    """The manager's Decision and Manager note per deal, as typed into the tab."""
+    place = find_deal_table(rows)
+    if place is None:
+        return {}
+    found = {}
+    for row in rows[place.header_row + 1:]:
+        def cell(key: str, row: list[Any] = row) -> Any:
+            col = place.columns[key]
+            return row[col] if col < len(row) else None
+        deal_id = cell("deal_id")
+        if deal_id in (None, ""):
+            break  # the end of the table
+        decision = Decision(cell("decision"), cell("note"))
+        if not decision.empty:
+            found[key_of(str(deal_id)) or ""] = decision
+    return found
+
+
+@dataclass(frozen=True)
+class Review:
+    report: Report
+    shown: frozenset[str]  # deal keys on the flagged list
+
+
+def manager_review_report(book: Book, health: dict[int, DealHealth], decisions: dict[str, Decision],
+                          pipeline: Pipeline, today: date, locale: Locale) -> Review:
+    sheet = Sheet(locale)
+    sheet.add(say("title", locale, day=today.isoformat()))
+    sheet.add()
+    sheet.section(say("by_owner", locale), [say(k, locale) for k in ("owner", "open_deals", "pipeline", "weighted",
+                                                                        "flagged_deals", "overdue_tasks")],
+                  _owner_rows(book, health, pipeline, today, locale))
+    flagged = sorted(
+        ((row, health[row.index]) for row in book.rows("deals") if row.index in health and health[row.index].flags),
+        key=lambda item: (-item[1].severity, -(item[0].model.amount or 0), item[0].model.deal_id or ""),
+    )
+    body = [_deal_row(row.model, h, decisions, pipeline, locale) for row, h in flagged]
+    if not body:
+        body = [(say("none_flagged", locale),)]
+    sheet.section(say("flagged", locale), [say(k, locale) for k in DEAL_COLUMNS], body)
+    shown = frozenset(key_of(row.model.deal_id) or "" for row, _ in flagged)
+    return Review(Report(tuple(sheet.rows), header_rows=1, column_widths=WIDTHS), shown)
+
+
+def _owner_rows(book: Book, health: dict[int, DealHealth], pipeline: Pipeline, today: date,
+                locale: Locale) -> list[tuple[Cell, ...]]:
+    figures: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])
+    names: dict[str, str] = {}
+    for row in book.rows("deals"):
+        deal = row.model
+        stage = _stage(pipeline, deal.stage)
+        if stage is not None and stage.closed:
+            continue
+        owner = deal.owner or say("no_owner", locale)
+        key = key_of(owner) or ""
+        names.setdefault(key, owner)
+        line = figures[key]
+        line[0] += 1
+        line[1] += deal.amount or 0
+        line[2] += (deal.amount or 0) * (stage.probability if stage else 0)
+        line[3] += 1 if row.index in health and health[row.index].flags else 0
+    for row in book.rows("tasks"):
+        task = row.model
+        if task.owner and is_open_task(task) and task.due_date and task.due_date < today:
+            key = key_of(task.owner) or ""
+            names.setdefault(key, task.owner)
+            figures[key][4] += 1
+    rows = [(names[k], int(v[0]), _money(v[1]), _money(v[2]), int(v[3]), int(v[4]))
+            for k, v in sorted(figures.items(), key=lambda item: -item[1][1])]
+    totals = [sum(v[i] for v in figures.values()) for i in range(5)]
+    rows.append((say("total", locale), int(totals[0]), _money(totals[1]), _money(totals[2]), int(totals[3]),
+                 int(totals[4])))
+    return rows
+
+
+def _deal_row(deal: Any, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline,
+              locale: Locale) -> tuple[Cell, ...]:
+    stage = _stage(pipeline, deal.stage)
+    decision = decisions.get(key_of(deal.deal_id) or "", Decision())
+    return (deal.deal_id, deal.deal_name, deal.company, deal.owner,
+            (stage.ja if locale == "ja" else stage.en) if stage else None, deal.amount, deal.close_date,
+            health.days_in_stage, health.days_since_activity, health.severity, health.text(locale),
+            health.action(locale), decision.decision, decision.note)
+
+
+def _money(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _stage(pipeline: Pipeline, key: str | None):
+    if key is None:
+        return None
+    try:
+        return pipeline.get(key)
+    except KeyError:
+        return None
