@@ -135,6 +135,25 @@ class ReportsConfig(Strict):
     extra_segments: tuple[str, ...] = Field((), description="more Leads/Deals column keys or headers to segment by")
 
 
+class ServiceConfig(Strict):
+    interval_minutes: float = Field(5, gt=0, description="a cycle every N minutes in `serve`")
+    lease_minutes: float = Field(15, gt=0, description="how long a holder keeps the sheet without renewing")
+    log_keep: int = Field(200, ge=1, description="rows kept in the Sync Log tab (newest first)")
+    backups_dir: Path = Field(Path("backups"), description="where input tabs are saved before each write")
+    backups_keep: int = Field(50, ge=1, description="backups kept per sheet (the newest)")
+    backups_max_age_days: int = Field(30, ge=1, description="backups older than this are deleted")
+    max_concurrent_sheets: int = Field(2, ge=1, description="sheets synced at the same time")
+    requests_per_minute: int = Field(50, ge=1, le=300, description="Sheets API requests per minute, all sheets")
+
+
+class SheetConfig(Strict):
+    """One more sheet (e.g. one per team) served by the same process: its own store, optionally its own locale."""
+
+    name: str
+    store: StoreConfig
+    locale: Literal["en", "ja"] | None = None
+
+
 class Config(Strict):
     locale: Literal["en", "ja"] = "en"
     timezone: str = "Asia/Tokyo"
@@ -144,6 +163,8 @@ class Config(Strict):
     automation: AutomationConfig = AutomationConfig()
     reminders: RemindersConfig = RemindersConfig()
     reports: ReportsConfig = ReportsConfig()
+    service: ServiceConfig = ServiceConfig()
+    sheets: tuple[SheetConfig, ...] = Field((), description="more sheets for `serve`, each with its own store")
     source: Path | None = Field(None, exclude=True)
 
     @field_validator("timezone")
@@ -158,6 +179,13 @@ class Config(Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def per_sheet(self) -> list[tuple[str, Config]]:
+        """(name, config) for every sheet this config serves: the main store, then each [[sheets]] entry."""
+        main = ("main", self.model_copy(update={"sheets": ()}))
+        more = [(sheet.name, self.model_copy(update={"store": sheet.store, "locale": sheet.locale or self.locale,
+                                                     "sheets": ()})) for sheet in self.sheets]
+        return [main, *more]
 
 
 def load_config(path: Path | None = None, **overrides: object) -> Config:
