@@ -72,6 +72,7 @@ class TabLayout:
     tab: str
     columns: tuple[ColumnLayout, ...]
     max_rows: int = 2000  # how far dropdowns and protection reach down
+    highlight_col: int | None = None  # rows whose cell in this column is not empty are highlighted (flags)
 
 
 @dataclass

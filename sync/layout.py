@@ -20,7 +20,7 @@ NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.DATETIME: "yyyy-mm-dd hh:mm", Ki
 
 
 # Bump when what init sets up changes, so that existing sheets get the new layout on their next init.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 
 def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: int = 2000) -> ChangeSet:
@@ -67,7 +67,8 @@ def _layout(
         )
         for c in spec.columns
     )
-    return TabLayout(title, columns, max_rows)
+    highlight = positions.get("health") if spec.key == "deals" else None  # flagged deals stand out
+    return TabLayout(title, columns, max_rows, highlight)
 
 
 def _options(column: Column, locale: Locale, pipeline: Pipeline) -> tuple[str, ...]:

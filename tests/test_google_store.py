@@ -144,6 +144,10 @@ def test_init_on_google_is_one_write_and_idempotent(emu, key):
     assert {"チーム", "リード", "架電履歴", "商談", "タスク", "_sfa_state"} <= set(titles)
     assert emu.values(sid, "商談")[0][:3] == ["商談ID", "リードID", "商談名"]
     assert emu.cell(sid, "商談", "G2").validation is not None
+    deals = next(s for s in emu.spreadsheet(sid).ordered() if s.title == "商談")
+    health = emu.values(sid, "商談")[0].index("ヘルス")
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in deals.conditional_formats]
+    assert f"=LEN(${chr(65 + health)}2)>0" in formulas  # flagged deals stand out
     emu.reset_counters()
     assert initialise(config) == 0
     assert emu.count("spreadsheets.batchUpdate") == 0

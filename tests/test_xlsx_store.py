@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from sheets_schema.tabs import DEALS, LEADS
 from sync.commands import initialise
@@ -176,3 +177,12 @@ def test_a_new_workbook_gets_the_usual_permissions_and_an_existing_one_keeps_its
     wb.save(path)
     cycle(path)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_init_highlights_flagged_deal_rows(tmp_path):
+    path = tmp_path / "hl.xlsx"
+    initialise(load_config(None, **{"store.path": str(path)}))
+    deals = load_workbook(path)["Deals"]
+    health = get_column_letter([c.value for c in deals[1]].index("Health") + 1)
+    formulas = [rule.formula for cf in deals.conditional_formatting for rule in cf.rules]
+    assert [f"LEN(${health}2)>0"] in formulas

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sheets_schema.a1 import column_letter as _column_letter
 from sheets_schema.parsing import date_to_serial
 from sync.changes import CellValue, CellWrite, ChangeSet, TabContent, TabLayout
 from sync.stores.google_charts import chart_requests, delete_chart_requests
@@ -21,6 +22,7 @@ MAX_REQUEST_BYTES = 2_000_000  # Google's recommended ceiling for one request
 VALUE_FIELDS = "userEnteredValue,userEnteredFormat.numberFormat"
 PROTECTION_MARK = "sfa-sync: service-owned"
 GREY = {"red": 0.93, "green": 0.93, "blue": 0.93}
+FLAGGED = {"red": 0.99, "green": 0.89, "blue": 0.84}
 HEADER_BLUE = {"red": 0.87, "green": 0.92, "blue": 0.97}
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 ROWS_PER_SLICE = 500  # rows of a service-owned tab per updateCells request
@@ -255,6 +257,14 @@ def _layout(layout: TabLayout, info: SheetInfo, editor: str | None) -> list[dict
     requests: list[dict] = [{"deleteProtectedRange": {"protectedRangeId": pid}} for pid in info.protected_ids]
     requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet, "gridProperties": {"frozenRowCount": 1}},
                                                "fields": "gridProperties.frozenRowCount"}})
+    if layout.highlight_col is not None:  # flagged rows (e.g. Deals' Health not empty) stand out
+        flag = _column_letter(layout.highlight_col)
+        width = max(c.col for c in layout.columns) + 1
+        requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
+            "ranges": [{"sheetId": sheet, "startRowIndex": 1, "endRowIndex": layout.max_rows,
+                        "startColumnIndex": 0, "endColumnIndex": width}],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": f"=LEN(${flag}2)>0"}]},
+                            "format": {"backgroundColor": FLAGGED}}}}})
     for column in layout.columns:
         header = {"sheetId": sheet, "startRowIndex": 0, "endRowIndex": 1,
                   "startColumnIndex": column.col, "endColumnIndex": column.col + 1}

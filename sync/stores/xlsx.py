@@ -36,6 +36,7 @@ NOTE_AUTHOR = "sfa-sync"
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
 DERIVED_FILL = PatternFill("solid", fgColor="EDEDED")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FLAGGED_FILL = PatternFill("solid", fgColor="FCE4D6")
 DERIVED_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -306,6 +307,8 @@ def _replace_tab(workbook: Workbook, content: TabContent) -> None:
 
 def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
     ws.freeze_panes = "A2"
+    if layout.highlight_col is not None:
+        _highlight_rows(ws, layout)
     ws.data_validations.dataValidation = [
         dv for dv in ws.data_validations.dataValidation if dv.errorTitle != MARK
     ]
@@ -335,6 +338,16 @@ def _style_derived(ws: Worksheet, letter: str, col: int, max_rows: int) -> None:
     if any(str(existing.sqref) == area for existing in ws.conditional_formatting):
         return
     ws.conditional_formatting.add(area, FormulaRule(formula=["TRUE"], fill=DERIVED_FILL))
+
+
+def _highlight_rows(ws: Worksheet, layout: TabLayout) -> None:
+    """Rows with something in the flag column (e.g. Deals' Health) get a light orange background."""
+    width = max(c.col for c in layout.columns) + 1
+    area = f"A2:{get_column_letter(width)}{layout.max_rows}"
+    if any(str(existing.sqref) == area for existing in ws.conditional_formatting):
+        return
+    flag = get_column_letter(layout.highlight_col + 1)  # type: ignore[operator]
+    ws.conditional_formatting.add(area, FormulaRule(formula=[f'LEN(${flag}2)>0'], fill=FLAGGED_FILL))
 
 
 def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...], max_rows: int) -> None:
