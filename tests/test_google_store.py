@@ -16,7 +16,7 @@ from sheets_schema.tabs import DEALS, INPUT_TABS, LEADS
 from sync.commands import initialise
 from sync.config import Config, load_config
 from sync.cycle import run_cycle
-from sync.errors import AccessError, SfaSyncError
+from sync.errors import AccessError, QuotaError, SfaSyncError
 from sync.stores.google import GoogleStore
 from tests.sheets import tab
 from tests.sheets_emulator import SheetsEmulator
@@ -175,6 +175,22 @@ def test_not_shared_says_share_it_with_the_service_account(emu, key):
         cycle(emu, key, sid)
 
 
+def test_api_not_enabled_says_enable_it(emu, key):
+    sid = sheet(emu)
+    emu.inject("spreadsheets.get", status=403, reason="SERVICE_DISABLED", message=(
+        "Google Sheets API has not been used in project 123456 before or it is disabled. Enable it by visiting "
+        "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456 then retry."))
+    with pytest.raises(AccessError, match="the Google Sheets API is not enabled for the service account's project"):
+        cycle(emu, key, sid)
+
+
+def test_quota_exhausted_after_retries_says_so(emu, key):
+    sid = sheet(emu)
+    emu.inject("spreadsheets.get", status=429, times=None)
+    with pytest.raises(QuotaError, match="quota is exhausted"):
+        cycle(emu, key, sid)
+
+
 def test_unknown_spreadsheet_says_check_the_id(emu, key):
     with pytest.raises(AccessError, match=r"not found; check store\.spreadsheet"):
         cycle(emu, key, "no-such-sheet")
@@ -208,12 +224,20 @@ def grid_state(emu, sid) -> dict:
     return {s.title: emu.values(sid, s.title) for s in emu.spreadsheet(sid).ordered()}
 
 
+CALL_ROWS = [  # an appointment on a lead with no deal: the cycle appends a deal and a first-visit task
+    {"call_id": "C-1", "lead_id": "L-000002", "called_at": "2026-11-20 10:00", "caller": "Sato",
+     "result": "Appointment", "appointment_date": "2026-12-01"},
+]
+
+
 def test_with_30_percent_of_requests_failing_each_cycle_completes_or_changes_nothing(emu, key):
-    clean = sheet(emu, team=TEAM_ROWS, leads=LEAD_ROWS, deals=DEAL_ROWS)
+    rows = {"team": TEAM_ROWS, "leads": LEAD_ROWS, "deals": DEAL_ROWS, "calls": CALL_ROWS}
+    clean = sheet(emu, **rows)
     cycle(emu, key, clean)
     expected = grid_state(emu, clean)
+    assert len(expected["Deals"]) == 4  # the appointment became a deal
     for seed in range(12):
-        sid = sheet(emu, team=TEAM_ROWS, leads=LEAD_ROWS, deals=DEAL_ROWS)
+        sid = sheet(emu, **rows)
         before = grid_state(emu, sid)
         emu.fail_randomly(rate=0.3, seed=seed)
         with contextlib.suppress(SfaSyncError):

@@ -228,10 +228,11 @@ class SheetsEmulator:
             self._api_calls = 0
 
     def inject(self, endpoint: str = "*", status: int = 503, times: int | None = 1, when: str = "before",
-               skip: int = 0) -> Fault:
-        """Answer the next ``times`` matching requests with ``status`` and Google's error body.
-        ``when="after"`` applies the request first (ambiguous failure)."""
-        return self.faults.add(Fault(endpoint, status=status, times=times, when=when, skip=skip))
+               skip: int = 0, message: str | None = None, reason: str | None = None) -> Fault:
+        """Answer the next ``times`` matching requests with ``status`` and Google's error body (``message``
+        and an ErrorInfo ``reason`` when given). ``when="after"`` applies the request first (ambiguous)."""
+        return self.faults.add(Fault(endpoint, status=status, times=times, when=when, skip=skip, message=message,
+                                     reason=reason))
 
     def inject_delay(self, endpoint: str = "*", seconds: float = 0.5, times: int | None = 1, skip: int = 0) -> Fault:
         return self.faults.add(Fault(endpoint, delay=seconds, times=times, skip=skip))
@@ -294,7 +295,7 @@ class SheetsEmulator:
     def _fault_reply(fault: Fault) -> Reply:
         if fault.drop:
             return Reply(0, drop=True)
-        return Reply(fault.status or 500, injected(fault.status or 500).body())
+        return Reply(fault.status or 500, injected(fault.status or 500, fault.message, fault.reason).body())
 
     def _token(self, raw_path: str, raw_body: bytes) -> Reply:
         self._record("POST", raw_path, "oauth2.token", None, api_call=False)

@@ -47,9 +47,12 @@ def bad_request(message: str, field: str | None = None) -> ApiError:
     return ApiError(400, message, details=details)
 
 
-def injected(code: int) -> ApiError:
+def injected(code: int, message: str | None = None, reason: str | None = None) -> ApiError:
     details = None
-    if code == 429:
+    if reason:
+        details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason,
+                    "domain": "googleapis.com", "metadata": {"service": "sheets.googleapis.com"}}]
+    elif code == 429:
         details = [
             {
                 "@type": "type.googleapis.com/google.rpc.ErrorInfo",
@@ -58,7 +61,7 @@ def injected(code: int) -> ApiError:
                 "metadata": {"service": "sheets.googleapis.com", "quota_metric": "sheets.googleapis.com/write_requests"},
             }
         ]
-    return ApiError(code, DEFAULT_MESSAGES.get(code, "Injected failure."), details=details)
+    return ApiError(code, message or DEFAULT_MESSAGES.get(code, "Injected failure."), details=details)
 
 
 NOT_FOUND_MESSAGE = "Requested entity was not found."

@@ -20,6 +20,8 @@ class Fault:
     times: int | None = 1  # None = every matching request
     when: str = "before"  # "before" | "after" applying the request
     skip: int = 0  # let this many matching requests through first
+    message: str | None = None  # the error message, when not Google's default for the status
+    reason: str | None = None  # an ErrorInfo reason in the details (e.g. SERVICE_DISABLED)
 
     def matches(self, endpoint: str) -> bool:
         if self.endpoint == "*":
