@@ -1,0 +1,303 @@
+"""Backups of the input tabs, taken before each write, and restoring person-owned values from one.
+
+A backup is the values of the input tabs exactly as the cycle read them: gzip JSON, file mode 0600 (it
+holds leads' names and phone numbers), one folder per sheet, named by the UTC time it was taken. Dates
+are stored as ISO text with a type tag ({"$date": "2026-11-28"}) so they come back as dates; Google's
+serial numbers in date columns are turned into dates on the way in.
+
+Restore plans only person-owned cells of input tabs (found by header name, in either language). Rows are
+matched by id (Team: by name). A row whose id is gone from the sheet comes back as an appended row, as
+it was; a row whose person-owned cells differ is listed, cell by cell, before anything is overwritten.
+Derived columns are left to the next cycle.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sheets_schema.a1 import a1
+from sheets_schema.columns import Kind
+from sheets_schema.parsing import is_blank, serial_to_datetime
+from sheets_schema.rows import HeaderMap, match_headers
+from sheets_schema.tabs import INPUT_TABS, TabSpec, find_tab
+from sync.changes import CellValue, CellWrite, ChangeSet, RowAppend
+from sync.config import Config
+from sync.cycle import locate_input_tabs
+from sync.errors import ConfigError
+from sync.plan import same_value
+from sync.stores.base import Snapshot, TabData
+from sync.stores.google import spreadsheet_id
+
+SUFFIX = ".json.gz"
+STAMP = "%Y%m%dT%H%M%S%fZ"
+FORMAT_VERSION = 1
+
+
+def sheet_key(config: Config) -> str:
+    """A short, file-name-safe name for the sheet: the spreadsheet id, or the workbook's name + a hash of its path."""
+    if config.store.kind == "google":
+        return re.sub(r"[^A-Za-z0-9_-]", "_", spreadsheet_id(config.store.spreadsheet or ""))
+    path = config.store.path.resolve()
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:8]
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '_', path.stem)}-{digest}"
+
+
+def backups_root(config: Config) -> Path:
+    folder = config.service.backups_dir
+    if not folder.is_absolute() and config.source is not None:
+        folder = config.source.parent / folder
+    return folder
+
+
+def sheet_folder(config: Config) -> Path:
+    return backups_root(config) / sheet_key(config)
+
+
+# -- saving ----------------------------------------------------------------------------------------------
+def encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def decode(value: Any) -> CellValue:
+    if isinstance(value, dict):
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+    return value
+
+
+def _typed(rows: list[list[CellValue]], header: HeaderMap) -> list[list[CellValue]]:
+    """Serial numbers in date columns (Google) as dates, so that they restore as dates anywhere."""
+    kinds = {header.columns[c.key]: c.kind for c in header.spec.columns if c.key in header.columns}
+    out = [list(rows[0])] if rows else []
+    for row in rows[1:]:
+        line = list(row)
+        for col, value in enumerate(line):
+            kind = kinds.get(col)
+            if kind in (Kind.DATE, Kind.DATETIME) and isinstance(value, int | float) and not isinstance(value, bool):
+                line[col] = _from_serial(value, kind)
+        out.append(line)
+    return out
+
+
+def _from_serial(value: float, kind: Kind) -> date | datetime:
+    moment = serial_to_datetime(value)
+    whole_day = moment.time() == datetime.min.time()
+    return moment.date() if kind is Kind.DATE and whole_day else moment
+
+
+def backup_document(snapshot: Snapshot, config: Config, taken_at: datetime) -> dict:
+    tabs, _ = locate_input_tabs(snapshot)
+    saved = {}
+    for spec in INPUT_TABS:
+        tab = tabs.get(spec.key)
+        if tab is None:
+            continue
+        header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], config.locale)
+        saved[tab.title] = {"kind": spec.key, "rows": [[encode(v) for v in row] for row in _typed(tab.rows, header)]}
+    return {"version": FORMAT_VERSION, "taken_at": taken_at.astimezone(UTC).isoformat(), "tabs": saved}
+
+
+def save_backup(snapshot: Snapshot, config: Config, now: datetime) -> Path:
+    """Write the backup (0600, in a 0700 folder), then apply the retention rules."""
+    folder = sheet_folder(config)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = now.astimezone(UTC).strftime(STAMP)
+    path = folder / f"{name}{SUFFIX}"
+    data = gzip.compress(json.dumps(backup_document(snapshot, config, now), ensure_ascii=False).encode("utf-8"))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    prune(folder, config.service.backups_keep, config.service.backups_max_age_days, now)
+    return path
+
+
+def prune(folder: Path, keep: int, max_age_days: int, now: datetime) -> list[Path]:
+    """Delete backups beyond the newest `keep` and those older than `max_age_days`; returns what went."""
+    found = _backups_in(folder)
+    oldest = now.astimezone(UTC) - timedelta(days=max_age_days)
+    gone = [b.path for i, b in enumerate(found) if i >= keep or b.taken_at < oldest]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
+
+
+# -- listing and loading -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime  # UTC
+
+    @property
+    def name(self) -> str:
+        return self.path.name.removesuffix(SUFFIX)
+
+
+def _backups_in(folder: Path) -> list[BackupInfo]:
+    """Newest first."""
+    found = []
+    for path in folder.glob(f"*{SUFFIX}") if folder.is_dir() else []:
+        try:
+            taken = datetime.strptime(path.name.removesuffix(SUFFIX), STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not one of ours
+        found.append(BackupInfo(path, taken))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def list_backups(config: Config) -> list[BackupInfo]:
+    return _backups_in(sheet_folder(config))
+
+
+def find_backup(config: Config, name: str) -> Path:
+    """A backup by its name (as `sfa-sync backups` lists it) or by path."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    candidate = sheet_folder(config) / f"{name.removesuffix(SUFFIX)}{SUFFIX}"
+    if candidate.is_file():
+        return candidate
+    raise ConfigError(f"{name}: no such backup in {sheet_folder(config)}; `sfa-sync backups` lists them")
+
+
+def load_backup(path: Path) -> dict[str, TabData]:
+    """The input tabs of a backup, values decoded (dates as dates)."""
+    try:
+        document = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    except (OSError, ValueError) as bad:
+        raise ConfigError(f"{path}: not a readable sfa-sync backup ({bad})") from None
+    return {title: TabData(title, [[decode(v) for v in row] for row in tab["rows"]])
+            for title, tab in document.get("tabs", {}).items()}
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    return {title: max(len(tab.rows) - 1, 0) for title, tab in load_backup(path).items()}
+
+
+# -- restoring -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Overwrite:
+    tab: str
+    cell: str  # A1, where it is now
+    now: CellValue
+    backup: CellValue
+
+
+@dataclass
+class RestorePlan:
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    restored_rows: dict[str, int] = field(default_factory=dict)  # tab -> rows appended back
+    overwrites: list[Overwrite] = field(default_factory=list)  # person cells edited since the backup
+    skipped: list[str] = field(default_factory=list)  # why some tabs or rows cannot be restored
+    keys: dict[str, list[int]] = field(default_factory=dict)  # tab -> key columns, for the verify read
+
+    def lines(self) -> list[str]:
+        lines = [f"{tab}: {n} deleted row(s) come back" for tab, n in self.restored_rows.items() if n]
+        lines += [f"{o.tab}!{o.cell}: now {_show(o.now)}, backup {_show(o.backup)}" for o in self.overwrites]
+        lines += [f"skipped: {reason}" for reason in self.skipped]
+        return lines or ["nothing to restore: the sheet already has every value of the backup"]
+
+
+def _show(value: CellValue) -> str:
+    return "(empty)" if is_blank(value) else repr(value.isoformat() if isinstance(value, date) else value)
+
+
+def plan_restore(backup: dict[str, TabData], snapshot: Snapshot, config: Config,
+                 only: str | None = None) -> RestorePlan:
+    plan = RestorePlan()
+    current, _ = locate_input_tabs(snapshot)
+    wanted = find_tab(only) if only else None
+    if only and wanted is None:
+        raise ConfigError(f"--tab {only}: not an input tab; use one of "
+                          + ", ".join(spec.title(config.locale) for spec in INPUT_TABS))
+    for title, saved in backup.items():
+        spec = find_tab(title)
+        if spec is None or (wanted is not None and spec.key != wanted.key):
+            continue
+        tab = current.get(spec.key)
+        if tab is None:
+            plan.skipped.append(f"{title}: the tab is not in the sheet any more; create it (sfa-sync init) first")
+            continue
+        _plan_tab(spec, saved, tab, config, plan)
+    return plan
+
+
+def _key_column(spec: TabSpec) -> str:
+    return spec.id_key or "name"
+
+
+def _plan_tab(spec: TabSpec, saved: TabData, tab: TabData, config: Config, plan: RestorePlan) -> None:
+    then = match_headers(spec, saved.title, saved.rows[0] if saved.rows else [], config.locale)
+    now = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], config.locale)
+    key = _key_column(spec)
+    if key not in then.columns or key not in now.columns:
+        plan.skipped.append(f"{tab.title}: no {spec.column(key).label(config.locale)} column to match rows by")
+        return
+    places = _person_places(spec, then, now, saved, tab)
+    now_rows = {_norm(row[now.columns[key]]): index for index, row in enumerate(tab.rows)
+                if index and now.columns[key] < len(row) and not is_blank(row[now.columns[key]])}
+    plan.keys[tab.title] = [now.columns[key]]
+    appended = 0
+    unkeyed = 0
+    for row in saved.rows[1:]:
+        row_key = row[then.columns[key]] if then.columns[key] < len(row) else None
+        if is_blank(row_key):
+            unkeyed += any(not is_blank(v) for v in row)
+            continue
+        index = now_rows.get(_norm(row_key))
+        if index is None:
+            plan.changes.appends.append(RowAppend(tab.title, _appended(row, places)))
+            appended += 1
+            continue
+        for old_col, new_col in places:
+            value = row[old_col] if old_col < len(row) else None
+            present = tab.cell(index, new_col)
+            if not _same(present, value):
+                plan.changes.cells.append(CellWrite(tab.title, index, new_col, value))
+                plan.overwrites.append(Overwrite(tab.title, a1(index, new_col), present, value))
+    plan.restored_rows[tab.title] = appended
+    if unkeyed:
+        plan.skipped.append(f"{tab.title}: {unkeyed} row(s) of the backup had no {spec.column(key).label(config.locale)}"
+                            " and cannot be matched")
+
+
+def _person_places(spec: TabSpec, then: HeaderMap, now: HeaderMap, saved: TabData, tab: TabData) -> list[tuple[int, int]]:
+    """(column in the backup, column in the sheet) of every person-owned cell: the spec's person columns (the id
+    included) by key, and columns people added, by identical header text."""
+    places = [(then.columns[c.key], now.columns[c.key]) for c in spec.person_columns
+              if c.key in then.columns and c.key in now.columns]
+    known_then = set(then.columns.values())
+    known_now = set(now.columns.values())
+    now_extra = {str(h).strip(): i for i, h in enumerate(tab.rows[0] if tab.rows else [])
+                 if i not in known_now and not is_blank(h)}
+    for i, h in enumerate(saved.rows[0] if saved.rows else []):
+        if i not in known_then and not is_blank(h) and str(h).strip() in now_extra:
+            places.append((i, now_extra[str(h).strip()]))
+    return places
+
+
+def _appended(row: list[CellValue], places: list[tuple[int, int]]) -> tuple[CellValue, ...]:
+    cells = {new: (row[old] if old < len(row) else None) for old, new in places}
+    width = max(cells) + 1 if cells else 0
+    return tuple(cells.get(col) for col in range(width))
+
+
+def _norm(value: CellValue) -> str:
+    return str(value).strip().upper()
+
+
+def _same(current: CellValue, value: CellValue) -> bool:
+    return same_value(current, value)

@@ -1,0 +1,177 @@
+"""`sfa-sync serve | status | backups | restore | doctor`: the commands an admin runs the service with.
+
+Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
+    from sync.service_cli import SERVICE_COMMANDS  # noqa: E402
+    for command in SERVICE_COMMANDS:
+        cli.add_command(command)
+so import sync.cli before this module (importing this one first would be a circular import).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from reports.sync_log import read_log
+from sync.backups import find_backup, list_backups, load_backup, plan_restore, row_counts, save_backup
+from sync.cli import build_config, common_options
+from sync.config import Config
+from sync.errors import EXIT_OK, WriteConflictError
+from sync.lease import LEASE_TITLE, read_lease
+from sync.logs import secrets_of, setup_logging
+from sync.service import Service, sync_log_tab
+from sync.stores import open_store
+
+
+@click.command()
+@common_options
+@click.option("--once", is_flag=True, help="One cycle for each sheet, then exit (for cron).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines on stderr as text or as JSON objects.")
+def serve(config_path: Path | None, workbook: Path | None, locale: str | None, once: bool, log_format: str) -> int:
+    """Run the sync every service.interval_minutes (and the reminder job daily at reminders.at) until
+    SIGTERM or Ctrl-C, which let the running cycle finish. One instance at a time per sheet; a second one
+    says who holds the sheet and waits (with --once: exits with code 8).
+
+    Example: sfa-sync serve --config sfa-sync.toml --log-format json
+    """
+    config = build_config(config_path, workbook, locale)
+    setup_logging(log_format, secrets_of(config))
+    service = Service(config, once=once)
+    if once:
+        service.run_once()
+    else:
+        service.serve()
+    return EXIT_OK
+
+
+@click.command()
+@common_options
+@click.option("--last", default=10, show_default=True, help="How many cycles to show.")
+def status(config_path: Path | None, workbook: Path | None, locale: str | None, last: int) -> int:
+    """Print who holds each sheet and its last cycles, from the Sync Log tab.
+
+    Example: sfa-sync status --config sfa-sync.toml --last 5
+    """
+    config = build_config(config_path, workbook, locale)
+    now = datetime.now(UTC)
+    for name, sheet_config in config.per_sheet():
+        store = open_store(sheet_config)
+        snapshot = store.read()
+        lease = read_lease(snapshot.tabs.get(LEASE_TITLE))
+        click.echo(f"{name}: {store.describe()}")
+        if lease is None:
+            click.echo("  lease: free (no instance holds the sheet)")
+        elif lease.expires_at <= now:
+            click.echo(f"  lease: expired ({lease.describe()})")
+        else:
+            click.echo(f"  lease: held by {lease.describe()}")
+        tab = sync_log_tab(snapshot)
+        records = read_log(tab.rows) if tab is not None else []
+        if not records:
+            click.echo("  no cycles logged yet")
+        for record in records[:last]:
+            click.echo("  " + _record_line(record))
+    return EXIT_OK
+
+
+def _record_line(record: dict) -> str:
+    parts = [str(record.get("started_at") or "?"), str(record.get("outcome") or "?")]
+    for key, label in (("duration_s", "s"), ("cells_written", "cells"), ("problems", "problems"),
+                       ("rows_created", "rows created"), ("requests", "requests"), ("quiet_before", "quiet before")):
+        value = record.get(key)
+        if value not in (None, ""):
+            parts.append(f"{value} {label}" if key != "duration_s" else f"{value}{label}")
+    if record.get("reminders"):
+        parts.append(f"reminders: {record['reminders']}")
+    if record.get("error"):
+        parts.append(f"error: {record['error']}")
+    return " | ".join(parts)
+
+
+@click.command()
+@common_options
+def backups(config_path: Path | None, workbook: Path | None, locale: str | None) -> int:
+    """List the backups of each sheet's input tabs (taken before each write), newest first.
+
+    Example: sfa-sync backups --config sfa-sync.toml
+    """
+    config = build_config(config_path, workbook, locale)
+    for name, sheet_config in config.per_sheet():
+        found = list_backups(sheet_config)
+        click.echo(f"{name}: {len(found)} backup(s)")
+        for backup in found:
+            counts = ", ".join(f"{tab} {n}" for tab, n in row_counts(backup.path).items())
+            click.echo(f"  {backup.name}  {backup.taken_at.isoformat(timespec='seconds')}  {counts}")
+    return EXIT_OK
+
+
+@click.command()
+@common_options
+@click.argument("backup")
+@click.option("--tab", "only", help="Restore only this input tab (its name in either language).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--yes", is_flag=True, help="Overwrite cells edited since the backup without asking.")
+@click.option("--sheet", help="With several sheets in the config: the sheet's name (default: the main one).")
+def restore(config_path: Path | None, workbook: Path | None, locale: str | None, backup: str, only: str | None,
+            dry_run: bool, yes: bool, sheet: str | None) -> int:
+    """Put person-owned values of the input tabs back from BACKUP: deleted rows come back (appended),
+    and cells edited since are listed before they are overwritten. Derived columns follow on the next cycle.
+
+    Example: sfa-sync restore 20261128T090000000000Z --tab Deals --dry-run
+    """
+    config = _sheet_config(build_config(config_path, workbook, locale), sheet)
+    saved = load_backup(find_backup(config, backup))
+    store = open_store(config)
+    snapshot = store.read()
+    plan = plan_restore(saved, snapshot, config, only)
+    for line in plan.lines():
+        click.echo(line)
+    if dry_run or plan.changes.is_empty():
+        click.echo("dry run: nothing was written" if dry_run else "nothing written")
+        return EXIT_OK
+    if plan.overwrites and not yes and not click.confirm(
+            f"Overwrite the {len(plan.overwrites)} cell(s) listed above with the backup's values?", default=False):
+        click.echo("nothing written")
+        return EXIT_OK
+    if not store.unchanged_since(snapshot, plan.keys):
+        raise WriteConflictError("rows moved while the restore was being planned; nothing was written — run it again")
+    before = save_backup(snapshot, config, datetime.now(UTC))  # a restore can be undone like any write
+    result = store.write(plan.changes)
+    click.echo(f"restored: {result.cells} cell(s) written; the sheet as it was just before: backup {before.name}")
+    return EXIT_OK
+
+
+def _sheet_config(config: Config, name: str | None) -> Config:
+    sheets = dict(config.per_sheet())
+    if name is None:
+        return sheets["main"]
+    if name not in sheets:
+        from sync.errors import ConfigError
+
+        raise ConfigError(f"--sheet {name}: no such sheet in the config; use one of {', '.join(sheets)}")
+    return sheets[name]
+
+
+@click.command()
+@common_options
+def doctor(config_path: Path | None, workbook: Path | None, locale: str | None) -> int:
+    """Check the config, credentials, access to each sheet, its tabs, headers and protections, and the
+    reminder channels. One line per check: OK, or FIX with what to do. Exit 0 when all are OK.
+
+    Example: sfa-sync doctor --config sfa-sync.toml
+    """
+    from sync.doctor import run_doctor
+
+    lines, code = run_doctor(config_path, workbook, locale)
+    for line in lines:
+        click.echo(line)
+    if code:
+        sys.exit(code)
+    return EXIT_OK
+
+
+SERVICE_COMMANDS = (serve, status, backups, restore, doctor)
