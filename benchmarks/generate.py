@@ -1,0 +1,176 @@
+"""Synthetic sheets for the benchmark, at a given size, with the demo generator's realistic rows.
+
+`person_grids` lays `sync.demo_data.demo_rows` out under every input tab's full header (person-owned and
+derived columns, as `sfa-sync init` + `make_demo` leave them), keeping the deliberately bad cells.
+`with_history` runs one cycle over them on a MemoryStore, so that the derived columns, the hidden state
+tabs and the generated tabs exist: the steady state a service meets on a sheet it has synced before.
+`sheet_values` turns grids into what Google stores (dates as serial numbers), ready for the emulator.
+`edit_rows` picks and applies edits a person would make (1% of rows, or one cell).
+
+Sizes are counted in cells of the input tabs at full width (person-owned + derived columns); the state
+and generated tabs come on top (see the `cells` figures the benchmark prints).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sheets_schema.parsing import date_to_serial
+from sheets_schema.tabs import INPUT_TABS
+from sync.changes import CellValue
+from sync.config import Config
+from sync.cycle import CycleReport, run_cycle
+from sync.demo_data import DemoSize, person_cell_count, scaled_size
+from sync.stores.memory import MemoryStore
+
+TODAY = date(2026, 11, 28)
+# Target cells of the input tabs at full width (person-owned + derived columns).
+SIZES: dict[str, int] = {
+    "tiny": 5_000,
+    "S": 100_000,
+    "M": 1_300_000,
+    "L": 5_000_000,
+    "XL": 9_000_000,  # + state and generated tabs: just under Google's (and the emulator's) 10M ceiling
+}
+
+Grid = list[list[CellValue]]
+
+
+def full_width_cells(size: DemoSize) -> int:
+    counts = {"team": size.reps, "leads": size.leads, "calls": size.calls, "deals": size.deals, "tasks": size.tasks}
+    return sum(counts[spec.key] * len(spec.columns) for spec in INPUT_TABS)
+
+
+def demo_size(cells: int) -> DemoSize:
+    """The demo size whose input tabs hold about `cells` cells at full width."""
+    size = scaled_size(cells)
+    ratio = full_width_cells(size) / max(person_cell_count(size), 1)
+    return scaled_size(round(cells / ratio))
+
+
+def person_grids(cells: int, locale: str = "en", today: date = TODAY, seed: int = 7) -> dict[str, Grid]:
+    """The five input tabs as people typed them: full header row, person-owned cells, derived cells empty."""
+    from sync.demo_data import demo_rows
+
+    rows = demo_rows(locale, today, seed=seed, size=demo_size(cells), bad_cells=True)  # type: ignore[arg-type]
+    grids: dict[str, Grid] = {}
+    for spec in INPUT_TABS:
+        keys = [c.key for c in spec.columns]
+        index = {k: i for i, k in enumerate(keys)}
+        grid: Grid = [[c.label(locale) for c in spec.columns]]  # type: ignore[arg-type]
+        for row in rows[spec.key]:
+            values: list[CellValue] = [None] * len(keys)
+            for key, value in row.items():
+                values[index[key]] = value  # type: ignore[assignment]
+            grid.append(values)
+        grids[spec.title(locale)] = grid  # type: ignore[arg-type]
+    return grids
+
+
+@dataclass
+class History:
+    tabs: dict[str, Grid]  # every tab after one cycle: derived columns, state tabs, generated tabs
+    hidden: set[str]
+    first_cycle: CycleReport
+
+
+def with_history(grids: dict[str, Grid], config: Config, today: date = TODAY) -> History:
+    """One cycle over the person-typed grids (the first sync): the sheet as the service leaves it."""
+    store = MemoryStore(grids)
+    report = run_cycle(store, config, today)
+    tabs = {title: tab.rows for title, tab in store.tabs.items()}
+    return History(tabs, {title for title, tab in store.tabs.items() if tab.hidden}, report)
+
+
+def sheet_value(value: CellValue) -> CellValue:
+    """What Google holds for a typed value (UNFORMATTED_VALUE, SERIAL_NUMBER): dates become serials."""
+    if isinstance(value, datetime | date):
+        serial = date_to_serial(value)
+        return int(serial) if serial == int(serial) else serial
+    return value
+
+
+def sheet_values(tabs: dict[str, Grid]) -> dict[str, Grid]:
+    return {title: [[sheet_value(v) for v in row] for row in rows] for title, rows in tabs.items()}
+
+
+def cell_count(tabs: dict[str, Grid]) -> int:
+    return sum(len(row) for rows in tabs.values() for row in rows)
+
+
+def non_empty_cells(tabs: dict[str, Grid]) -> int:
+    return sum(1 for rows in tabs.values() for row in rows for v in row if v not in (None, ""))
+
+
+@dataclass(frozen=True)
+class Edit:
+    tab: str
+    row: int  # 0-based grid row (0 = header)
+    col: int
+    value: CellValue
+
+
+_NOTES = ("Called back, interested", "Send the quote again", "Moved to next quarter", "Asked for a demo")
+
+
+def edit_rows(tabs: dict[str, Grid], fraction: float, seed: int, locale: str = "en") -> list[Edit]:
+    """Edits to `fraction` of the data rows of the input tabs, one person-owned cell per row, the way reps
+    work: a deal's stage or amount moves, a task is done, a note is added to a lead or a call."""
+    from sheets_schema.choices import TASK_STATUSES
+    from sheets_schema.stages import DEFAULT_STAGES
+
+    rng = random.Random(seed)
+    stages = [s.en if locale == "en" else s.ja for s in DEFAULT_STAGES]
+    done = next(c.label(locale) for c in TASK_STATUSES.choices if c.key == "done")  # type: ignore[arg-type]
+    edits: list[Edit] = []
+    for spec in INPUT_TABS:
+        if spec.key == "team":
+            continue
+        title = spec.title(locale)  # type: ignore[arg-type]
+        grid = tabs[title]
+        col = {c.key: i for i, c in enumerate(spec.columns)}
+        data_rows = len(grid) - 1
+        n = max(1, round(data_rows * fraction)) if fraction > 0 else 0
+        for row in rng.sample(range(1, len(grid)), min(n, data_rows)):
+            if spec.key == "deals":
+                if rng.random() < 0.5:
+                    edits.append(Edit(title, row, col["stage"], stages[rng.randrange(len(stages))]))
+                else:
+                    edits.append(Edit(title, row, col["amount"], rng.randrange(10, 500) * 10_000))
+            elif spec.key == "tasks":
+                edits.append(Edit(title, row, col["status"], done))
+            else:
+                edits.append(Edit(title, row, col["notes"], f"{rng.choice(_NOTES)} #{rng.randrange(1000)}"))
+    return edits
+
+
+def one_cell_edit(tabs: dict[str, Grid], locale: str = "en") -> Edit:
+    """One edited cell: a note on a call in the middle of the Calls tab (no derived value depends on it
+    beyond the tab's own checks)."""
+    spec = next(s for s in INPUT_TABS if s.key == "calls")
+    title = spec.title(locale)  # type: ignore[arg-type]
+    col = next(i for i, c in enumerate(spec.columns) if c.key == "notes")
+    return Edit(title, len(tabs[title]) // 2, col, "Asked to call back on Monday")
+
+
+def one_stage_edit(tabs: dict[str, Grid], locale: str = "en") -> Edit:
+    """One edited cell that moves business state: a deal in the middle of Deals moves to Proposal."""
+    from sheets_schema.stages import DEFAULT_STAGES
+
+    spec = next(s for s in INPUT_TABS if s.key == "deals")
+    title = spec.title(locale)  # type: ignore[arg-type]
+    col = next(i for i, c in enumerate(spec.columns) if c.key == "stage")
+    row = len(tabs[title]) // 2
+    current = tabs[title][row][col]
+    names = [s.en if locale == "en" else s.ja for s in DEFAULT_STAGES if not s.closed]
+    return Edit(title, row, col, next(n for n in names if n != current))
+
+
+def apply_edits(tabs: dict[str, Grid], edits: list[Edit]) -> None:
+    for edit in edits:
+        row = tabs[edit.tab][edit.row]
+        while len(row) <= edit.col:
+            row.append(None)
+        row[edit.col] = edit.value

@@ -1,0 +1,45 @@
+"""The benchmark machinery (benchmarks/run.py) at a tiny size (~5k cells), end to end in subprocesses:
+the sheet generator, the emulator-backed Google cycles, the replayed cold / steady cycles and the gspread
+baselines. Asserts requests and cells written, never wall-clock times."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs_at_a_tiny_size_and_counts_requests_and_cells(tmp_path):
+    out = tmp_path / "tiny.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--sizes", "tiny", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "parse baseline" in done.stdout
+    figures = json.loads(out.read_text())["sizes"]["tiny"]
+    cycles = {c["label"]: c for c in figures["google"]["cycles"]}
+
+    unchanged = cycles["unchanged sheet"]
+    assert unchanged["writes"] == 0 and unchanged["cells_written"] == 0
+    assert unchanged["reads"] <= 2
+    assert cycles["unchanged sheet, after edits"]["writes"] == 0
+
+    for label in ("one edited cell (a call's note)", "one edited cell (a deal's stage)"):
+        one = cycles[label]
+        assert one["writes"] <= 1, label
+        assert one["cells_written"] <= 50, label
+
+    for label in ("1% of rows edited", "1% of rows edited (again)"):
+        assert cycles[label]["writes"] <= 1 and cycles[label]["requests_over_2mb"] == 0
+
+    memory = figures["memory"]
+    assert memory["parse_baseline_seconds"] > 0
+    assert memory["cold"]["wrote"] and memory["steady"]["wrote"]
+    assert memory["peak_rss_mib"] > 0
+
+    obvious = figures["google"]["obvious_script"]
+    ours = cycles["1% of rows edited"]
+    assert obvious["requests"] > ours["reads"] + ours["writes"]
+    assert figures["google"]["full_rewrite"]["cells_written"] > ours["cells_written"]
