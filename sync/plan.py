@@ -174,21 +174,41 @@ def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> None:
 
 
 def plan_owned_tab(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
-    """A service-owned tab is rewritten whole, but only when what it shows would change."""
-    if current is not None and current.hidden == desired.hidden and _same_grid(current.rows, desired.rows):
+    """A service-owned tab: nothing when it shows the same; only the cells that changed when few did (one
+    edited deal should not rewrite the whole Manager Review); rewritten whole when it is new, when most of
+    it changed, or when its charts would point at moved rows."""
+    if current is None or current.hidden != desired.hidden:
+        changes.tabs.append(desired)
         return
-    changes.tabs.append(desired)
+    if desired.charts and _used_rows(current.rows) != _used_rows(desired.rows):
+        changes.tabs.append(desired)
+        return
+    cells = _changed_cells(current, desired)
+    total = sum(len(row) for row in desired.rows)
+    if len(cells) * 2 > total:
+        changes.tabs.append(desired)
+    else:
+        changes.cells += cells
 
 
-def _same_grid(current: list[list[Any]], desired: tuple[tuple[CellValue, ...], ...]) -> bool:
-    rows = max(len(current), len(desired))
-    for r in range(rows):
-        have = current[r] if r < len(current) else []
-        want = desired[r] if r < len(desired) else ()
+def _used_rows(rows: Any) -> int:
+    """Rows up to the last one holding a value (stores leave trailing empty rows out)."""
+    for index in range(len(rows) - 1, -1, -1):
+        if any(not is_blank(v) for v in rows[index]):
+            return index + 1
+    return 0
+
+
+def _changed_cells(current: TabData, desired: TabContent) -> list[CellWrite]:
+    cells = []
+    for r in range(max(len(current.rows), len(desired.rows))):
+        have = current.rows[r] if r < len(current.rows) else []
+        want = desired.rows[r] if r < len(desired.rows) else ()
         for c in range(max(len(have), len(want))):
-            if not same_value(have[c] if c < len(have) else None, want[c] if c < len(want) else None):
-                return False
-    return True
+            value = want[c] if c < len(want) else None
+            if not same_value(have[c] if c < len(have) else None, value):
+                cells.append(CellWrite(desired.title, r, c, value))
+    return cells
 
 
 def state_rows(values: dict[str, CellValue]) -> tuple[tuple[CellValue, ...], ...]:
