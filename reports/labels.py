@@ -145,6 +145,7 @@ class Sheet:
 
     locale: Locale
     rows: list[tuple[Cell, ...]] = field(default_factory=list)
+    bold: list[int] = field(default_factory=list)  # section titles and header rows
 
     @property
     def next_row(self) -> int:
@@ -157,7 +158,7 @@ class Sheet:
     def section(self, title: str, header: Sequence[str], body: Sequence[Sequence[Cell]]) -> tuple[int, int, int]:
         """A titled table and the blank row after it; returns (title row, first body row, last body row)."""
         title_row = self.add(title)
-        self.add(*header)
+        self.bold += [title_row, self.add(*header)]
         first = self.next_row
         for line in body:
             self.add(*line)

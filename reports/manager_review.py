@@ -130,7 +130,7 @@ def manager_review_report(book: Book, health: dict[int, DealHealth], decisions: 
         body = [(say("none_flagged", locale),)]
     sheet.section(say("flagged", locale), [say(k, locale) for k in DEAL_COLUMNS], body)
     shown = frozenset(key_of(row.model.deal_id) or "" for row, _ in flagged)
-    return Review(Report(tuple(sheet.rows), header_rows=1, column_widths=WIDTHS), shown)
+    return Review(Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=WIDTHS), shown)
 
 
 def _owner_rows(book: Book, health: dict[int, DealHealth], pipeline: Pipeline, today: date,

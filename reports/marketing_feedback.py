@@ -79,7 +79,7 @@ def marketing_feedback_report(
     _count_bad_deals(book, lines, won, excluded)
     sheet.excluded({say(reason, locale): n for reason, n in excluded.items()})
     widths = (18, 22, *([14] * len(header)))
-    return Report(tuple(sheet.rows), header_rows=1, column_widths=widths)
+    return Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=widths)
 
 
 def _closing_stages(pipeline: Pipeline) -> tuple[set[str], set[str]]:

@@ -40,5 +40,6 @@ class ChartSpec:
 class Report:
     rows: tuple[tuple[Cell, ...], ...]
     header_rows: int = 1  # rows frozen and styled as headers at the top
+    bold_rows: tuple[int, ...] = ()  # more rows shown in bold: section titles and their column headers
     column_widths: tuple[int, ...] = ()
     charts: tuple[ChartSpec, ...] = field(default_factory=tuple)

@@ -99,7 +99,7 @@ def win_loss_report(
     _quartiles(sheet, owners)
     _profile(sheet, profile, overall_rate, months)
     sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
-    return Report(tuple(sheet.rows), header_rows=1, column_widths=(24, 22, *([13] * 8)),
+    return Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=(24, 22, *([13] * 8)),
                   charts=_place(charts, sheet.width() + 1))
 
 

@@ -51,6 +51,7 @@ class TabContent:
     rows: tuple[tuple[CellValue, ...], ...]
     hidden: bool = False
     header_rows: int = 1
+    bold_rows: tuple[int, ...] = ()
     column_widths: tuple[int, ...] = ()
     charts: tuple[Any, ...] = ()  # reports.table.ChartSpec, drawn natively by each store
 

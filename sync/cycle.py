@@ -248,7 +248,7 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
     )
     for tab, report in reports:
         content = TabContent(tab.title(locale), report.rows, header_rows=report.header_rows,
-                             column_widths=report.column_widths, charts=report.charts)
+                             bold_rows=report.bold_rows, column_widths=report.column_widths, charts=report.charts)
         current = snapshot.tabs.get(content.title)
         plan_owned_tab(current, content, analysis.changes)
 

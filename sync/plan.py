@@ -176,11 +176,11 @@ def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> None:
 def plan_owned_tab(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
     """A service-owned tab: nothing when it shows the same; only the cells that changed when few did (one
     edited deal should not rewrite the whole Manager Review); rewritten whole when it is new, when most of
-    it changed, or when its charts would point at moved rows."""
+    it changed, or when its charts or bold section rows would have moved."""
     if current is None or current.hidden != desired.hidden:
         changes.tabs.append(desired)
         return
-    if desired.charts and _used_rows(current.rows) != _used_rows(desired.rows):
+    if (desired.charts or desired.bold_rows) and _used_rows(current.rows) != _used_rows(desired.rows):
         changes.tabs.append(desired)
         return
     cells = _changed_cells(current, desired)

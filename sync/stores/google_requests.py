@@ -221,14 +221,16 @@ def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, 
                            "gridProperties": {"rowCount": info.rows, "columnCount": info.cols,
                                               "frozenRowCount": content.header_rows}},
             "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)"}})
-    bold = {"textFormat": {"bold": True}, "backgroundColor": HEADER_BLUE}
+    header = {"textFormat": {"bold": True}, "backgroundColor": HEADER_BLUE}
+    bold_rows = set(content.bold_rows)
     grid_rows = []
     for index, row in enumerate(content.rows):
         values = []
+        style = header if index < content.header_rows else {"textFormat": {"bold": True}} if index in bold_rows else None
         for value in row:
             data = cell_data(value)
-            if index < content.header_rows:
-                data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **bold}}
+            if style:
+                data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **style}}
             values.append(data)
         grid_rows.append({"values": values})
     # The whole sheet as the range: every cell not in `rows` is cleared, so old rows never linger. A large

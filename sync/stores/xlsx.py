@@ -296,6 +296,9 @@ def _replace_tab(workbook: Workbook, content: TabContent) -> None:
         for cell in ws[r]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
+    for r in content.bold_rows:
+        for cell in ws[r + 1]:
+            cell.font = Font(bold=True)
     for c, width in enumerate(content.column_widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     if content.header_rows:
