@@ -198,3 +198,20 @@ def test_the_request_budget_keeps_any_minute_under_its_rate():
     for start in times:
         in_window = sum(1 for t in times if start <= t < start + 60)
         assert in_window <= 70  # 60 a minute sustained, a burst of at most 10
+
+
+def test_several_sheets_are_synced_in_one_tick_each_with_its_own_lease_and_log(tmp_path):
+    from sync.config import SheetConfig, StoreConfig
+
+    base = load_config(None, **{"service.backups_dir": str(tmp_path), "reminders.at": "23:59",
+                                "service.max_concurrent_sheets": 2})
+    config = base.model_copy(update={"sheets": (SheetConfig(name="east", store=StoreConfig(path=tmp_path / "e.xlsx")),
+                                                SheetConfig(name="west", store=StoreConfig(path=tmp_path / "w.xlsx")))})
+    stores = {str(config.store.path): book(deals=DEALS), str(tmp_path / "e.xlsx"): book(deals=DEALS),
+              str(tmp_path / "w.xlsx"): book()}
+    run = Service(config, clock=Clock(), open_store_=lambda c: stores[str(c.store.path)], holder="here:1:aaaa")
+    STARTED.append(run)
+    entries = run.tick()
+    assert [e.outcome for e in entries] == ["ok", "ok", "ok"]
+    for store in stores.values():
+        assert read_lease(store.tabs[LEASE_TITLE]).holder == "here:1:aaaa" and len(log_rows(store)) == 1
