@@ -195,3 +195,7 @@ from sync.remind_cli import remind  # noqa: E402
 
 cli.add_command(import_group)
 cli.add_command(remind)
+from sync.service_cli import SERVICE_COMMANDS  # noqa: E402
+
+for _command in SERVICE_COMMANDS:
+    cli.add_command(_command)
