@@ -139,7 +139,7 @@ def _owner_rows(book: Book, health: dict[int, DealHealth], pipeline: Pipeline, t
     names: dict[str, str] = {}
     for row in book.rows("deals"):
         deal = row.model
-        stage = _stage(pipeline, deal.stage)
+        stage = pipeline.find(deal.stage)
         if stage is not None and stage.closed:
             continue
         owner = deal.owner or say("no_owner", locale)
@@ -166,7 +166,7 @@ def _owner_rows(book: Book, health: dict[int, DealHealth], pipeline: Pipeline, t
 
 def _deal_row(deal: Any, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline,
               locale: Locale) -> tuple[Cell, ...]:
-    stage = _stage(pipeline, deal.stage)
+    stage = pipeline.find(deal.stage)
     decision = decisions.get(key_of(deal.deal_id) or "", Decision())
     return (deal.deal_id, deal.deal_name, deal.company, deal.owner,
             (stage.ja if locale == "ja" else stage.en) if stage else None, deal.amount, deal.close_date,
@@ -176,12 +176,3 @@ def _deal_row(deal: Any, health: DealHealth, decisions: dict[str, Decision], pip
 
 def _money(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
-
-
-def _stage(pipeline: Pipeline, key: str | None):
-    if key is None:
-        return None
-    try:
-        return pipeline.get(key)
-    except KeyError:
-        return None

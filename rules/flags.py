@@ -93,7 +93,7 @@ class DealHealth:
 def deal_health(book: Book, deal: Any, facts: DealFacts, last_activity: date, today: date, pipeline: Pipeline,
                 limits: Thresholds, locale: Locale) -> DealHealth:
     """The flags of one deal; closed deals have none."""
-    stage = _stage(pipeline, deal.stage)
+    stage = pipeline.find(deal.stage)
     days_in_stage = (today - facts.stage_since).days if facts.stage_since else None
     idle = (today - last_activity).days
     if stage is not None and stage.closed:
@@ -164,12 +164,3 @@ def _amount(deal: Any, stage: Stage, pipeline: Pipeline, limits: Thresholds, loc
     if order.index(stage.key) >= order.index(limits.amount_required_from):
         return [Flag("amount_missing", (("stage", stage.ja if locale == "ja" else stage.en),))]
     return []
-
-
-def _stage(pipeline: Pipeline, key: str | None) -> Stage | None:
-    if key is None:
-        return None
-    try:
-        return pipeline.get(key)
-    except KeyError:
-        return None

@@ -42,7 +42,7 @@ class ChangeEvent:
 def first_estimate(deal: Any, created_on: date, last_activity: date, today: date, pipeline: Pipeline) -> DealFacts:
     """A deal the service sees for the first time (new, or a sheet synced for the first time): its stage is
     taken to have started at its last recorded activity, the best evidence of when it last moved."""
-    stage = _stage(pipeline, deal.stage)
+    stage = pipeline.find(deal.stage)
     closed_on = None
     if stage is not None and stage.closed:
         closed_on = deal.close_date if deal.close_date and deal.close_date <= today else last_activity
@@ -75,7 +75,7 @@ def observe(
 
 def _stage_changed(facts: DealFacts, old: str | None, new: str | None, today: date, pipeline: Pipeline) -> DealFacts:
     facts = replace(facts, stage_since=today)
-    old_stage, new_stage = _stage(pipeline, old), _stage(pipeline, new)
+    old_stage, new_stage = pipeline.find(old), pipeline.find(new)
     was_closed = old_stage is not None and old_stage.closed
     if new_stage is not None and new_stage.closed and not was_closed:
         return replace(facts, closed_on=today, stage_before_close=old)
@@ -84,15 +84,6 @@ def _stage_changed(facts: DealFacts, old: str | None, new: str | None, today: da
     if new_stage is not None and new_stage.closed and was_closed:
         return replace(facts, closed_on=today)  # won <-> lost: closed again today
     return facts
-
-
-def _stage(pipeline: Pipeline, key: str | None):
-    if key is None:
-        return None
-    try:
-        return pipeline.get(key)
-    except KeyError:
-        return None
 
 
 def _differs(old: Any, new: Any) -> bool:

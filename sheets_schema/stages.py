@@ -50,6 +50,10 @@ class Pipeline:
                 return stage
         raise KeyError(key)
 
+    def find(self, key: str | None) -> Stage | None:
+        """The stage with this key; None for an empty or unknown one (a bad cell, or a stage since removed)."""
+        return next((stage for stage in self.stages if stage.key == key), None) if key else None
+
     @property
     def first_open(self) -> Stage:
         return next(s for s in self.stages if not s.closed)
