@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -83,9 +84,19 @@ def run(config_path: Path | None, workbook: Path | None, locale: str | None) -> 
 
     Example: sfa-sync run --workbook team.xlsx
     """
+    from sync.lease import LeaseKeeper, SheetBusy, new_holder
+
     config = build_config(config_path, workbook, locale)
     store = open_store(config)
-    report = run_cycle(store, config, local_today(config))
+    keeper = LeaseKeeper(new_holder(), config.service.lease_minutes)
+
+    def not_while_serve_holds_the_sheet(snapshot, analysis) -> None:
+        other = keeper.owner_in(snapshot, datetime.now(UTC))
+        if other is not None:
+            raise SheetBusy(f"{store.describe()} is held by {other.describe()} (sfa-sync serve); nothing was "
+                            "written — let the service run it, or stop the service first")
+
+    report = run_cycle(store, config, local_today(config), before_write=not_while_serve_holds_the_sheet)
     click.echo(summary(store.describe(), report, config))
     return EXIT_OK
 

@@ -115,3 +115,25 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = re.search(r"<!-- test-command -->\n```sh\n(.+?)\n```", readme, re.S).group(1).strip()
     assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_run_writes_nothing_while_a_serve_instance_holds_the_sheet(demo, capsys):
+    from datetime import UTC, datetime, timedelta
+
+    from sync.lease import Lease, lease_content
+    from sync.stores.xlsx import XlsxStore
+
+    store = XlsxStore(demo)
+    store.read()
+    now = datetime.now(UTC)
+    held = lease_content(Lease("other-host:4242:abc", now + timedelta(minutes=10), now))
+    from sync.changes import ChangeSet
+
+    store.write(ChangeSet(tabs=[held]))
+    cells = load_workbook(demo)
+    cells["Deals"]["B2"] = "L-999999"  # something to write
+    cells.save(demo)
+    before = demo.read_bytes()
+    assert sfa("run", "--workbook", str(demo)) == 8
+    assert "is held by other-host" in capsys.readouterr().err
+    assert demo.read_bytes() == before
