@@ -17,7 +17,8 @@ Each size runs in two fresh subprocesses, one after the other:
    a store that replays those bytes (no network, no emulator), timed per phase; peak RSS of the process.
 
 Ratios (cycle compute / parse baseline) are computed from figures of the same process and run.
-Expected durations on 2 cores: S ~1 min, M ~6 min, L ~30 min, XL ~60+ min (L and XL only when named).
+Measured on 2 cores: S ~2 min, M ~9 min. L and XL run only when named in --sizes; not yet run (estimated
+~30 min and 60+ min, mostly the emulator).
 """
 
 from __future__ import annotations
