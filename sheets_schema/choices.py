@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sheets_schema.locale import Locale, fold
 
@@ -30,12 +31,16 @@ class ChoiceList:
     def title(self, locale: Locale) -> str:
         return self.ja_name or self.name if locale == "ja" else self.name
 
-    def find(self, text: str) -> Choice | None:
-        wanted = fold(text)
+    @cached_property
+    def _by_name(self) -> dict[str, Choice]:
+        found: dict[str, Choice] = {}
         for choice in self.choices:
-            if wanted in choice.names():
-                return choice
-        return None
+            for name in choice.names():
+                found.setdefault(name, choice)
+        return found
+
+    def find(self, text: str) -> Choice | None:
+        return self._by_name.get(fold(text))
 
     def labels(self, locale: Locale) -> tuple[str, ...]:
         return tuple(c.label(locale) for c in self.choices)

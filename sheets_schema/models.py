@@ -8,6 +8,7 @@ given in the validation context, since stages come from config.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -47,7 +48,24 @@ def _choice(choices: ChoiceList):
 
 def _stage(value: object, info: ValidationInfo) -> str | None:
     pipeline: Pipeline = (info.context or {}).get("pipeline") or Pipeline()
+    return parse_stage(value, pipeline)
+
+
+def parse_stage(value: object, pipeline: Pipeline) -> str | None:
     return _choice(pipeline.choices).func(value)  # type: ignore[call-arg]
+
+
+def cell_parsers(model: type[BaseModel], pipeline: Pipeline) -> dict[str, Callable[[object], Any]]:
+    """Each field's own parser, taken from the model (the same function its validator runs), so that a row
+    whose cells all parse can be built without a second pass through Pydantic (see sheets_schema.rows)."""
+    parsers: dict[str, Callable[[object], Any]] = {}
+    for name, field in model.model_fields.items():
+        validator = next(m for m in field.metadata if isinstance(m, BeforeValidator))
+        if validator.func is _stage:
+            parsers[name] = lambda value, pipeline=pipeline: parse_stage(value, pipeline)
+        else:
+            parsers[name] = validator.func  # type: ignore[assignment]
+    return parsers
 
 
 Text = Annotated[str | None, BeforeValidator(parsing.parse_text)]

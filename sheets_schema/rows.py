@@ -15,7 +15,7 @@ from sheets_schema.a1 import a1, quote_tab
 from sheets_schema.columns import Kind
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Message
-from sheets_schema.models import MODELS, Row
+from sheets_schema.models import MODELS, Row, cell_parsers
 from sheets_schema.parsing import CellParseError, is_blank
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import TabSpec
@@ -139,14 +139,42 @@ def parse_tab(
 ) -> ParsedTab:
     model = MODELS[spec.key]
     person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
+    parsers = cell_parsers(model, pipeline)
     rows = []
     for index in range(1, len(grid)):
         raw = grid[index]
         values = {c.key: (raw[i] if i < len(raw) else None) for c, i in person}
         if all(is_blank(v) for v in values.values()):
             continue  # a blank row between data: skipped, never an error
-        rows.append(_parse_row(spec, header, model, index, values, pipeline, locale))
+        parsed = _fast_parse(model, parsers, values)
+        if parsed is not None and not _has_required_or_size_problem(spec, header, values):
+            rows.append(ParsedRow(index, parsed, []))
+        else:
+            rows.append(_parse_row(spec, header, model, index, values, pipeline, locale))
     return ParsedTab(spec, header, rows)
+
+
+def _fast_parse(model: type[Row], parsers: dict[str, Any], values: dict[str, Any]) -> Any | None:
+    """Most rows are fine: parse their cells with the model's own field parsers and build the model without
+    a second validation pass. None when a cell does not parse: that row goes through Pydantic for the
+    error details."""
+    parsed = dict.fromkeys(model.model_fields)
+    try:
+        for key, value in values.items():
+            parsed[key] = parsers[key](value)
+    except CellParseError:
+        return None
+    return model.model_construct(**parsed)
+
+
+def _has_required_or_size_problem(spec: TabSpec, header: HeaderMap, values: dict[str, Any]) -> bool:
+    for column in spec.person_columns:
+        value = values.get(column.key)
+        if column.key in header.columns and (
+            (column.required and is_blank(value)) or (isinstance(value, str) and len(value) > MAX_CELL_CHARS)
+        ):
+            return True
+    return False
 
 
 def _parse_row(

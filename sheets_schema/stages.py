@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sheets_schema.choices import Choice, ChoiceList
 
@@ -38,7 +39,7 @@ DEFAULT_STAGES: tuple[Stage, ...] = (
 class Pipeline:
     stages: tuple[Stage, ...] = DEFAULT_STAGES
 
-    @property
+    @cached_property
     def choices(self) -> ChoiceList:
         return ChoiceList(
             "stage", tuple(Choice(s.key, s.en, s.ja, s.aliases) for s in self.stages), "ステージ"

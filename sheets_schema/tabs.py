@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sheets_schema.choices import CALL_RESULTS, LEAD_STATUSES, ROLES, TASK_STATUSES, TASK_TYPES
 from sheets_schema.columns import ERRORS, Column, Kind, derived
@@ -34,11 +35,11 @@ class TabSpec:
     def id_key(self) -> str | None:
         return self.columns[0].key if self.id_prefix else None
 
-    @property
+    @cached_property
     def person_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.person_owned)
 
-    @property
+    @cached_property
     def derived_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.derived)
 

@@ -180,8 +180,12 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
     if current is None or current.hidden != desired.hidden:
         changes.tabs.append(desired)
         return
-    if (desired.charts or desired.bold_rows) and _used_rows(current.rows) != _used_rows(desired.rows):
-        changes.tabs.append(desired)
+    if desired.charts and _used_rows(current.rows) != _used_rows(desired.rows):
+        changes.tabs.append(desired)  # chart ranges point at rows
+        return
+    if any(not _same_row(current.rows[r] if r < len(current.rows) else [], desired.rows[r])
+           for r in desired.bold_rows):
+        changes.tabs.append(desired)  # a section title or header moved: its bold formatting must move too
         return
     cells = _changed_cells(current, desired)
     total = sum(len(row) for row in desired.rows)
@@ -189,6 +193,11 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
         changes.tabs.append(desired)
     else:
         changes.cells += cells
+
+
+def _same_row(have: list[Any], want: tuple[CellValue, ...]) -> bool:
+    return all(same_value(have[c] if c < len(have) else None, want[c] if c < len(want) else None)
+               for c in range(max(len(have), len(want))))
 
 
 def _used_rows(rows: Any) -> int:

@@ -59,11 +59,16 @@ def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
             notes.pop((note.row, note.col), None)
         else:
             notes[(note.row, note.col)] = note.text
+    next_row: dict[str, int] = {}
     for append in changes.appends:
         tab = tabs[append.tab]
-        last = max((i for i, r in enumerate(tab.rows) if any(v not in (None, "") for v in r)), default=0)
-        _put(tab, last + 1, 0, None)
-        tab.rows[last + 1] = list(append.values)
+        if append.tab not in next_row:  # after the last row holding a value, as Sheets' appendCells does
+            last = max((i for i, r in enumerate(tab.rows) if any(v not in (None, "") for v in r)), default=0)
+            next_row[append.tab] = last + 1
+        row = next_row[append.tab]
+        _put(tab, row, 0, None)
+        tab.rows[row] = list(append.values)
+        next_row[append.tab] = row + 1
     for content in changes.tabs:
         tabs[content.title] = TabData(content.title, [list(r) for r in content.rows], hidden=content.hidden)
     for group in changes.groups:
