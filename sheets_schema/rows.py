@@ -140,6 +140,7 @@ def parse_tab(
     model = MODELS[spec.key]
     person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
     parsers = cell_parsers(model, pipeline)
+    checked = [(c.key, c.required) for c in spec.person_columns if c.key in header.columns]
     rows = []
     for index in range(1, len(grid)):
         raw = grid[index]
@@ -147,7 +148,7 @@ def parse_tab(
         if all(is_blank(v) for v in values.values()):
             continue  # a blank row between data: skipped, never an error
         parsed = _fast_parse(model, parsers, values)
-        if parsed is not None and not _has_required_or_size_problem(spec, header, values):
+        if parsed is not None and not _has_required_or_size_problem(checked, values):
             rows.append(ParsedRow(index, parsed, []))
         else:
             rows.append(_parse_row(spec, header, model, index, values, pipeline, locale))
@@ -167,12 +168,10 @@ def _fast_parse(model: type[Row], parsers: dict[str, Any], values: dict[str, Any
     return model.model_construct(**parsed)
 
 
-def _has_required_or_size_problem(spec: TabSpec, header: HeaderMap, values: dict[str, Any]) -> bool:
-    for column in spec.person_columns:
-        value = values.get(column.key)
-        if column.key in header.columns and (
-            (column.required and is_blank(value)) or (isinstance(value, str) and len(value) > MAX_CELL_CHARS)
-        ):
+def _has_required_or_size_problem(checked: list[tuple[str, bool]], values: dict[str, Any]) -> bool:
+    for key, required in checked:
+        value = values[key]
+        if (required and is_blank(value)) or (type(value) is str and len(value) > MAX_CELL_CHARS):
             return True
     return False
 
