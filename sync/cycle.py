@@ -184,7 +184,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
     pipeline = config.pipeline.to_pipeline()
     created = ChangeSet()  # rows the service creates, with the state that records them: all or nothing
     for key, header in headers.items():
-        plan = InputTabPlan(tabs[key], header, problems_by_tab[key], derivation.appended.get(key, []), pipeline)
+        plan = InputTabPlan(tabs[key], header, problems_by_tab[key], derivation.appended.get(key, []), pipeline, locale)
         id_col = plan_input_tab(plan, derivation, locale, analysis.changes, created)
         if id_col is not None:
             analysis.id_columns[tabs[key].title] = id_col

@@ -55,6 +55,7 @@ class InputTabPlan:
     problems: list[CellProblem]  # every problem on this tab (parsing + rules)
     appended: list[ParsedRow] = field(default_factory=list)  # rows the service creates on this tab
     pipeline: Pipeline = field(default_factory=Pipeline)
+    locale: Locale = "en"
 
 
 def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, changes: ChangeSet,
@@ -78,24 +79,27 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
     if id_col is not None:
         positions[spec.id_key or ""] = id_col
+    appended = {row.index for row in plan.appended}
     for row in plan.appended:
-        (created or changes).appends.append(RowAppend(tab.title, _appended_values(plan, row, positions, values, locale)))
-    _plan_notes(plan, locale, changes)
+        cells = dict(values.get(row.index, {})) | {"errors": errors.get(row.index)}
+        (created or changes).appends.append(RowAppend(tab.title, _appended_values(plan, row, positions, cells)))
+    _plan_notes(plan, locale, changes, created or changes, appended)
     return id_col
 
 
-def _appended_values(plan: InputTabPlan, row: ParsedRow, positions: dict[str, int], values: dict[int, dict[str, Any]],
-                     locale: Locale) -> tuple[CellValue, ...]:
+def _appended_values(plan: InputTabPlan, row: ParsedRow, positions: dict[str, int],
+                     derived: dict[str, Any]) -> tuple[CellValue, ...]:
     """A new row as a person would have typed it (choices as labels in the sheet's language), with its
     derived cells already filled in, so the next cycle has nothing left to write."""
     header = plan.header
     cells: dict[int, CellValue] = {}
     for column in header.spec.person_columns:
         if column.key in header.columns:
-            cells[header.columns[column.key]] = _typed_label(column, getattr(row.model, column.key), plan.pipeline, locale)
+            cells[header.columns[column.key]] = _typed_label(column, getattr(row.model, column.key), plan.pipeline,
+                                                             plan.locale)
     for key, col in positions.items():
         if key != header.spec.id_key:
-            cells[col] = values.get(row.index, {}).get(key)
+            cells[col] = derived.get(key)
     width = max(cells) + 1 if cells else 0
     return tuple(cells.get(col) for col in range(width))
 
@@ -155,7 +159,9 @@ def _errors_by_row(problems: list[CellProblem], locale: Locale) -> dict[int, str
     return texts
 
 
-def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> None:
+def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet, created: ChangeSet,
+                appended: set[int]) -> None:
+    """Notes on bad cells; those on rows created this cycle go with the rows (after them, in their group)."""
     wanted: dict[tuple[int, int], list[str]] = defaultdict(list)
     for problem in plan.problems:
         if problem.col is not None:
@@ -167,7 +173,7 @@ def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet) -> None:
         if current is not None and not is_our_note(current):
             continue  # a person's note: the error column still says it, the note stays theirs
         if current != text:
-            changes.notes.append(NoteWrite(title, row, col, text))
+            (created if row in appended else changes).notes.append(NoteWrite(title, row, col, text))
     for (row, col), current in notes.items():
         if is_our_note(current) and (row, col) not in wanted:
             changes.notes.append(NoteWrite(title, row, col, None))

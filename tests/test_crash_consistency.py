@@ -568,8 +568,6 @@ def _reminders_under_kills(forks: ForkServer, tmp_path: Path, inbox: KillingInbo
     assert tally.lost == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 finding: a save killed before os.replace leaves its temporary "
-                   "workbook (.team.xlsx.*.tmp, the whole pipeline) in the folder for good")
 def test_a_save_killed_before_it_is_published_leaves_no_temporary_file_once_the_next_cycle_ran(forks, tmp_path):
     path = tmp_path / "team.xlsx"
     config = load_config(None, **{"store.path": str(path)})

@@ -103,6 +103,15 @@ class GoogleStore:
 
     # -- reading -------------------------------------------------------------------------------
     def read(self) -> Snapshot:
+        try:
+            return self._read()
+        except (KeyError, TypeError, AttributeError, ValueError) as odd:
+            raise StoreError(
+                f"{self.describe()}: Google answered with something that is not a spreadsheet ({type(odd).__name__}: "
+                f"{odd}); check store.endpoint (a proxy or a wrong URL?) — nothing was written"
+            ) from odd
+
+    def _read(self) -> Snapshot:
         meta = self._call_read(lambda: self.http.spreadsheets_get(self.spreadsheet_id, {"fields": METADATA_FIELDS}))
         sheets = meta.get("sheets", [])
         self._sheets = {

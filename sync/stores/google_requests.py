@@ -15,7 +15,7 @@ from typing import Any
 
 from sheets_schema.a1 import column_letter as _column_letter
 from sheets_schema.parsing import date_to_serial
-from sync.changes import CellValue, CellWrite, ChangeSet, TabContent, TabLayout
+from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, TabContent, TabLayout
 from sync.stores.google_charts import chart_requests, delete_chart_requests
 
 MAX_REQUEST_BYTES = 2_000_000  # Google's recommended ceiling for one request
@@ -78,9 +78,7 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
     for run in _cell_runs(changes.cells, sheets):
         builder.plan.add(run)
     for note in changes.notes:
-        builder.plan.add({"updateCells": {
-            "start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row, "columnIndex": note.col},
-            "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}})
+        builder.plan.add(_note(note, sheets))
     for content in changes.tabs:
         for request in builder.owned_tab(content):
             builder.plan.add(request)  # generated tabs may be split between requests (see _owned_tab)
@@ -93,8 +91,15 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
         requests = [r for content in group.tabs for r in builder.owned_tab(content)]
         requests += [_append(a.values, sheets[a.tab].sheet_id) for a in group.appends]
         requests += _cell_runs(group.cells, sheets)
+        requests += [_note(note, sheets) for note in group.notes]  # notes on the rows just appended
         builder.plan.add(*requests)
     return chunk(builder.plan.groups)
+
+
+def _note(note: NoteWrite, sheets: dict[str, SheetInfo]) -> dict:
+    return {"updateCells": {"start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row,
+                                      "columnIndex": note.col},
+                            "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}}
 
 
 class _Builder:
@@ -278,8 +283,9 @@ def _layout(layout: TabLayout, info: SheetInfo, editor: str | None) -> list[dict
         if column.derived:
             requests.append({"repeatCell": {"range": body, "cell": {"userEnteredFormat": {"backgroundColor": GREY}},
                                             "fields": "userEnteredFormat.backgroundColor"}})
-            if editor:
-                requests.append(_protect({**header, "endRowIndex": layout.max_rows}, editor))
+            if editor:  # the whole column, however far the sheet grows (no endRowIndex)
+                column_range = {k: v for k, v in header.items() if k != "endRowIndex"}
+                requests.append(_protect(column_range, editor))
         if column.options:
             requests.append({"setDataValidation": {"range": body, "rule": {
                 "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": o} for o in column.options]},

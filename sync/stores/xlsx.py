@@ -8,6 +8,7 @@ would drop something people put in the workbook (shapes, slicers, unsupported ex
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import tempfile
@@ -54,11 +55,20 @@ class XlsxStore:
     # -- reading -------------------------------------------------------------------------------
     def read(self) -> Snapshot:
         version = self._version()
+        self._remove_abandoned_temp_files()
         workbook = self._load(self.path)
         values_only = self._computed_values(workbook)
         tabs = {ws.title: _tab_data(ws, values_only.get(ws.title)) for ws in workbook.worksheets}
         self._cached = (version, workbook)
         return Snapshot(tabs, version=version)
+
+    def _remove_abandoned_temp_files(self) -> None:
+        """A save killed before os.replace leaves its temp file (a full copy of the pipeline): remove those
+        whose writing process is gone."""
+        for temp in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+            pid = temp.name[len(self.path.name) + 2:].split(".", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+                temp.unlink(missing_ok=True)
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
         return self.path.exists() and self._version() == snapshot.version
@@ -147,7 +157,8 @@ class XlsxStore:
     def _save_atomically(self, workbook: Workbook) -> None:
         folder = self.path.parent
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else _default_mode()
-        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        # The pid in the name lets a later run tell a temp file left by a killed save from one being written.
+        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
         os.close(handle)
         try:
             workbook.save(temp)
@@ -162,6 +173,16 @@ class XlsxStore:
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _default_mode() -> int:
