@@ -25,6 +25,8 @@ L: dict[str, tuple[str, str]] = {
     "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
     "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
     "none_flagged": ("No deal needs attention.", "要対応の商談はありません。"),
+    "more_flagged": ("… and {count} more flagged deals, less severe: filter the Deals tab by Health",
+                     "… ほか {count} 件の要対応の商談(重要度の低いもの): 商談タブをヘルスで絞り込んでください"),
     "owner": ("Owner", "担当者"),
     "open_deals": ("Open deals", "進行中の商談"),
     "pipeline": ("Pipeline amount", "パイプライン金額"),
@@ -114,7 +116,9 @@ class Review:
 
 
 def manager_review_report(book: Book, health: dict[int, DealHealth], decisions: dict[str, Decision],
-                          pipeline: Pipeline, today: date, locale: Locale) -> Review:
+                          pipeline: Pipeline, today: date, locale: Locale, limit: int | None = None) -> Review:
+    """`limit`: at most this many flagged deals are listed (the most severe); the rest are counted in a line,
+    and stay visible on the Deals tab (Health column, highlighted rows)."""
     sheet = Sheet(locale)
     sheet.add(say("title", locale, day=today.isoformat()))
     sheet.add()
@@ -125,11 +129,14 @@ def manager_review_report(book: Book, health: dict[int, DealHealth], decisions: 
         ((row, health[row.index]) for row in book.rows("deals") if row.index in health and health[row.index].flags),
         key=lambda item: (-item[1].severity, -(item[0].model.amount or 0), item[0].model.deal_id or ""),
     )
-    body = [_deal_row(row.model, h, decisions, pipeline, locale) for row, h in flagged]
+    listed = flagged[:limit] if limit is not None else flagged
+    body: list[tuple[Cell, ...]] = [_deal_row(row.model, h, decisions, pipeline, locale) for row, h in listed]
     if not body:
         body = [(say("none_flagged", locale),)]
     sheet.section(say("flagged", locale), [say(k, locale) for k in DEAL_COLUMNS], body)
-    shown = frozenset(key_of(row.model.deal_id) or "" for row, _ in flagged)
+    if len(flagged) > len(listed):
+        sheet.add(say("more_flagged", locale, count=len(flagged) - len(listed)))
+    shown = frozenset(key_of(row.model.deal_id) or "" for row, _ in listed)
     return Review(Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=WIDTHS), shown)
 
 

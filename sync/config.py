@@ -95,6 +95,7 @@ class Thresholds(Strict):
     amount_required_from: str | None = Field(
         "proposal", description="stage key from which an amount is expected"
     )
+    review_limit: int = Field(300, ge=1, description="Manager Review lists at most this many flagged deals (most severe)")
 
 
 class AutomationConfig(Strict):

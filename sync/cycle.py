@@ -238,7 +238,7 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
     """The tabs managers, reps and marketing read, rebuilt from this cycle's rows; written only if changed."""
     locale, book, derivation = config.locale, analysis.book, analysis.derivation
     pipeline = config.pipeline.to_pipeline()
-    review = _plan_review(snapshot, analysis, pipeline, today, locale)
+    review = _plan_review(snapshot, analysis, config, pipeline, today)
     facts = derivation.facts
     reports = (
         (MANAGER_REVIEW, review),
@@ -253,14 +253,16 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
         plan_owned_tab(current, content, analysis.changes)
 
 
-def _plan_review(snapshot: Snapshot, analysis: Analysis, pipeline: Pipeline, today: date, locale: Locale) -> Report:
+def _plan_review(snapshot: Snapshot, analysis: Analysis, config: Config, pipeline: Pipeline, today: date) -> Report:
     """The Manager Review, carrying the manager's Decision and note by deal id; a decision whose deal left
     the list goes to a hidden archive, and comes back if the deal returns."""
+    locale = config.locale
     current = owned_tab(snapshot, MANAGER_REVIEW)
     archive_tab = snapshot.tabs.get(REVIEW_ARCHIVE.en)
     archived = read_archive(archive_tab)
     typed = read_decisions(current.rows) if current else {}
-    review = manager_review_report(analysis.book, analysis.derivation.health, archived | typed, pipeline, today, locale)
+    review = manager_review_report(analysis.book, analysis.derivation.health, archived | typed, pipeline, today, locale,
+                                   config.thresholds.review_limit)
     archive = StateTable(REVIEW_ARCHIVE.en, ARCHIVE_COLUMNS, archive_tab, analysis.changes) if typed else None
     for key, decision in typed.items():
         if key not in review.shown and archive is not None and archived.get(key) != decision:

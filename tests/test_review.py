@@ -330,3 +330,13 @@ def test_bad_input_stays_actionable_on_the_review(make):
     assert "'abc' is not an amount" in errors and "lead L-404 is not on the Leads tab" in errors
     assert "deal D-404 is not on the Deals tab" in column(store, TASKS, "errors")[0]
     assert "D-1" in review_table(store)
+
+
+def test_the_review_lists_the_most_severe_up_to_the_limit_and_counts_the_rest():
+    from sync.stores.memory import MemoryStore
+
+    deals = [{**BASE, "deal_id": f"D-{i}", "amount": 100 * i} for i in range(1, 8)]
+    store = MemoryStore(sheet(team=TEAM_ROWS, deals=deals))
+    run_cycle(store, Config.model_validate({"thresholds": {"review_limit": 3}}), DAY0)
+    assert list(review_table(store)) == ["D-7", "D-6", "D-5"]
+    assert any(r and str(r[0]).startswith("… and 4 more flagged deals") for r in review_rows(store))
