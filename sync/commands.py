@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from sheets_schema.rows import match_headers
+from sheets_schema.tabs import INPUT_TABS
 from sync.changes import ChangeSet, RowAppend
 from sync.config import Config
-from sync.cycle import CycleReport, local_today, run_cycle
+from sync.cycle import CycleReport, local_today, locate_input_tabs, run_cycle
+from sync.demo_data import demo_rows
 from sync.errors import ConfigError
 from sync.layout import plan_init
-from sync.stores import open_store
+from sync.stores import Snapshot, open_store
 from sync.stores.xlsx import XlsxStore
 
 
@@ -24,8 +27,7 @@ def initialise(config: Config) -> int:
 
 
 def make_demo(config: Config, force: bool = False) -> CycleReport:
-    from sync.demo_data import demo_rows
-
+    """A demo workbook: set up, filled with the demo team's rows as people would type them, then synced."""
     path = config.store.path
     if path.exists():
         if not force:
@@ -33,23 +35,22 @@ def make_demo(config: Config, force: bool = False) -> CycleReport:
         path.unlink()
     initialise(config)
     store = open_store(config)
-    snapshot = store.read()
     today = local_today(config)
-    rows = demo_rows(config.locale, today)
-    changes = ChangeSet()
-    from sheets_schema.rows import match_headers
-    from sheets_schema.tabs import INPUT_TABS
-    from sync.cycle import locate_input_tabs
+    store.write(typed_rows(store.read(), demo_rows(config.locale, today), config))
+    return run_cycle(open_store(config), config, today)
 
+
+def typed_rows(snapshot: Snapshot, rows: dict[str, list[dict]], config: Config) -> ChangeSet:
+    """Rows given as {column key: value} per tab, appended under the sheet's own headers."""
+    changes = ChangeSet()
     tabs, _ = locate_input_tabs(snapshot)
     for spec in INPUT_TABS:
         tab = tabs[spec.key]
         header = match_headers(spec, tab.title, tab.rows[0], config.locale)
         width = max(header.columns.values()) + 1
         for row in rows[spec.key]:
-            values = [None] * width
+            values: list = [None] * width
             for key, value in row.items():
                 values[header.columns[key]] = value
             changes.appends.append(RowAppend(tab.title, tuple(values)))
-    store.write(changes)
-    return run_cycle(open_store(config), config, today)
+    return changes
