@@ -17,7 +17,7 @@ from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
 from rules.references import reference_problems
 from sheets_schema.locale import Locale
-from sheets_schema.rows import CellProblem, ParsedRow, ParsedTab
+from sheets_schema.rows import CellProblem, ParsedRow, ParsedTab, empty_required_cells
 from sheets_schema.stages import Pipeline
 
 
@@ -114,7 +114,9 @@ def _create_from_appointments(
     result.next_ids["D"], result.next_ids["T"] = automation.next_deal, automation.next_task
     for key, models in (("deals", automation.deals), ("tasks", automation.tasks)):
         start = next_rows.get(key, len(book.rows(key)) + 1)
-        rows = [ParsedRow(start + i, model, [], appended=True) for i, model in enumerate(models)]
+        tab = book.tabs[key]
+        rows = [ParsedRow(start + i, model, empty_required_cells(tab, start + i, model, locale), appended=True)
+                for i, model in enumerate(models)]
         book.tabs[key].rows.extend(rows)
         result.appended[key] = rows
     book.refresh()

@@ -168,6 +168,16 @@ def _fast_parse(model: type[Row], parsers: dict[str, Any], values: dict[str, Any
     return model.model_construct(**parsed)
 
 
+def empty_required_cells(tab: ParsedTab, index: int, model: Any, locale: Locale) -> list[CellProblem]:
+    """For a row the service builds itself (no cells to parse): the required cells it leaves empty."""
+    return [
+        CellProblem(tab.title, index, tab.header.columns[column.key],
+                    Message("empty_required", {"column": column.label(locale)}))
+        for column in tab.spec.person_columns
+        if column.required and column.key in tab.header.columns and getattr(model, column.key) is None
+    ]
+
+
 def _has_required_or_size_problem(checked: list[tuple[str, bool]], values: dict[str, Any]) -> bool:
     for key, required in checked:
         value = values[key]

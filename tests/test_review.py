@@ -340,3 +340,15 @@ def test_the_review_lists_the_most_severe_up_to_the_limit_and_counts_the_rest():
     run_cycle(store, Config.model_validate({"thresholds": {"review_limit": 3}}), DAY0)
     assert list(review_table(store)) == ["D-7", "D-6", "D-5"]
     assert any(r and str(r[0]).startswith("… and 4 more flagged deals") for r in review_rows(store))
+
+
+def test_an_appointment_without_a_caller_creates_rows_that_say_so_at_once():
+    """Found by the full stateful fuzz run: the created task had no owner and got its Errors one cycle late."""
+    from sync.stores.memory import MemoryStore
+
+    call = {**APPOINTMENT, "call_id": None, "lead_id": "Acme", "called_at": "soon-ish", "caller": None}
+    store = MemoryStore(sheet(calls=[call]))
+    first = run_cycle(store, Config(), DAY0)
+    assert first.analysis.rows_created == 2
+    assert "Owner is empty" in column(store, TASKS, "errors")[0]
+    assert not run_cycle(store, Config(), DAY0).wrote
