@@ -67,7 +67,10 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
     id_col = positions.pop(spec.id_key, None) if spec.id_key else None
     values = derivation.values.get(spec.key, {})
     errors = _errors_by_row(plan.problems, locale)
+    appended = {row.index for row in plan.appended}
     for row in range(1, max(len(tab.rows), 1)):
+        if row in appended:
+            continue  # an empty row at the end that a created row will fill: written whole, with the append
         desired = dict(values.get(row, {}))
         desired["errors"] = errors.get(row)
         for key, col in positions.items():
@@ -79,7 +82,6 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
     if id_col is not None:
         positions[spec.id_key or ""] = id_col
-    appended = {row.index for row in plan.appended}
     for row in plan.appended:
         cells = dict(values.get(row.index, {})) | {"errors": errors.get(row.index)}
         (created or changes).appends.append(RowAppend(tab.title, _appended_values(plan, row, positions, cells)))

@@ -352,3 +352,15 @@ def test_an_appointment_without_a_caller_creates_rows_that_say_so_at_once():
     assert first.analysis.rows_created == 2
     assert "Owner is empty" in column(store, TASKS, "errors")[0]
     assert not run_cycle(store, Config(), DAY0).wrote
+
+
+def test_a_created_deal_fills_a_blank_row_left_at_the_end_and_converges(make):
+    """Found by the full stateful fuzz run: a blank row after the last deal got the new deal's derived
+    cells while the deal itself was appended below it."""
+    grids = sheet(team=TEAM_ROWS, leads=[LEAD], calls=[APPOINTMENT])
+    grids["Deals"].append([None] * len(DEALS.columns))  # a row a person inserted and left empty
+    store, config = make(grids)
+    run_cycle(store, config, DAY0)
+    assert [d for d in column(store, DEALS, "deal_id") if d] == ["D-000001"]
+    assert column(store, DEALS, "deal_id")[0] == "D-000001"
+    assert not run_cycle(store, config, DAY0).wrote
