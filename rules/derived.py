@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -97,5 +96,3 @@ def remembered_date(value: object, fallback: date) -> date:
     except CellParseError:
         return fallback
 
-
-RowValues = Callable[..., Values]

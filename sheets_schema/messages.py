@@ -91,9 +91,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{column} appears twice in the header row ({cells}); rename or delete one — the first is used",
         "見出し {column} が2回あります({cells})。片方を変更してください — 最初の列を使います",
     ),
-    "no_room_for_column": (
-        "no empty header cell to add {column}; clear a cell to the right of the header row",
-        "{column} 列を追加する空きがありません。見出し行の右側を空けてください",
+    "duplicate_tab": (
+        "tabs {first} and {second} are both a {kind} tab; rename or delete {second} — {first} is used",
+        "{first} と {second} はどちらも{kind}タブです。{second} の名前を変えるか削除してください — {first} を使います",
     ),
     # derived words
     "owner_ok": ("OK", "OK"),

@@ -33,11 +33,7 @@ class CellProblem:
 
     @property
     def cell(self) -> str:
-        return (
-            a1(self.row, self.col if self.col is not None else 0)
-            if self.col is not None
-            else f"{self.row + 1}"
-        )
+        return a1(self.row, self.col) if self.col is not None else str(self.row + 1)
 
     def render(self, locale: Locale, with_tab: bool = True) -> str:
         place = (

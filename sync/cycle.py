@@ -111,9 +111,7 @@ def locate_input_tabs(snapshot: Snapshot) -> tuple[dict[str, TabData], list[Cell
                     title,
                     0,
                     None,
-                    Message(
-                        "duplicate_header", {"column": spec.en, "cells": f"{found[spec.key].title}, {title}"}
-                    ),
+                    Message("duplicate_tab", {"kind": spec.en, "first": found[spec.key].title, "second": title}),
                 )
             )
             continue

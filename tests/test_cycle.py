@@ -218,3 +218,12 @@ def test_a_huge_cell_emoji_and_japanese_text_survive():
     cycle(store)
     assert cell(store, DEALS, 1, "notes") == big
     assert "has 75000 characters" in cell(store, DEALS, 1, "errors")
+
+
+def test_a_second_tab_of_the_same_kind_is_named_with_the_fix():
+    store = book()
+    store.tabs["商談"] = store.tabs["Deals"].__class__("商談", [["商談名", "ステージ"], ["A社", "受注"]])
+    report = cycle(store)
+    assert "'商談'!row 1: tabs Deals and 商談 are both a Deals tab; rename or delete 商談 — Deals is used" in [
+        p.render("en") for p in report.analysis.tab_problems]
+    assert store.tabs["商談"].rows == [["商談名", "ステージ"], ["A社", "受注"]]  # nothing written to it
