@@ -78,12 +78,27 @@ Flag = Annotated[bool | None, BeforeValidator(parsing.parse_bool)]
 StageKey = Annotated[str | None, BeforeValidator(_stage)]
 
 
+_set = object.__setattr__  # the models are frozen
+
+
 class Row(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     @classmethod
     def empty(cls) -> Any:
         return cls.model_construct(**dict.fromkeys(cls.model_fields))
+
+    @classmethod
+    def trusted(cls, fields: dict[str, Any]) -> Any:
+        """An instance from values that went through the fields' own parsers (every field given): what
+        model_construct does for this model (no aliases, defaults or private attributes), at a fraction of
+        its cost; it runs for every row of a sheet of up to 10 million cells."""
+        row = cls.__new__(cls)
+        _set(row, "__dict__", fields)
+        _set(row, "__pydantic_fields_set__", set(fields))
+        _set(row, "__pydantic_extra__", None)
+        _set(row, "__pydantic_private__", None)
+        return row
 
 
 class TeamMember(Row):

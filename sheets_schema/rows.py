@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from pydantic import ValidationError
@@ -107,7 +108,7 @@ def _header_name(raw: object) -> str:
     return name
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     index: int  # 0-based grid row
     model: Any  # the tab's Row model, with bad cells as None
@@ -133,35 +134,69 @@ class ParsedTab:
 def parse_tab(
     spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], pipeline: Pipeline, locale: Locale
 ) -> ParsedTab:
+    """Column by column: each distinct value of a column is parsed once (statuses, owners and dates repeat
+    down a tab), and a row whose cells all parse is built without a second pass through Pydantic. Rows with
+    a cell that does not parse, an empty required cell or an over-long cell go through Pydantic, which
+    says what is wrong with each cell."""
     model = MODELS[spec.key]
     person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
     parsers = cell_parsers(model, pipeline)
-    checked = [(c.key, c.required) for c in spec.person_columns if c.key in header.columns]
+    keys = [c.key for c, _ in person]
+    columns = []
+    flagged: set[int] = set()  # rows for the slow path
+    for column, index in person:
+        cells = [raw[index] if index < len(raw) else None for raw in grid]
+        columns.append(cells)
+        flagged |= _parse_column(parsers[column.key], cells, column.required)
+    width = len(keys)
+    everything = set(keys) == set(model.model_fields)
+    empty = dict.fromkeys(model.model_fields)
+    trusted = model.trusted
     rows = []
-    for index in range(1, len(grid)):
-        raw = grid[index]
-        values = {c.key: (raw[i] if i < len(raw) else None) for c, i in person}
-        if all(is_blank(v) for v in values.values()):
-            continue  # a blank row between data: skipped, never an error
-        parsed = _fast_parse(model, parsers, values)
-        if parsed is not None and not _has_required_or_size_problem(checked, values):
-            rows.append(ParsedRow(index, parsed, []))
-        else:
-            rows.append(_parse_row(spec, header, model, index, values, pipeline, locale))
+    for index, values in enumerate(islice(zip(*columns, strict=True), 1, None), start=1):
+        if index in flagged:
+            line = grid[index]
+            raw = {c.key: (line[i] if i < len(line) else None) for c, i in person}
+            if not all(is_blank(v) for v in raw.values()):
+                rows.append(_parse_row(spec, header, model, index, raw, pipeline, locale))
+        elif values.count(None) != width:  # all None: a blank row between data, skipped, never an error
+            fields = dict(zip(keys, values, strict=True))
+            rows.append(ParsedRow(index, trusted(fields if everything else empty | fields), []))
     return ParsedTab(spec, header, rows)
 
 
-def _fast_parse(model: type[Row], parsers: dict[str, Any], values: dict[str, Any]) -> Any | None:
-    """Most rows are fine: parse their cells with the model's own field parsers and build the model without
-    a second validation pass. None when a cell does not parse: that row goes through Pydantic for the
-    error details."""
-    parsed = dict.fromkeys(model.model_fields)
-    try:
-        for key, value in values.items():
-            parsed[key] = parsers[key](value)
-    except CellParseError:
-        return None
-    return model.model_construct(**parsed)
+_UNPARSED, _UNSEEN = object(), object()
+
+
+def _parse_column(parse: Any, cells: list[Any], required: bool) -> set[int]:
+    """Replaces each cell by its parsed value, in place; returns the rows where the cell does not parse, is
+    over-long, or is required and blank (that last may be a blank row: the caller decides)."""
+    memo: dict[Any, Any] = {}
+    flagged: set[int] = set()
+    for row, value in enumerate(cells):
+        if value is None:
+            if required:
+                flagged.add(row)
+            continue
+        # a str stands for itself; other values are keyed with their type, as True == 1 == 1.0 in a dict
+        key = value if type(value) is str else (type(value), value)
+        parsed = memo.get(key, _UNSEEN)
+        if parsed is _UNSEEN:
+            try:
+                parsed = parse(value)
+            except CellParseError:
+                parsed = _UNPARSED
+            if type(value) is str and len(value) > MAX_CELL_CHARS:
+                parsed = _UNPARSED
+            memo[key] = parsed
+        if parsed is _UNPARSED:
+            flagged.add(row)
+            cells[row] = None
+        else:
+            cells[row] = parsed
+            if parsed is None and required:
+                flagged.add(row)
+    return flagged
 
 
 def empty_required_cells(tab: ParsedTab, index: int, model: Any, locale: Locale) -> list[CellProblem]:

@@ -7,7 +7,9 @@ rows in between.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -307,6 +309,20 @@ def put_back_misplaced_ids(store: Store, snapshot: Snapshot, analysis: Analysis)
     return store.write(repairs).requests
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """A cycle allocates a few objects per cell of a sheet that may hold millions; as the heap grows, CPython's
+    cyclic collector re-scans every live object again and again (about a third of a cycle's compute at 1.4M
+    cells, measured). Reference counting still frees memory meanwhile; the collector resumes after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_cycle(
     store: Store,
     config: Config,
@@ -316,6 +332,12 @@ def run_cycle(
 ) -> CycleReport:
     """One cycle. `before_write` may add to the plan (e.g. the service's Sync Log row and lease renewal),
     so that they land in the cycle's one write; it is called only when the cycle writes."""
+    with cyclic_gc_paused():
+        return _run_cycle(store, config, today, dry_run, before_write)
+
+
+def _run_cycle(store: Store, config: Config, today: date, dry_run: bool,
+               before_write: Callable[[Snapshot, Analysis], None] | None) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
         analysis = analyse(snapshot, config, today)
