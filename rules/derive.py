@@ -153,14 +153,14 @@ def _deal_row(
     )
     if key in result.deals and result.deals[key] is not previous:
         state, events = result.deals[key], []  # a duplicated id: the first row of it keeps the history
-    result.deals[key], result.events = state, result.events + events
+    result.deals[key] = state
+    result.events.extend(events)
     facts = state.facts or DealFacts(deal.deal_id or "")
     if facts.last_progress_on and facts.last_progress_on > activity:
         activity = facts.last_progress_on
     health = deal_health(book, deal, facts, activity, today, settings.pipeline, settings.thresholds, locale)
     result.health[row.index] = health
-    values = derived.deal_values(book, deal, created, today, locale)
-    values["days_since_activity"] = (today - activity).days
+    values = derived.deal_values(book, deal, created, today, locale, activity)
     values |= {
         "stage_since": facts.stage_since,
         "days_in_stage": health.days_in_stage,

@@ -36,7 +36,9 @@ def call_values(book: Book, call: Any, locale: Locale) -> Values:
     return {"company": leads[0].company if leads else None}
 
 
-def deal_values(book: Book, deal: Any, created_on: date, today: date, locale: Locale) -> Values:
+def deal_values(book: Book, deal: Any, created_on: date, today: date, locale: Locale,
+                activity: date | None = None) -> Values:
+    """`activity`: the deal's last activity when the caller knows better (its remembered progress)."""
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", [])
     open_tasks = sorted((t for t in tasks if is_open_task(t) and t.due_date), key=lambda t: t.due_date)
     undated_open = [t for t in tasks if is_open_task(t) and not t.due_date]
@@ -44,7 +46,7 @@ def deal_values(book: Book, deal: Any, created_on: date, today: date, locale: Lo
     return {
         "created_on": created_on,
         "days_since_created": (today - created_on).days,
-        "days_since_activity": (today - last_activity(book, deal, created_on)).days,
+        "days_since_activity": (today - (activity or last_activity(book, deal, created_on))).days,
         "open_tasks": len(open_tasks) + len(undated_open),
         "next_task_due": next_task.due_date if next_task else None,
         "next_task": next_task.title if next_task else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, ParsedTab
@@ -17,8 +18,13 @@ def format_id(prefix: str, number: int) -> str:
 
 
 def id_number(prefix: str, text: str) -> int | None:
-    found = re.fullmatch(rf"{re.escape(prefix)}-(\d+)", text.strip())
+    found = _id_pattern(prefix).fullmatch(text.strip())
     return int(found.group(1)) if found else None
+
+
+@lru_cache(maxsize=16)
+def _id_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(prefix)}-(\d+)")
 
 
 @dataclass
@@ -50,8 +56,9 @@ def _duplicates(tab: ParsedTab, existing: list[tuple[int, str]], column: int | N
         rows_by_id[text.strip().casefold()].append(index)
     problems = []
     for index, text in existing:
-        others = [r for r in rows_by_id[text.strip().casefold()] if r != index]
-        if others:
+        same = rows_by_id[text.strip().casefold()]
+        if len(same) > 1:
+            others = [r for r in same if r != index]
             other = ", ".join(str(r + 1) for r in others)
             problems.append(
                 CellProblem(tab.title, index, column, Message("duplicate_id", {"id": text, "other": other}))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -131,21 +131,75 @@ class ParsedTab:
         return [p for row in self.rows for p in row.problems]
 
 
+class KnownRows:
+    """Rows that parsed without a problem in the previous cycle, by their cells. A long-running service
+    (`serve`) keeps one per sheet: between two cycles a few rows change, and the others are taken as they
+    were instead of parsed again. Only the last cycle's rows are kept, so it holds at most one sheet's rows.
+    A value's type is part of its key (True == 1 in Python, not in a sheet)."""
+
+    def __init__(self) -> None:
+        self._tabs: dict[Any, dict[tuple[Any, ...], tuple[Any, tuple[type, ...]]]] = {}
+        self._previous: dict[Any, dict[tuple[Any, ...], tuple[Any, tuple[type, ...]]]] = {}
+
+    def begin_cycle(self) -> None:
+        self._previous, self._tabs = self._tabs, {}
+
+    def swap(self, fingerprint: Any) -> tuple[dict, dict]:
+        """The rows known for a tab parsed the same way (same columns, same pipeline), and where to keep
+        this cycle's."""
+        fresh: dict = {}
+        self._tabs[fingerprint] = fresh
+        return self._previous.get(fingerprint, {}), fresh
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self._tabs.values())
+
+
 def parse_tab(
-    spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], pipeline: Pipeline, locale: Locale
+    spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], pipeline: Pipeline, locale: Locale,
+    known: KnownRows | None = None,
 ) -> ParsedTab:
+    """Every row of the tab with content, parsed; `known` (see KnownRows) spares parsing unchanged rows."""
+    person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
+    if known is None:
+        return ParsedTab(spec, header, _parse_rows(spec, header, grid, range(1, len(grid)), person, pipeline, locale))
+    # keyed by the whole row as read (building a tuple of the person cells would cost what parsing does);
+    # a row whose derived cells changed is parsed again, which is rare after its first cycle
+    previous, fresh = known.swap((spec.key, tuple((c.key, i) for c, i in person), pipeline.stages))
+    reused: list[ParsedRow] = []
+    todo: list[int] = []
+    for index in range(1, len(grid)):
+        cells = tuple(grid[index])
+        hit = previous.get(cells)
+        if hit is not None and hit[1] == tuple(map(type, cells)):
+            reused.append(ParsedRow(index, hit[0], []))
+            fresh[cells] = hit
+        else:
+            todo.append(index)
+    parsed = _parse_rows(spec, header, grid, todo, person, pipeline, locale)
+    for row in parsed:
+        if not row.problems:
+            cells = tuple(grid[row.index])
+            fresh[cells] = (row.model, tuple(map(type, cells)))
+    rows = reused + parsed
+    rows.sort(key=attrgetter("index"))
+    return ParsedTab(spec, header, rows)
+
+
+def _parse_rows(spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], indices: Sequence[int],
+                person: list[tuple[Any, int]], pipeline: Pipeline, locale: Locale) -> list[ParsedRow]:
     """Column by column: each distinct value of a column is parsed once (statuses, owners and dates repeat
     down a tab), and a row whose cells all parse is built without a second pass through Pydantic. Rows with
     a cell that does not parse, an empty required cell or an over-long cell go through Pydantic, which
-    says what is wrong with each cell."""
+    says what is wrong with each cell. Blank rows are skipped, never an error."""
     model = MODELS[spec.key]
-    person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
     parsers = cell_parsers(model, pipeline)
     keys = [c.key for c, _ in person]
+    lines = [grid[i] for i in indices]
     columns = []
-    flagged: set[int] = set()  # rows for the slow path
-    for column, index in person:
-        cells = [raw[index] if index < len(raw) else None for raw in grid]
+    flagged: set[int] = set()  # positions in `lines` for the slow path
+    for column, place in person:
+        cells = [line[place] if place < len(line) else None for line in lines]
         columns.append(cells)
         flagged |= _parse_column(parsers[column.key], cells, column.required)
     width = len(keys)
@@ -153,16 +207,16 @@ def parse_tab(
     empty = dict.fromkeys(model.model_fields)
     trusted = model.trusted
     rows = []
-    for index, values in enumerate(islice(zip(*columns, strict=True), 1, None), start=1):
-        if index in flagged:
-            line = grid[index]
+    for position, (index, values) in enumerate(zip(indices, zip(*columns, strict=True), strict=True)):
+        if position in flagged:
+            line = lines[position]
             raw = {c.key: (line[i] if i < len(line) else None) for c, i in person}
             if not all(is_blank(v) for v in raw.values()):
                 rows.append(_parse_row(spec, header, model, index, raw, pipeline, locale))
-        elif values.count(None) != width:  # all None: a blank row between data, skipped, never an error
+        elif values.count(None) != width:  # all None: a blank row
             fields = dict(zip(keys, values, strict=True))
             rows.append(ParsedRow(index, trusted(fields if everything else empty | fields), []))
-    return ParsedTab(spec, header, rows)
+    return rows
 
 
 _UNPARSED, _UNSEEN = object(), object()

@@ -23,7 +23,7 @@ from rules.derive import Derivation, Memory, Settings, derive
 from rules.flags import Thresholds
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
-from sheets_schema.rows import CellProblem, HeaderMap, match_headers, parse_tab
+from sheets_schema.rows import CellProblem, HeaderMap, KnownRows, match_headers, parse_tab
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import (
     DEAL_EVENTS,
@@ -131,8 +131,11 @@ class ReadBook:
     tab_problems: list[CellProblem]
 
 
-def read_book(snapshot: Snapshot, config: Config) -> ReadBook:
+def read_book(snapshot: Snapshot, config: Config, known: KnownRows | None = None) -> ReadBook:
+    """`known`: the rows of the previous cycle, kept by a long-running service (see KnownRows)."""
     locale: Locale = config.locale
+    if known is not None:
+        known.begin_cycle()
     pipeline = config.pipeline.to_pipeline()
     tabs, duplicate_tabs = locate_input_tabs(snapshot)
     read = ReadBook(Book(), tabs, {}, list(duplicate_tabs))
@@ -146,13 +149,13 @@ def read_book(snapshot: Snapshot, config: Config) -> ReadBook:
             read.tab_problems += header.problems
             continue
         read.headers[spec.key] = header
-        read.book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale)
+        read.book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale, known)
     return read
 
 
-def analyse(snapshot: Snapshot, config: Config, today: date) -> Analysis:
+def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | None = None) -> Analysis:
     locale: Locale = config.locale
-    read = read_book(snapshot, config)
+    read = read_book(snapshot, config, known)
     book, tabs, headers = read.book, read.tabs, read.headers
     analysis = Analysis(ChangeSet(), tab_problems=read.tab_problems, book=book)
     for key, header in headers.items():
@@ -329,18 +332,20 @@ def run_cycle(
     today: date,
     dry_run: bool = False,
     before_write: Callable[[Snapshot, Analysis], None] | None = None,
+    known: KnownRows | None = None,
 ) -> CycleReport:
     """One cycle. `before_write` may add to the plan (e.g. the service's Sync Log row and lease renewal),
-    so that they land in the cycle's one write; it is called only when the cycle writes."""
+    so that they land in the cycle's one write; it is called only when the cycle writes. `known`: the rows
+    of the previous cycle, kept by a long-running service, so that unchanged rows are not parsed again."""
     with cyclic_gc_paused():
-        return _run_cycle(store, config, today, dry_run, before_write)
+        return _run_cycle(store, config, today, dry_run, before_write, known)
 
 
 def _run_cycle(store: Store, config: Config, today: date, dry_run: bool,
-               before_write: Callable[[Snapshot, Analysis], None] | None) -> CycleReport:
+               before_write: Callable[[Snapshot, Analysis], None] | None, known: KnownRows | None) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
-        analysis = analyse(snapshot, config, today)
+        analysis = analyse(snapshot, config, today, known)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
         if before_write is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rules.derive import Derivation
@@ -30,12 +31,14 @@ def is_our_note(text: str | None) -> bool:
 
 def same_value(current: Any, desired: CellValue) -> bool:
     """Equal as the sheet shows them: "" is empty, a date equals its serial number or datetime."""
+    if type(current) is type(desired) and current == desired:
+        return True  # most cells hold what they should: the cheap answer first (and True == 1 is not met here)
     if is_blank(current) and is_blank(desired):
         return True
     if is_blank(current) or is_blank(desired):
         return False
     if isinstance(desired, date):
-        desired_serial = date_to_serial(desired)
+        desired_serial = _serial(desired)
         if isinstance(current, date):
             return abs(date_to_serial(current) - desired_serial) < 1e-6
         if isinstance(current, int | float) and not isinstance(current, bool):
@@ -46,6 +49,11 @@ def same_value(current: Any, desired: CellValue) -> bool:
     if isinstance(desired, int | float):
         return isinstance(current, int | float) and abs(float(current) - float(desired)) < 1e-9
     return isinstance(current, str) and current == desired
+
+
+@lru_cache(maxsize=65_536)
+def _serial(value: date) -> float:
+    return date_to_serial(value)  # derived dates repeat down a tab (today, last activity, due dates)
 
 
 @dataclass
@@ -68,14 +76,16 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
     values = derivation.values.get(spec.key, {})
     errors = _errors_by_row(plan.problems, locale)
     appended = {row.index for row in plan.appended}
+    nothing: dict[str, Any] = {}
     for row in range(1, max(len(tab.rows), 1)):
         if row in appended:
             continue  # an empty row at the end that a created row will fill: written whole, with the append
-        desired = dict(values.get(row, {}))
-        desired["errors"] = errors.get(row)
+        desired = values.get(row, nothing)
+        have = tab.rows[row]
         for key, col in positions.items():
-            value = desired.get(key)
-            if not same_value(tab.cell(row, col), value):
+            value = errors.get(row) if key == "errors" else desired.get(key)
+            current = have[col] if col < len(have) else None
+            if not same_value(current, value):
                 changes.cells.append(CellWrite(tab.title, row, col, value))
     for row, new_id in derivation.new_ids.get(spec.key, {}).items():
         if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
@@ -239,5 +249,6 @@ def read_state(tab: TabData | None) -> dict[str, Any]:
 
 
 def remembered_derived(tab: TabData, header: HeaderMap) -> dict[int, dict[str, Any]]:
-    columns = {c.key: header.columns[c.key] for c in header.spec.derived_columns if c.key in header.columns}
-    return {row: {key: tab.cell(row, col) for key, col in columns.items()} for row in range(1, len(tab.rows))}
+    columns = [(c.key, header.columns[c.key]) for c in header.spec.derived_columns if c.key in header.columns]
+    return {row: {key: (line[col] if col < len(line) else None) for key, col in columns}
+            for row, line in enumerate(tab.rows) if row > 0}

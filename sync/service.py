@@ -28,6 +28,7 @@ from typing import Any
 import schedule
 
 from reports.sync_log import LogEntry, sync_log_rows
+from sheets_schema.rows import KnownRows
 from sheets_schema.tabs import SYNC_LOG
 from sync.backups import save_backup, sheet_folder
 from sync.changes import ChangeSet, TabContent
@@ -171,6 +172,7 @@ class SheetService:
     pending: list[LogEntry] = field(default_factory=list)  # rows not yet in the sheet (newest first)
     log_rows: list[list[Any]] = field(default_factory=list)  # the Sync Log as we last saw or wrote it
     cycles: int = 0
+    known: KnownRows = field(default_factory=KnownRows)  # rows of the last cycle: unchanged ones not parsed again
 
     def __post_init__(self) -> None:
         self.lease = LeaseKeeper(self.holder, self.config.service.lease_minutes)
@@ -228,7 +230,8 @@ class SheetService:
                 self._acquire(store, snapshot, now)
             context = _CycleContext(started, t0, before)
             report = run_cycle(store, self.config, local_today(self.config, now),
-                               before_write=lambda snap, analysis: self._before_write(snap, analysis, context))
+                               before_write=lambda snap, analysis: self._before_write(snap, analysis, context),
+                               known=self.known)
         except SheetBusy:
             raise
         except Exception as failed:  # a bad cycle never kills the loop
