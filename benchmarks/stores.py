@@ -18,7 +18,7 @@ from typing import Any
 from sync.changes import ChangeSet
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.google import _notes
-from sync.stores.memory import MemoryStore, _put
+from sync.stores.memory import MemoryStore, _put, apply_patch
 
 
 class FastMemoryStore(MemoryStore):
@@ -63,6 +63,9 @@ def fast_apply(tabs: dict[str, TabData], changes: ChangeSet, last: dict[str, int
     for content in changes.tabs:
         tabs[content.title] = TabData(content.title, [list(r) for r in content.rows], hidden=content.hidden)
         last.pop(content.title, None)
+    for patch in changes.patches:
+        apply_patch(tabs[patch.title], patch)
+        last.pop(patch.title, None)
     for group in changes.groups:
         fast_apply(tabs, group, last)
 

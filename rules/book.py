@@ -13,7 +13,7 @@ from sheets_schema.rows import ParsedRow, ParsedTab
 
 def key_of(text: str | None) -> str | None:
     """How ids and names are compared: trimmed, full-width folded, case-insensitive."""
-    return fold(text) if text else None
+    return fold(text) if text else None  # fold is cached: the same id is looked up from several tabs
 
 
 @dataclass

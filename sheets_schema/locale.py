@@ -10,7 +10,9 @@ Locale = Literal["en", "ja"]
 LOCALES: tuple[Locale, ...] = ("en", "ja")
 
 
-@lru_cache(maxsize=65536)  # cells repeat a lot (stages, results, names): fold each text once
+# Ids and names are folded every time rows are compared (one sheet holds up to ~1M distinct ids): each
+# text once. Bounded, so that a long-running service does not grow without end.
+@lru_cache(maxsize=1 << 20)
 def fold(text: str) -> str:
     """How names are compared: NFKC (full-width -> half-width), trimmed, case-folded, single spaces."""
     folded = unicodedata.normalize("NFKC", text).strip().casefold()

@@ -57,6 +57,37 @@ class TabContent:
 
 
 @dataclass(frozen=True)
+class RowShift:
+    """Rows inserted (count > 0: that many empty rows before `at`) or deleted (count < 0: -count rows from
+    `at`) in a service-owned tab."""
+
+    at: int
+    count: int
+
+
+@dataclass(frozen=True)
+class PatchedRow:
+    """A row of a service-owned tab written whole: its values (padded with None to clear what was there)
+    and its look, as TabContent gives it ("header", "bold" or "")."""
+
+    row: int
+    values: tuple[CellValue, ...]
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class TabPatch:
+    """A service-owned tab brought to its new content by moving rows rather than rewriting them: when a
+    deal climbs the Manager Review or a task leaves the Reminders, the rows between keep their content.
+    The shifts apply first, in order, each where the previous left the rows; then the rows are written,
+    at their places in the new content."""
+
+    title: str
+    shifts: tuple[RowShift, ...]
+    rows: tuple[PatchedRow, ...]
+
+
+@dataclass(frozen=True)
 class ColumnLayout:
     """How one input-tab column should look: dropdown, service-owned (greyed and protected), width."""
 
@@ -83,6 +114,7 @@ class ChangeSet:
     notes: list[NoteWrite] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
     tabs: list[TabContent] = field(default_factory=list)
+    patches: list[TabPatch] = field(default_factory=list)  # applied after `tabs`
     layouts: list[TabLayout] = field(default_factory=list)
     # Changes that must land together (rows created + the ledger recording them; a deal's remembered state
     # + its history events), applied after everything above, in order. A store that splits a large write
@@ -90,14 +122,15 @@ class ChangeSet:
     groups: list[ChangeSet] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        mine = self.new_tabs or self.cells or self.notes or self.appends or self.tabs or self.layouts
+        mine = self.new_tabs or self.cells or self.notes or self.appends or self.tabs or self.patches or self.layouts
         return not mine and all(group.is_empty() for group in self.groups)
 
     @property
     def cell_count(self) -> int:
         appended = sum(len(a.values) for a in self.appends)
         generated = sum(len(r) for t in self.tabs for r in t.rows)
-        return len(self.cells) + appended + generated + sum(g.cell_count for g in self.groups)
+        patched = sum(len(r.values) for p in self.patches for r in p.rows)
+        return len(self.cells) + appended + generated + patched + sum(g.cell_count for g in self.groups)
 
     def group(self) -> ChangeSet:
         """A new group of changes that must land together."""

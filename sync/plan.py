@@ -19,6 +19,7 @@ from sheets_schema.parsing import date_to_serial, is_blank
 from sheets_schema.rows import CellProblem, HeaderMap, ParsedRow
 from sheets_schema.stages import Pipeline
 from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent
+from sync.patch import patch_cells, row_patch
 from sync.stores.base import TabData
 
 NOTE_PREFIX = "sfa-sync: "
@@ -85,8 +86,8 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
         for key, col in positions.items():
             value = errors.get(row) if key == "errors" else desired.get(key)
             current = have[col] if col < len(have) else None
-            if not same_value(current, value):
-                changes.cells.append(CellWrite(tab.title, row, col, value))
+            if not (type(current) is type(value) and current == value) and not same_value(current, value):
+                changes.cells.append(CellWrite(tab.title, row, col, value))  # (the common case spares a call)
     for row, new_id in derivation.new_ids.get(spec.key, {}).items():
         if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
@@ -192,25 +193,36 @@ def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet, created:
 
 
 def plan_owned_tab(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
-    """A service-owned tab: nothing when it shows the same; only the cells that changed when few did (one
-    edited deal should not rewrite the whole Manager Review); rewritten whole when it is new, when most of
-    it changed, or when its charts or bold section rows would have moved."""
+    """A service-owned tab, written the cheapest way that gets it right: nothing when it shows the same;
+    the cells that changed; or, when rows moved (a deal climbed the review, a task left the reminders),
+    the rows deleted and inserted and only the rows whose content is new (see sync.patch). Rewritten whole
+    when it is new or when most of it changed. Cell writes do not carry bold formatting, so they are not
+    used when a header or section title moved; rows are not moved under charts (their ranges point at rows)."""
     if current is None or current.hidden != desired.hidden:
         changes.tabs.append(desired)
         return
-    if desired.charts and _used_rows(current.rows) != _used_rows(desired.rows):
-        changes.tabs.append(desired)  # chart ranges point at rows
-        return
-    if any(not _same_row(current.rows[r] if r < len(current.rows) else [], desired.rows[r])
-           for r in desired.bold_rows):
-        changes.tabs.append(desired)  # a section title or header moved: its bold formatting must move too
-        return
     cells = _changed_cells(current, desired)
+    if not cells:
+        return
+    in_place = not _bold_moved(current, desired) and not (
+        desired.charts and _used_rows(current.rows) != _used_rows(desired.rows))
+    patch = row_patch(current.rows, desired) if not desired.charts else None
+    cost = {"cells": len(cells) if in_place else None, "patch": patch_cells(patch) if patch else None}
+    choice = min((k for k, v in cost.items() if v is not None), key=lambda k: cost[k], default=None)
     total = sum(len(row) for row in desired.rows)
-    if len(cells) * 2 > total:
+    if choice is None or (cost[choice] or 0) * 2 > total:
         changes.tabs.append(desired)
-    else:
+    elif choice == "cells":
         changes.cells += cells
+    else:
+        changes.patches.append(patch)  # type: ignore[arg-type]
+
+
+def _bold_moved(current: TabData, desired: TabContent) -> bool:
+    """A section title (bold) row is not where it was: its bold formatting must move with it. (Header rows
+    stay at the top: a changed title keeps its look.)"""
+    return any(not _same_row(current.rows[r] if r < len(current.rows) else [], desired.rows[r])
+               for r in desired.bold_rows if r < len(desired.rows))
 
 
 def _same_row(have: list[Any], want: tuple[CellValue, ...]) -> bool:

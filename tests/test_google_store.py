@@ -267,3 +267,32 @@ def test_a_change_set_over_2_mb_goes_in_the_fewest_chunks_and_an_interruption_lo
     sizes = [len(json.dumps(r.body).encode()) for r in emu.requests if r.endpoint == "spreadsheets.batchUpdate"]
     assert grid_state(emu, sid) == expected
     assert sizes and all(size <= 2_000_000 for size in sizes)
+
+
+def test_a_review_whose_rows_moved_is_patched_with_row_shifts_and_keeps_each_rows_look(emu, key):
+    from sync.changes import ChangeSet, TabContent
+    from sync.plan import plan_owned_tab
+
+    def review(*names: str, bold: tuple[int, ...]) -> TabContent:
+        rows = [("Overdue",) if n == "-" else ("Due today",) if n == "=" else (n, "Proposal", date(2026, 12, 1))
+                for n in names]
+        return TabContent("Review", (("Title",), ("Deal", "Stage", "Due"), *rows), header_rows=2, bold_rows=bold)
+
+    before = review("-", *(f"D{i}" for i in range(30)), "=", "E1", bold=(2, 33))
+    after = review("-", "D29", *(f"D{i}" for i in range(29)), "E0", "=", "E1", bold=(2, 34))
+    sid = sheet(emu)
+    store = store_for(config_for(emu, key, sid))
+    store.write(ChangeSet(tabs=[before]))
+    changes = ChangeSet()
+    plan_owned_tab(store.read().tabs["Review"], after, changes)
+    assert changes.patches and not changes.tabs and changes.cell_count <= 6  # D29 and E0, not 30 rows
+    emu.reset_counters()
+    store.write(changes)
+    [write] = [r for r in emu.requests if r.endpoint == "spreadsheets.batchUpdate"]
+    kinds = [next(iter(request)) for request in write.body["requests"]]
+    assert "insertDimension" in kinds  # D29 moved up: a row inserted at the top (its old row now holds E0)
+    assert emu.values(sid, "Review") == [[v if not isinstance(v, date) else 46357 for v in row] for row in after.rows]
+    bold = [r for r in range(len(after.rows))
+            if ((emu.cell(sid, "Review", f"A{r + 1}").fmt or {}).get("textFormat") or {}).get("bold")]
+    assert bold == [0, 1, 2, 34]  # the section title moved down with its row; E0 written plain
+    assert emu.cell(sid, "Review", "C4").fmt["numberFormat"]["type"] == "DATE"  # D29's due date, written anew

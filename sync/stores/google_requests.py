@@ -15,7 +15,16 @@ from typing import Any
 
 from sheets_schema.a1 import column_letter as _column_letter
 from sheets_schema.parsing import date_to_serial
-from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, TabContent, TabLayout
+from sync.changes import (
+    CellValue,
+    CellWrite,
+    ChangeSet,
+    NoteWrite,
+    PatchedRow,
+    TabContent,
+    TabLayout,
+    TabPatch,
+)
 from sync.stores.google_charts import chart_requests, delete_chart_requests
 
 MAX_REQUEST_BYTES = 2_000_000  # Google's recommended ceiling for one request
@@ -82,6 +91,11 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
     for content in changes.tabs:
         for request in builder.owned_tab(content):
             builder.plan.add(request)  # generated tabs may be split between requests (see _owned_tab)
+    for patch in changes.patches:
+        shifts, writes = _patch(patch, sheets[patch.title])
+        builder.plan.add(*shifts)  # rows moved in one request; their rows may follow in later ones
+        for request in writes:
+            builder.plan.add(request)
     for layout in changes.layouts:
         builder.plan.add(*_layout(layout, sheets[layout.tab], editor))
     builder.plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends))
@@ -89,6 +103,9 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
     # its history. Whatever request is lost before one, the next cycle plans the same from the same state.
     for group in changes.groups:
         requests = [r for content in group.tabs for r in builder.owned_tab(content)]
+        for patch in group.patches:
+            shifts, writes = _patch(patch, sheets[patch.title])
+            requests += shifts + writes
         requests += [_append(a.values, sheets[a.tab].sheet_id) for a in group.appends]
         requests += _cell_runs(group.cells, sheets)
         requests += [_note(note, sheets) for note in group.notes]  # notes on the rows just appended
@@ -159,6 +176,8 @@ def _grow_grids(changes: ChangeSet, sheets: dict[str, SheetInfo]) -> list[dict]:
         need_cols[cell.tab] = max(need_cols[cell.tab], cell.col + 1)
     for append in changes.appends:
         need_cols[append.tab] = max(need_cols[append.tab], len(append.values))
+    for patch in changes.patches:  # (rows: a patch inserts the rows it needs)
+        need_cols[patch.title] = max([need_cols[patch.title], *(len(row.values) for row in patch.rows)])
     for layout in changes.layouts:
         need_rows[layout.tab] = max(need_rows[layout.tab], layout.max_rows)
         need_cols[layout.tab] = max([need_cols[layout.tab], *(c.col + 1 for c in layout.columns)])
@@ -226,18 +245,11 @@ def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, 
                            "gridProperties": {"rowCount": info.rows, "columnCount": info.cols,
                                               "frozenRowCount": content.header_rows}},
             "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)"}})
-    header = {"textFormat": {"bold": True}, "backgroundColor": HEADER_BLUE}
     bold_rows = set(content.bold_rows)
     grid_rows = []
     for index, row in enumerate(content.rows):
-        values = []
-        style = header if index < content.header_rows else {"textFormat": {"bold": True}} if index in bold_rows else None
-        for value in row:
-            data = cell_data(value)
-            if style:
-                data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **style}}
-            values.append(data)
-        grid_rows.append({"values": values})
+        style = "header" if index < content.header_rows else "bold" if index in bold_rows else ""
+        grid_rows.append(_styled_row(row, style))
     # The whole sheet as the range: every cell not in `rows` is cleared, so old rows never linger. A large
     # tab is written in slices of rows, each its own request, so a split write can put them in several
     # batches (a generated tab left half-written by an interruption is rebuilt whole by the next cycle).
@@ -252,6 +264,54 @@ def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, 
     info.chart_ids = []
     out += chart_requests(info.sheet_id, content.charts)
     return next_id
+
+
+STYLES: dict[str, dict[str, Any]] = {
+    "header": {"textFormat": {"bold": True}, "backgroundColor": HEADER_BLUE},
+    "bold": {"textFormat": {"bold": True}},
+    "": {},
+}
+
+
+def _styled_row(row: tuple[CellValue, ...], style: str) -> dict[str, Any]:
+    """A row of a service-owned tab, each cell with its whole format (written with userEnteredFormat: what
+    is not given is reset, so a row that was a section title before is plain now)."""
+    look = STYLES[style]
+    values = []
+    for value in row:
+        data = cell_data(value)
+        if look:
+            data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **look}}
+        values.append(data)
+    return {"values": values}
+
+
+def _patch(patch: TabPatch, info: SheetInfo) -> tuple[list[dict], list[dict]]:
+    """The row shifts (insertDimension / deleteDimension, in order), then the rewritten rows: one updateCells
+    per run of consecutive rows, at most ROWS_PER_SLICE rows each."""
+    shifts = []
+    for shift in patch.shifts:
+        if shift.count > 0:  # inherit from the row after: a new row under the header must not turn blue
+            span = {"sheetId": info.sheet_id, "dimension": "ROWS", "startIndex": shift.at,
+                    "endIndex": shift.at + shift.count}
+            shifts.append({"insertDimension": {"range": span, "inheritFromBefore": False}})
+            info.rows += shift.count
+        else:
+            span = {"sheetId": info.sheet_id, "dimension": "ROWS", "startIndex": shift.at,
+                    "endIndex": shift.at - shift.count}
+            shifts.append({"deleteDimension": {"range": span}})
+            info.rows += shift.count
+    writes = []
+    run: list[PatchedRow] = []
+    for row in [*patch.rows, None]:
+        if run and (row is None or row.row != run[-1].row + 1 or len(run) == ROWS_PER_SLICE):
+            writes.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": run[0].row, "columnIndex": 0},
+                                           "rows": [_styled_row(r.values, r.style) for r in run],
+                                           "fields": "userEnteredValue,userEnteredFormat"}})
+            run = []
+        if row is not None:
+            run.append(row)
+    return shifts, writes
 
 
 def _protect(grid_range: dict, editor: str) -> dict:

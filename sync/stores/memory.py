@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from sync.changes import CellValue, ChangeSet
+from sync.changes import CellValue, ChangeSet, TabPatch
 from sync.stores.base import Snapshot, TabData, WriteResult
 
 
@@ -71,8 +71,23 @@ def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
         next_row[append.tab] = row + 1
     for content in changes.tabs:
         tabs[content.title] = TabData(content.title, [list(r) for r in content.rows], hidden=content.hidden)
+    for patch in changes.patches:
+        apply_patch(tabs[patch.title], patch)
     for group in changes.groups:
         apply_changes(tabs, group)
+
+
+def apply_patch(tab: TabData, patch: TabPatch) -> None:
+    for shift in patch.shifts:
+        while len(tab.rows) < shift.at:
+            tab.rows.append([])
+        if shift.count > 0:
+            tab.rows[shift.at:shift.at] = [[] for _ in range(shift.count)]
+        else:
+            del tab.rows[shift.at:shift.at - shift.count]
+    for row in patch.rows:
+        _put(tab, row.row, 0, None)
+        tab.rows[row.row] = list(row.values)
 
 
 def _put(tab: TabData, row: int, col: int, value: CellValue) -> None:
