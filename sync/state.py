@@ -5,6 +5,7 @@ the rows that changed are written; new rows are appended)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from reports.manager_review import Decision
@@ -24,6 +25,7 @@ HANDLED_COLUMNS = ("call_id", "deal_id", "task_id", "handled_on")
 ARCHIVE_COLUMNS = ("deal_id", "decision", "note", "archived_on")
 
 
+@lru_cache(maxsize=65_536)  # the state tabs' dates repeat (a day per row); True == 1 give the same None here
 def _date(value: Any) -> date | None:
     try:
         return parse_date(value)
