@@ -118,3 +118,15 @@ def test_an_xlsx_tab_patched_shows_the_new_rows_with_their_look(tmp_path):
     assert shows(got) == shows(after.rows)
     assert [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).font.bold] == [1, 2, 3, 6]
     assert ws.cell(7, 2).is_date and ws.cell(8, 3).number_format == "General"
+
+
+def test_on_google_a_patch_that_empties_a_full_grid_keeps_one_row_since_sheets_refuses_to_delete_them_all():
+    from sync.stores.google_requests import SheetInfo, build_requests
+
+    before = content(*deals(*LONG))
+    patch = row_patch([list(r) for r in before.rows], content())
+    [batch] = build_requests(ChangeSet(patches=[patch]), {TITLE: SheetInfo(7, len(before.rows), 3)}, None)
+    kinds = [next(iter(request)) for request in batch]
+    assert kinds == ["appendDimension", "deleteDimension"]
+    assert batch[1]["deleteDimension"]["range"] == {"sheetId": 7, "dimension": "ROWS", "startIndex": 2,
+                                                   "endIndex": len(before.rows)}

@@ -297,6 +297,9 @@ def _patch(patch: TabPatch, info: SheetInfo) -> tuple[list[dict], list[dict]]:
             shifts.append({"insertDimension": {"range": span, "inheritFromBefore": False}})
             info.rows += shift.count
         else:
+            if shift.at - shift.count >= info.rows:  # Sheets refuses to delete every non-frozen row: keep one
+                shifts.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS", "length": 1}})
+                info.rows += 1
             span = {"sheetId": info.sheet_id, "dimension": "ROWS", "startIndex": shift.at,
                     "endIndex": shift.at - shift.count}
             shifts.append({"deleteDimension": {"range": span}})
