@@ -7,6 +7,7 @@ written; the plan never contains a cell a person typed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -204,18 +205,18 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
     cells = _changed_cells(current, desired)
     if not cells:
         return
-    in_place = not _bold_moved(current, desired) and not (
-        desired.charts and _used_rows(current.rows) != _used_rows(desired.rows))
-    patch = row_patch(current.rows, desired) if not desired.charts else None
-    cost = {"cells": len(cells) if in_place else None, "patch": patch_cells(patch) if patch else None}
-    choice = min((k for k, v in cost.items() if v is not None), key=lambda k: cost[k], default=None)
-    total = sum(len(row) for row in desired.rows)
-    if choice is None or (cost[choice] or 0) * 2 > total:
+    ways: list[tuple[int, Callable[[], None]]] = []  # (cells written, how)
+    if not _bold_moved(current, desired) and not (
+            desired.charts and _used_rows(current.rows) != _used_rows(desired.rows)):
+        ways.append((len(cells), lambda: changes.cells.extend(cells)))
+    if not desired.charts:
+        patch = row_patch(current.rows, desired)
+        ways.append((patch_cells(patch), lambda: changes.patches.append(patch)))
+    cheapest = min(ways, key=lambda way: way[0], default=None)
+    if cheapest is None or cheapest[0] * 2 > sum(len(row) for row in desired.rows):
         changes.tabs.append(desired)
-    elif choice == "cells":
-        changes.cells += cells
     else:
-        changes.patches.append(patch)  # type: ignore[arg-type]
+        cheapest[1]()
 
 
 def _bold_moved(current: TabData, desired: TabContent) -> bool:
