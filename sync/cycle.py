@@ -171,7 +171,8 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     memory = Memory(
         next_ids={k.removeprefix("next_id."): int(v) for k, v in state.items()
                   if k.startswith("next_id.") and isinstance(v, int | float)},
-        derived={key: remembered_derived(tabs[key], header) for key, header in headers.items()},
+        # what the service wrote earlier and reads back: only the Deals tab's Created on (see rules.derive)
+        derived={key: remembered_derived(tabs[key], header) for key, header in headers.items() if key == "deals"},
         deals=read_deal_states(snapshot.tabs.get(DEAL_STATES.en)),
         handled=read_handled(snapshot.tabs.get(HANDLED_CALLS.en)),
     )

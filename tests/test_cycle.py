@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 
 import pytest
@@ -227,3 +228,24 @@ def test_a_second_tab_of_the_same_kind_is_named_with_the_fix():
     assert "'商談'!row 1: tabs Deals and 商談 are both a Deals tab; rename or delete 商談 — Deals is used" in [
         p.render("en") for p in report.analysis.tab_problems]
     assert store.tabs["商談"].rows == [["商談名", "ステージ"], ["A社", "受注"]]  # nothing written to it
+
+
+def test_the_garbage_collector_paused_for_a_cycle_is_running_again_after_it_even_when_it_fails():
+    import gc
+
+    from sync.cycle import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with contextlib.suppress(RuntimeError), cyclic_gc_paused():
+        raise RuntimeError("a failing cycle")
+    assert gc.isenabled()
+    gc.disable()  # a host program that runs with the collector off keeps it off
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
