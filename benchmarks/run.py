@@ -14,7 +14,8 @@ Each size runs in two fresh subprocesses, one after the other:
    with another 1% of rows edited (P2). At S it also runs the obvious gspread script and a full rewrite.
 2. `memory` worker (a fresh process: nothing of the product has run in it yet): the parse baseline
    (json.loads of P1's values:batchGet bytes), then a cold cycle on P1 and a steady-state cycle on P2, on
-   a store that replays those bytes (no network, no emulator), timed per phase; peak RSS of the process.
+   a store that replays those bytes (no network, no emulator), timed per phase, keeping the rows of the cold
+   cycle for the steady one as `serve` does (KnownRows); peak RSS of the process.
 
 Ratios (cycle compute / parse baseline) are computed from figures of the same process and run.
 Measured on 2 cores: S ~2 min, M ~9 min. L and XL run only when named in --sizes; not yet run (estimated
@@ -292,6 +293,7 @@ def full_rewrite(emu: Any, gc: Any, before: dict[str, list[list[Any]]],
 def memory_worker(size: str, work: Path) -> dict[str, Any]:
     from benchmarks import generate, phases
     from benchmarks.stores import ReplayStore
+    from sheets_schema.rows import KnownRows
     from sync.config import Config
     from sync.cycle import run_cycle
 
@@ -310,11 +312,12 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"size": size, "parse_baseline_seconds": round(baseline, 4),
                               "parse_baseline_all": [round(x, 4) for x in loads],
                               "payload_bytes": len(p1[1]), "rss_before_cycles_mib": rss_start}
+    known = KnownRows()  # as `serve` keeps between cycles: the steady cycle parses only the rows that changed
     for label, (meta, values) in (("cold", p1), ("steady", p2)):
         store = phases.instrument_store(ReplayStore(meta, values))
         timer.reset()
         start = time.perf_counter()
-        report = run_cycle(store, config, generate.TODAY)
+        report = run_cycle(store, config, generate.TODAY, known=known)
         seconds = time.perf_counter() - start
         p = timer.phases()
         compute = p["analyse"] + p["write"] + p["verify"]  # everything after the read: no I/O on this store
