@@ -10,9 +10,9 @@ Locale = Literal["en", "ja"]
 LOCALES: tuple[Locale, ...] = ("en", "ja")
 
 
-# Ids and names are folded every time rows are compared (one sheet holds up to ~1M distinct ids): each
-# text once. Bounded, so that a long-running service does not grow without end.
-@lru_cache(maxsize=1 << 20)
+# Ids and names are folded every time rows are compared: each text once. Bounded (about 60 MB at most, with
+# the texts it keeps), so that a long-running service does not grow without end.
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """How names are compared: NFKC (full-width -> half-width), trimmed, case-folded, single spaces."""
     folded = unicodedata.normalize("NFKC", text).strip().casefold()

@@ -144,6 +144,10 @@ class KnownRows:
     def begin_cycle(self) -> None:
         self._previous, self._tabs = self._tabs, {}
 
+    def end_cycle(self) -> None:
+        """The rows of the cycle before are no longer needed: only this cycle's are kept until the next."""
+        self._previous = {}
+
     def swap(self, fingerprint: Any) -> tuple[dict, dict]:
         """The rows known for a tab parsed the same way (same columns, same pipeline), and where to keep
         this cycle's."""
@@ -152,7 +156,8 @@ class KnownRows:
         return self._previous.get(fingerprint, {}), fresh
 
     def __len__(self) -> int:
-        return sum(len(rows) for rows in self._tabs.values())
+        """Rows held (between cycles: the last cycle's)."""
+        return sum(len(rows) for tabs in (self._tabs, self._previous) for rows in tabs.values())
 
 
 def parse_tab(
@@ -233,7 +238,8 @@ def _parse_column(parse: Any, cells: list[Any], required: bool) -> set[int]:
                 flagged.add(row)
             continue
         # a str stands for itself; other values are keyed with their type, as True == 1 == 1.0 in a dict
-        key = value if type(value) is str else (type(value), value)
+        # (and with their time zone: 09:00+09:00 == 00:00 UTC, but each reads as its own wall time)
+        key = value if type(value) is str else (type(value), value, getattr(value, "tzinfo", None))
         parsed = memo.get(key, _UNSEEN)
         if parsed is _UNSEEN:
             try:

@@ -85,6 +85,11 @@ class TabPatch:
     title: str
     shifts: tuple[RowShift, ...]
     rows: tuple[PatchedRow, ...]
+    content: TabContent  # the whole new content: a store that rewrites anyway (xlsx), or a patch too
+    # large for one request (Google), writes this instead
+
+    def is_empty(self) -> bool:
+        return not self.shifts and not self.rows
 
 
 @dataclass(frozen=True)

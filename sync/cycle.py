@@ -8,8 +8,9 @@ rows in between.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -136,6 +137,14 @@ def read_book(snapshot: Snapshot, config: Config, known: KnownRows | None = None
     locale: Locale = config.locale
     if known is not None:
         known.begin_cycle()
+    try:
+        return _read_book(snapshot, config, locale, known)
+    finally:
+        if known is not None:
+            known.end_cycle()
+
+
+def _read_book(snapshot: Snapshot, config: Config, locale: Locale, known: KnownRows | None) -> ReadBook:
     pipeline = config.pipeline.to_pipeline()
     tabs, duplicate_tabs = locate_input_tabs(snapshot)
     read = ReadBook(Book(), tabs, {}, list(duplicate_tabs))
@@ -313,18 +322,39 @@ def put_back_misplaced_ids(store: Store, snapshot: Snapshot, analysis: Analysis)
     return store.write(repairs).requests
 
 
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
+class _CollectorPause:
+    """The collector is process-wide and sheets may be served in threads: it is paused while any cycle runs,
+    and resumed (if it was running before the first) when the last one ends."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.resume = False
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self.lock:
+            if self.depth == 0:
+                self.resume = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0 and self.resume:
+                    gc.enable()
+
+
+_COLLECTOR = _CollectorPause()
+
+
+def cyclic_gc_paused() -> AbstractContextManager[None]:
     """A cycle allocates a few objects per cell of a sheet that may hold millions; as the heap grows, CPython's
     cyclic collector re-scans every live object again and again (about a third of a cycle's compute at 1.4M
     cells, measured). Reference counting still frees memory meanwhile; the collector resumes after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _COLLECTOR.held()
 
 
 def run_cycle(

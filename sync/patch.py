@@ -50,12 +50,19 @@ def row_style(desired: TabContent, index: int) -> str:
     return "bold" if index in desired.bold_rows else ""
 
 
-def row_patch(current: list[list[Any]], desired: TabContent) -> TabPatch:
-    """Shifts and rewritten rows that turn `current` into `desired` (empty when they show the same)."""
-    have = [row_key(row) for row in current]
-    want = [row_key(row) for row in desired.rows]
-    while have and not have[-1]:
-        have.pop()  # trailing empty rows are not content (stores may or may not keep them)
+# Beyond this many rows gone or new, rewriting the tab costs about as much, and aligning long lists with
+# many scattered changes is what difflib does slowly.
+MAX_MOVED_ROWS = 2_000
+
+
+def row_patch(current: list[list[Any]], desired: TabContent) -> TabPatch | None:
+    """Shifts and rewritten rows that turn `current` into `desired`; None when too many rows come and go for
+    a patch to pay (the tab is rewritten instead)."""
+    have = _content_keys(current)
+    want = _content_keys(desired.rows)  # trailing empty rows are not content: stores may or may not keep them
+    if len(set(have) - set(want)) > MAX_MOVED_ROWS or len(set(want) - set(have)) > MAX_MOVED_ROWS:
+        return None
+    width = max((len(row) for row in desired.rows), default=0)
     shifts: list[RowShift] = []
     rows: list[PatchedRow] = []
     offset = 0  # rows inserted minus rows deleted so far, above the opcode at hand
@@ -79,9 +86,16 @@ def row_patch(current: list[list[Any]], desired: TabContent) -> TabPatch:
             shifts.append(RowShift(at, extra_new))
             offset += extra_new
             for j in range(j1 + paired, j2):
-                write(j, len(desired.rows[j]))
+                write(j, width)  # the whole width: a new row takes the look of its neighbour, reset it
     rows.sort(key=lambda row: row.row)
-    return TabPatch(desired.title, tuple(shifts), tuple(rows))
+    return TabPatch(desired.title, tuple(shifts), tuple(rows), desired)
+
+
+def _content_keys(rows: Any) -> list[tuple[Any, ...]]:
+    keys = [row_key(row) for row in rows]
+    while keys and not keys[-1]:
+        keys.pop()
+    return keys
 
 
 def patch_cells(patch: TabPatch) -> int:

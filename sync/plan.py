@@ -209,9 +209,9 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
     if not _bold_moved(current, desired) and not (
             desired.charts and _used_rows(current.rows) != _used_rows(desired.rows)):
         ways.append((len(cells), lambda: changes.cells.extend(cells)))
-    if not desired.charts:
-        patch = row_patch(current.rows, desired)
-        ways.append((patch_cells(patch), lambda: changes.patches.append(patch)))
+    patch = row_patch(current.rows, desired) if not desired.charts else None
+    if patch is not None and not patch.is_empty():  # (empty: the two see the same, e.g. a date and its serial)
+        ways.append((patch_cells(patch) + 3 * len(patch.shifts), lambda: changes.patches.append(patch)))
     cheapest = min(ways, key=lambda way: way[0], default=None)
     if cheapest is None or cheapest[0] * 2 > sum(len(row) for row in desired.rows):
         changes.tabs.append(desired)

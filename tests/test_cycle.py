@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from datetime import date, datetime
 
 import pytest
@@ -242,6 +243,29 @@ def test_the_garbage_collector_paused_for_a_cycle_is_running_again_after_it_even
     with contextlib.suppress(RuntimeError), cyclic_gc_paused():
         raise RuntimeError("a failing cycle")
     assert gc.isenabled()
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    during_b_alone = []
+
+    def sheet_a():  # two sheets served in threads: A starts, B starts, A ends while B still runs
+        with cyclic_gc_paused():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def sheet_b():
+        a_in.wait(5)
+        with cyclic_gc_paused():
+            b_in.set()
+            a_out.wait(5)
+            during_b_alone.append(gc.isenabled())
+
+    threads = [threading.Thread(target=sheet_a), threading.Thread(target=sheet_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert during_b_alone == [False], "still paused while a cycle runs"
+    assert gc.isenabled(), "and running again once none does"
     gc.disable()  # a host program that runs with the collector off keeps it off
     try:
         with cyclic_gc_paused():

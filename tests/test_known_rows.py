@@ -91,6 +91,8 @@ def test_serve_parses_only_the_rows_that_changed_since_its_last_cycle(tmp_path, 
         parsed_rows.clear()
         service.tick()
         assert parsed_rows == [], "an unchanged sheet: every row taken from the last cycle"
+        held = len(service.sheets[0].known)
+        assert held == sum(len(store.tabs[t].rows) - 1 for t in ("Deals", "Team")), "one cycle's rows, not two"
         stage = [c.key for c in DEALS.columns].index("stage")
         store.edit("Deals", 3, stage, "Won")
         clock.advance(1)

@@ -92,10 +92,7 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
         for request in builder.owned_tab(content):
             builder.plan.add(request)  # generated tabs may be split between requests (see _owned_tab)
     for patch in changes.patches:
-        shifts, writes = _patch(patch, sheets[patch.title])
-        builder.plan.add(*shifts)  # rows moved in one request; their rows may follow in later ones
-        for request in writes:
-            builder.plan.add(request)
+        builder.plan.add(*builder.patched_tab(patch))  # one group: the shifts never land without their rows
     for layout in changes.layouts:
         builder.plan.add(*_layout(layout, sheets[layout.tab], editor))
     builder.plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends))
@@ -104,8 +101,7 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
     for group in changes.groups:
         requests = [r for content in group.tabs for r in builder.owned_tab(content)]
         for patch in group.patches:
-            shifts, writes = _patch(patch, sheets[patch.title])
-            requests += shifts + writes
+            requests += builder.patched_tab(patch)
         requests += [_append(a.values, sheets[a.tab].sheet_id) for a in group.appends]
         requests += _cell_runs(group.cells, sheets)
         requests += [_note(note, sheets) for note in group.notes]  # notes on the rows just appended
@@ -136,6 +132,18 @@ class _Builder:
         out: list[dict] = []
         self.next_id = _owned_tab(content, self.sheets, self.next_id, self.editor, out)
         return out
+
+    def patched_tab(self, patch: TabPatch) -> list[dict]:
+        """A patch's requests, all in one request group: if the rows were moved and their new content did
+        not land (an interruption between two requests), empty rows inside the Manager Review's table would
+        hide the decisions below them. A patch too large for one request is a rewrite instead."""
+        info = self.sheets[patch.title]
+        rows_before = info.rows
+        requests = _patch(patch, info)
+        if sum(len(json.dumps(r)) + 2 for r in requests) <= MAX_REQUEST_BYTES - 10_000:
+            return requests
+        info.rows = rows_before
+        return self.owned_tab(patch.content)
 
 
 def chunk(groups: list[list[dict]], limit: int = MAX_REQUEST_BYTES - 100) -> list[list[dict]]:
@@ -286,7 +294,7 @@ def _styled_row(row: tuple[CellValue, ...], style: str) -> dict[str, Any]:
     return {"values": values}
 
 
-def _patch(patch: TabPatch, info: SheetInfo) -> tuple[list[dict], list[dict]]:
+def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
     """The row shifts (insertDimension / deleteDimension, in order), then the rewritten rows: one updateCells
     per run of consecutive rows, at most ROWS_PER_SLICE rows each."""
     shifts = []
@@ -314,7 +322,7 @@ def _patch(patch: TabPatch, info: SheetInfo) -> tuple[list[dict], list[dict]]:
             run = []
         if row is not None:
             run.append(row)
-    return shifts, writes
+    return shifts + writes
 
 
 def _protect(grid_range: dict, editor: str) -> dict:

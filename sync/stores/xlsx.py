@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sync.changes import CellValue, ChangeSet, TabContent, TabLayout, TabPatch
+from sync.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.xlsx_charts import add_charts
@@ -262,8 +262,8 @@ def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
             set_value(ws.cell(row, col), value)
     for content in changes.tabs:
         _replace_tab(workbook, content)
-    for patch in changes.patches:
-        _patch_tab(workbook[patch.title], patch)
+    for patch in changes.patches:  # the whole file is written anyway; moving rows in openpyxl is quadratic
+        _replace_tab(workbook, patch.content)
     for layout in changes.layouts:
         _apply_layout(workbook[layout.tab], layout)
     for group in changes.groups:
@@ -329,21 +329,6 @@ def _replace_tab(workbook: Workbook, content: TabContent) -> None:
     add_charts(ws, content.charts)
     ws.sheet_state = "hidden" if content.hidden else "visible"
     _drop_default_sheet(workbook)
-
-
-def _patch_tab(ws: Worksheet, patch: TabPatch) -> None:
-    for shift in patch.shifts:
-        if shift.count > 0:
-            ws.insert_rows(shift.at + 1, shift.count)
-        else:
-            ws.delete_rows(shift.at + 1, -shift.count)
-    for row in patch.rows:
-        for col, value in enumerate(row.values, start=1):
-            cell = ws.cell(row.row + 1, col)
-            cell.number_format = "General"  # what the row held before may have been a date
-            set_value(cell, value)
-            cell.font = Font(bold=bool(row.style))
-            cell.fill = HEADER_FILL if row.style == "header" else PatternFill(fill_type=None)
 
 
 def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
