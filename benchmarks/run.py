@@ -1,6 +1,6 @@
 """The cycle's costs at sizes S, M (default), L and XL: requests, cells written, compute, memory.
 
-    python -m benchmarks.run --sizes S,M [--json out.json] [--no-obvious]
+    python -m benchmarks.run --sizes S,M [--json out.json] [--no-obvious] [--keep DIR | --replay DIR]
 
 Each size runs in two fresh subprocesses, one after the other:
 
@@ -300,7 +300,6 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
     rss_start = peak_rss_mib()
     config = Config()
     p1 = ((work / "P1.meta.json").read_bytes(), (work / "P1.values.json").read_bytes())
-    p2 = ((work / "P2.meta.json").read_bytes(), (work / "P2.values.json").read_bytes())
     timer = phases.install()
     # the floor: json.loads of the exact values:batchGet payload (median of 5, measured before any cycle)
     loads = []
@@ -313,8 +312,11 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
                               "parse_baseline_all": [round(x, 4) for x in loads],
                               "payload_bytes": len(p1[1]), "rss_before_cycles_mib": rss_start}
     known = KnownRows()  # as `serve` keeps between cycles: the steady cycle parses only the rows that changed
-    for label, (meta, values) in (("cold", p1), ("steady", p2)):
-        store = phases.instrument_store(ReplayStore(meta, values))
+    for label in ("cold", "steady"):
+        if label == "steady":  # read only now, so that the cold cycle's peak memory is the cycle's own
+            result["peak_rss_after_cold_mib"] = peak_rss_mib()
+            p1 = ((work / "P2.meta.json").read_bytes(), (work / "P2.values.json").read_bytes())
+        store = phases.instrument_store(ReplayStore(*p1))
         timer.reset()
         start = time.perf_counter()
         report = run_cycle(store, config, generate.TODAY, known=known)
@@ -351,8 +353,26 @@ def run_size(size: str, obvious: bool, diff: bool, keep: Path | None) -> dict[st
             figures[kind]["worker_seconds"] = round(time.perf_counter() - start, 1)
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
-            for name in ("P1.values.json",):
+            for name in PAYLOADS:
                 (keep / f"{size}.{name}").write_bytes((work / name).read_bytes())
+    return figures
+
+
+PAYLOADS = ("P1.meta.json", "P1.values.json", "P2.meta.json", "P2.values.json")
+
+
+def replay_size(size: str, kept: Path) -> dict[str, Any]:
+    """The memory worker alone, on payloads a run kept (--keep): no emulator, minutes instead of half an hour
+    at XL."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
+        work = Path(tmp)
+        for name in PAYLOADS:
+            (work / name).write_bytes((kept / f"{size}.{name}").read_bytes())
+        start = time.perf_counter()
+        command = [sys.executable, "-m", "benchmarks.run", "--worker", "memory", "--size", size, "--work", str(work)]
+        subprocess.run(command, check=True, cwd=ROOT)
+        figures = {"memory": json.loads((work / "memory.json").read_text())}
+        figures["memory"]["worker_seconds"] = round(time.perf_counter() - start, 1)
     return figures
 
 
@@ -389,7 +409,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         lambda f: f"{f['memory']['steady']['compute_seconds']:.2f} ({f['memory']['steady']['compute_ratio']}x)")
     add("  steady: parse/rules/reports/plan s", lambda f: "/".join(
         f"{f['memory']['steady']['phases'][k]:.2f}" for k in ("parse", "rules", "reports", "plan")))
-    add("peak RSS MiB (memory worker)", lambda f: f"{f['memory']['peak_rss_mib']:,.0f}")
+    add("peak RSS MiB: cold cycle / both", lambda f: "{:,.0f} / {:,.0f}".format(
+        f["memory"]["peak_rss_after_cold_mib"], f["memory"]["peak_rss_mib"]))
     add("Google: unchanged sheet", lambda f: _rwc(_cycle(f, "unchanged sheet")))
     add("Google: one edited cell (note)", lambda f: _rwc(_cycle(f, "one edited cell (a call")))
     add("Google: one edited cell (stage)", lambda f: _rwc(_cycle(f, "one edited cell (a deal")))
@@ -429,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="S,M", help="comma-separated: tiny,S,M,L,XL (default S,M)")
     parser.add_argument("--json", type=Path, help="write the figures here (default benchmarks/results/<time>.json)")
     parser.add_argument("--no-obvious", action="store_true", help="skip the gspread baselines (run at S only)")
+    parser.add_argument("--keep", type=Path, help="keep each size's recorded payloads in this folder")
+    parser.add_argument("--replay", type=Path, help="only the memory worker, on payloads kept by --keep")
     parser.add_argument("--worker", choices=("google", "memory"), help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -452,7 +475,10 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         print(f"[{size}] running...", file=sys.stderr, flush=True)
         obvious = size in ("S", "tiny") and not args.no_obvious
-        results[size] = run_size(size, obvious, diff=SIZES[size] <= 2_000_000, keep=None)
+        if args.replay:
+            results[size] = replay_size(size, args.replay)
+        else:
+            results[size] = run_size(size, obvious, diff=SIZES[size] <= 2_000_000, keep=args.keep)
         print(f"[{size}] done", file=sys.stderr, flush=True)
     text = table(results)
     print(text)

@@ -109,3 +109,7 @@ def test_the_fast_path_builds_the_same_models_as_pydantic():
                     assert result.model == model.model_validate(row, context={"pipeline": pipeline}), (key, row)
                     assert result.model.model_fields_set == set(model.model_fields)
             assert (rows_with_problems > 0) is bad_cells
+    # rows share their model's set of fields; a copy with a change (a new id) must not touch it
+    first, second = parsed.rows[0].model, parsed.rows[1].model
+    first.model_copy(update={"task_id": "T-9"})
+    assert second.model_fields_set == set(MODELS["tasks"].model_fields)
