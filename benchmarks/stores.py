@@ -84,14 +84,14 @@ class ReplayStore:
     def read(self) -> Snapshot:
         self.reads += 1
         meta: dict[str, Any] = json.loads(self.meta)
+        kept = [(s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s)) for s in meta["sheets"]]
+        timezone = meta.get("properties", {}).get("timeZone")
+        del meta  # as GoogleStore.read: the metadata's grid data goes before the values arrive
         answer: dict[str, Any] = json.loads(self.values)
-        sheets = meta.get("sheets", [])
         values = [vr.get("values", []) for vr in answer.get("valueRanges", [])]
-        tabs = {}
-        for sheet, rows in zip(sheets, values, strict=True):
-            title = sheet["properties"]["title"]
-            tabs[title] = TabData(title, rows, bool(sheet["properties"].get("hidden")), _notes(sheet))
-        return Snapshot(tabs, timezone=meta.get("properties", {}).get("timeZone"))
+        tabs = {title: TabData(title, rows, hidden, notes)
+                for (title, hidden, notes), rows in zip(kept, values, strict=True)}
+        return Snapshot(tabs, timezone=timezone)
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
         return True

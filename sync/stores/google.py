@@ -125,13 +125,15 @@ class GoogleStore:
             )
             for s in sheets
         }
-        titles = [s["properties"]["title"] for s in sheets]
-        values = self._batch_get([_quoted(t) for t in titles])
-        tabs = {}
-        for sheet, rows in zip(sheets, values, strict=True):
-            title = sheet["properties"]["title"]
-            tabs[title] = TabData(title, rows, bool(sheet["properties"].get("hidden")), _notes(sheet))
-        return Snapshot(tabs, timezone=meta.get("properties", {}).get("timeZone"))
+        # what is needed of the metadata, taken before the values arrive: its grid data (one object a cell,
+        # for the notes) is let go first, which lowers a large sheet's peak memory
+        kept = [(s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s)) for s in sheets]
+        timezone = meta.get("properties", {}).get("timeZone")
+        del meta, sheets
+        values = self._batch_get([_quoted(title) for title, _, _ in kept])
+        tabs = {title: TabData(title, rows, hidden, notes)
+                for (title, hidden, notes), rows in zip(kept, values, strict=True)}
+        return Snapshot(tabs, timezone=timezone)
 
     def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
         """Just these tabs' values, in one values:batchGet (no metadata, no notes)."""
