@@ -198,7 +198,7 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
     the cells that changed; or, when rows moved (a deal climbed the review, a task left the reminders),
     the rows deleted and inserted and only the rows whose content is new (see sync.patch). Rewritten whole
     when it is new or when most of it changed. Cell writes do not carry bold formatting, so they are not
-    used when a header or section title moved; rows are not moved under charts (their ranges point at rows)."""
+    used when a section title moved; rows are not moved under charts (their ranges point at rows)."""
     if current is None or current.hidden != desired.hidden:
         changes.tabs.append(desired)
         return
