@@ -18,7 +18,7 @@ from typing import Any
 from sync.changes import ChangeSet
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.google import _notes
-from sync.stores.memory import MemoryStore, _put, apply_patch
+from sync.stores.memory import MemoryStore, _put, apply_notes, apply_patch
 
 
 class FastMemoryStore(MemoryStore):
@@ -48,12 +48,7 @@ def fast_apply(tabs: dict[str, TabData], changes: ChangeSet, last: dict[str, int
     for cell in changes.cells:
         _put(tabs[cell.tab], cell.row, cell.col, cell.value)
         last.pop(cell.tab, None)
-    for note in changes.notes:
-        notes = tabs[note.tab].notes
-        if note.text is None:
-            notes.pop((note.row, note.col), None)
-        else:
-            notes[(note.row, note.col)] = note.text
+    apply_notes(tabs, changes.notes)
     for append in changes.appends:
         tab = tabs[append.tab]
         row = last[append.tab] + 1 if append.tab in last else _last_row(tab) + 1

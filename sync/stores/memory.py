@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from sync.changes import CellValue, ChangeSet, TabPatch
+from sync.changes import CellValue, ChangeSet, NoteWrite, TabPatch
 from sync.stores.base import Snapshot, TabData, WriteResult
 
 
@@ -53,12 +53,7 @@ def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
         tabs.setdefault(title, TabData(title, []))
     for cell in changes.cells:
         _put(tabs[cell.tab], cell.row, cell.col, cell.value)
-    for note in changes.notes:
-        notes = tabs[note.tab].notes
-        if note.text is None:
-            notes.pop((note.row, note.col), None)
-        else:
-            notes[(note.row, note.col)] = note.text
+    apply_notes(tabs, changes.notes)
     next_row: dict[str, int] = {}
     for append in changes.appends:
         tab = tabs[append.tab]
@@ -75,6 +70,15 @@ def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
         apply_patch(tabs[patch.title], patch)
     for group in changes.groups:
         apply_changes(tabs, group)
+
+
+def apply_notes(tabs: dict[str, TabData], writes: list[NoteWrite]) -> None:
+    for note in writes:
+        notes = tabs[note.tab].notes
+        if note.text is None:
+            notes.pop((note.row, note.col), None)
+        else:
+            notes[(note.row, note.col)] = note.text
 
 
 def apply_patch(tab: TabData, patch: TabPatch) -> None:
