@@ -39,7 +39,13 @@ Grid = list[list[CellValue]]
 
 
 def full_width_cells(size: DemoSize) -> int:
-    counts = {"team": size.reps, "leads": size.leads, "calls": size.calls, "deals": size.deals, "tasks": size.tasks}
+    counts = {
+        "team": size.reps,
+        "leads": size.leads,
+        "calls": size.calls,
+        "deals": size.deals,
+        "tasks": size.tasks,
+    }
     return sum(counts[spec.key] * len(spec.columns) for spec in INPUT_TABS)
 
 

@@ -23,8 +23,12 @@ import sync.stores.google
 SHIMS: dict[str, list[tuple[Any, str]]] = {
     "parse": [(sync.cycle, "read_book")],
     "rules": [(sync.cycle, "derive")],
-    "reports": [(sync.cycle, "manager_review_report"), (sync.cycle, "reminders_report"),
-                (sync.cycle, "marketing_feedback_report"), (sync.cycle, "win_loss_report")],
+    "reports": [
+        (sync.cycle, "manager_review_report"),
+        (sync.cycle, "reminders_report"),
+        (sync.cycle, "marketing_feedback_report"),
+        (sync.cycle, "win_loss_report"),
+    ],
     "analyse": [(sync.cycle, "analyse")],
     "build_requests": [(sync.stores.google, "build_requests")],
     "id_check": [(sync.cycle, "put_back_misplaced_ids")],
@@ -67,9 +71,15 @@ class Timer:
                 self.seconds[f"http.{outer}"] += elapsed
                 self.seconds["http"] += elapsed
                 body = kwargs.get("json")
-                self.requests.append({"method": method.upper(), "url": url.split("?")[0], "phase": outer,
-                                      "bytes": len(json.dumps(body)) if body is not None else 0,
-                                      "seconds": elapsed})
+                self.requests.append(
+                    {
+                        "method": method.upper(),
+                        "url": url.split("?")[0],
+                        "phase": outer,
+                        "bytes": len(json.dumps(body)) if body is not None else 0,
+                        "seconds": elapsed,
+                    }
+                )
 
         return timed
 

@@ -35,12 +35,28 @@ def payloads(size: str) -> tuple[bytes, bytes]:
     tabs = {t: d.rows for t, d in store.tabs.items()}
     generate.apply_edits(tabs, generate.edit_rows(tabs, 0.01, seed=1))
     values = generate.sheet_values(tabs)
-    meta = {"properties": {"title": "Bench", "timeZone": "Etc/GMT"}, "sheets": [
-        {"properties": {"sheetId": i, "title": t, "index": i, "hidden": store.tabs[t].hidden,
-                        "gridProperties": {"rowCount": len(rows), "columnCount": max(map(len, rows), default=1)}}}
-        for i, (t, rows) in enumerate(values.items())]}
-    answer = {"spreadsheetId": "bench", "valueRanges": [
-        {"range": f"'{t}'", "majorDimension": "ROWS", "values": [_trim(r) for r in rows]} for t, rows in values.items()]}
+    meta = {
+        "properties": {"title": "Bench", "timeZone": "Etc/GMT"},
+        "sheets": [
+            {
+                "properties": {
+                    "sheetId": i,
+                    "title": t,
+                    "index": i,
+                    "hidden": store.tabs[t].hidden,
+                    "gridProperties": {"rowCount": len(rows), "columnCount": max(map(len, rows), default=1)},
+                }
+            }
+            for i, (t, rows) in enumerate(values.items())
+        ],
+    }
+    answer = {
+        "spreadsheetId": "bench",
+        "valueRanges": [
+            {"range": f"'{t}'", "majorDimension": "ROWS", "values": [_trim(r) for r in rows]}
+            for t, rows in values.items()
+        ],
+    }
     return json.dumps(meta).encode(), json.dumps(answer).encode()
 
 

@@ -66,7 +66,9 @@ def _all_values(emu: Any, sid: str) -> dict[str, list[list[Any]]]:
     return {s.title: emu.values(sid, s.title) for s in emu.spreadsheet(sid).ordered()}
 
 
-def _diff(before: dict[str, list[list[Any]]], after: dict[str, list[list[Any]]]) -> list[tuple[str, int, int, Any]]:
+def _diff(
+    before: dict[str, list[list[Any]]], after: dict[str, list[list[Any]]]
+) -> list[tuple[str, int, int, Any]]:
     """Cells whose value differs (what a script writing only changed cells would write)."""
     changed = []
     for title, rows in after.items():
@@ -104,8 +106,10 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
 
     start = time.perf_counter()
     first = run_cycle(store0, Config(), generate.TODAY)
-    result["first_sync_memory"] = {"seconds": round(time.perf_counter() - start, 3),
-                                   "cells_written": first.cells_written}
+    result["first_sync_memory"] = {
+        "seconds": round(time.perf_counter() - start, 3),
+        "cells_written": first.cells_written,
+    }
     tabs = {title: tab.rows for title, tab in store0.tabs.items()}
     hidden = {title for title, tab in store0.tabs.items() if tab.hidden}
     result["sheet_cells"] = generate.cell_count(tabs)
@@ -118,15 +122,23 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
         key = emu.write_service_account_key(out / "key.json", client_email=SA)
         key.chmod(0o600)
         start = time.perf_counter()
-        sid = emu.create_spreadsheet("Bench", generate.sheet_values(tabs), shared_with=[SA], rows=1, cols=1,
-                                     value_input="RAW")
+        sid = emu.create_spreadsheet(
+            "Bench", generate.sheet_values(tabs), shared_with=[SA], rows=1, cols=1, value_input="RAW"
+        )
         for sheet in emu.spreadsheet(sid).ordered():
             if sheet.title in hidden:
                 sheet.props["hidden"] = True
         result["seed_seconds"] = round(time.perf_counter() - start, 2)
         del tabs, grids, store0
-        config = load_config(None, **{"store.kind": "google", "store.spreadsheet": sid, "store.credentials": str(key),
-                                      "store.endpoint": emu.url})
+        config = load_config(
+            None,
+            **{
+                "store.kind": "google",
+                "store.spreadsheet": sid,
+                "store.credentials": str(key),
+                "store.endpoint": emu.url,
+            },
+        )
         store = GoogleStore.from_config(config)
         store.wait = wait_none()
         phases.instrument_store(store)
@@ -139,13 +151,20 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
             report = run_cycle(store, config, generate.TODAY)
             seconds = time.perf_counter() - start
             api = [r for r in emu.requests if r.endpoint != "oauth2.token"]
-            writes = [r for r in api if r.endpoint == "spreadsheets.batchUpdate" or (r.endpoint.startswith("values.")
-                      and r.endpoint not in ("values.get", "values.batchGet"))]
+            writes = [
+                r
+                for r in api
+                if r.endpoint == "spreadsheets.batchUpdate"
+                or (r.endpoint.startswith("values.") and r.endpoint not in ("values.get", "values.batchGet"))
+            ]
             reads = [r for r in api if r not in writes]
             sent = [q["bytes"] for q in timer.requests if q["method"] != "GET"]
             record = {
-                "label": label, "wrote": report.wrote, "attempts": report.attempts,
-                "reads": len(reads), "writes": len(writes),
+                "label": label,
+                "wrote": report.wrote,
+                "attempts": report.attempts,
+                "reads": len(reads),
+                "writes": len(writes),
                 "read_endpoints": [r.endpoint for r in reads],
                 "cells_written": _emulator_cells([r.body for r in writes if r.body]),
                 "cells_reported": report.cells_written,
@@ -172,8 +191,12 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
             base = f"{GOOGLE_SHEETS}/v4/spreadsheets/{sid}"
             meta = store.http.request("get", base, params={"fields": METADATA_FIELDS}).content
             titles = [s["properties"]["title"] for s in json.loads(meta)["sheets"]]
-            params = {"ranges": [_quoted(t) for t in titles], "valueRenderOption": "UNFORMATTED_VALUE",
-                      "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+            params = {
+                "ranges": [_quoted(t) for t in titles],
+                "valueRenderOption": "UNFORMATTED_VALUE",
+                "dateTimeRenderOption": "SERIAL_NUMBER",
+                "majorDimension": "ROWS",
+            }
             values = store.http.request("get", f"{base}/values:batchGet", params=params).content
             (out / f"{name}.meta.json").write_bytes(meta)
             (out / f"{name}.values.json").write_bytes(values)
@@ -205,7 +228,8 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
 
         if obvious and p1_values is not None and after_one_percent is not None:
             creds = Credentials.from_service_account_file(
-                str(key), scopes=["https://www.googleapis.com/auth/spreadsheets"])
+                str(key), scopes=["https://www.googleapis.com/auth/spreadsheets"]
+            )
             gc = gspread_client(creds, emu.url)
             result["obvious_script"] = obvious_script(emu, gc, p1_values, one_percent["_changed"])
             result["full_rewrite"] = full_rewrite(emu, gc, p1_values, after_one_percent)
@@ -219,8 +243,9 @@ def _copy_sheet(emu: Any, values: dict[str, list[list[Any]]]) -> str:
     return emu.create_spreadsheet("Copy", values, shared_with=[SA], rows=1, cols=1, value_input="RAW")
 
 
-def obvious_script(emu: Any, gc: Any, values: dict[str, list[list[Any]]],
-                   changed: list[tuple[str, int, int, Any]]) -> dict[str, Any]:
+def obvious_script(
+    emu: Any, gc: Any, values: dict[str, list[list[Any]]], changed: list[tuple[str, int, int, Any]]
+) -> dict[str, Any]:
     """gspread as people write it: get_all_records per tab, then update_cell per changed cell."""
     from gspread.exceptions import GSpreadException
 
@@ -256,13 +281,15 @@ def obvious_script(emu: Any, gc: Any, values: dict[str, list[list[Any]]],
         "seconds": round(read_seconds + per_update * n, 2),
         "extrapolated": n > len(sample),
         "note": f"update_cell measured on {len(sample)} of {n} cells, the rest extrapolated from their mean"
-        if n > len(sample) else "all measured",
+        if n > len(sample)
+        else "all measured",
         "minutes_at_google_quota": round((read_requests + n) / 60, 1),  # 60 requests a minute
     }
 
 
-def full_rewrite(emu: Any, gc: Any, before: dict[str, list[list[Any]]],
-                 after: dict[str, list[list[Any]]]) -> dict[str, Any]:
+def full_rewrite(
+    emu: Any, gc: Any, before: dict[str, list[list[Any]]], after: dict[str, list[list[Any]]]
+) -> dict[str, Any]:
     """gspread-dataframe style: read every tab, write every tab back whole (values.update, RAW)."""
     sid = _copy_sheet(emu, before)
     emu.reset_counters()
@@ -283,8 +310,13 @@ def full_rewrite(emu: Any, gc: Any, before: dict[str, list[list[Any]]],
             sent.append(len(json.dumps({"values": rows})))
     seconds = time.perf_counter() - start
     api = [r for r in emu.requests if r.endpoint != "oauth2.token"]
-    return {"requests": len(api), "writes": sum(1 for r in api if r.endpoint.startswith("values.update")),
-            "cells_written": cells, "max_request_bytes": max(sent, default=0), "seconds": round(seconds, 2)}
+    return {
+        "requests": len(api),
+        "writes": sum(1 for r in api if r.endpoint.startswith("values.update")),
+        "cells_written": cells,
+        "max_request_bytes": max(sent, default=0),
+        "seconds": round(seconds, 2),
+    }
 
 
 # ------------------------------------------------------------------------------------------ memory worker
@@ -308,9 +340,13 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
         json.loads(p1[1])
         loads.append(time.perf_counter() - start)
     baseline = statistics.median(loads)
-    result: dict[str, Any] = {"size": size, "parse_baseline_seconds": round(baseline, 4),
-                              "parse_baseline_all": [round(x, 4) for x in loads],
-                              "payload_bytes": len(p1[1]), "rss_before_cycles_mib": rss_start}
+    result: dict[str, Any] = {
+        "size": size,
+        "parse_baseline_seconds": round(baseline, 4),
+        "parse_baseline_all": [round(x, 4) for x in loads],
+        "payload_bytes": len(p1[1]),
+        "rss_before_cycles_mib": rss_start,
+    }
     known = KnownRows()  # as `serve` keeps between cycles: the steady cycle parses only the rows that changed
     for label in ("cold", "steady"):
         if label == "steady":  # read only now, so that the cold cycle's peak memory is the cycle's own
@@ -324,11 +360,13 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
         p = timer.phases()
         compute = p["analyse"] + p["write"] + p["verify"]  # everything after the read: no I/O on this store
         result[label] = {
-            "seconds": round(seconds, 3), "phases": p,
+            "seconds": round(seconds, 3),
+            "phases": p,
             "compute_seconds": round(compute, 3),
             "compute_ratio": round(compute / baseline, 2),
             "with_read_ratio": round((compute + p["read"]) / baseline, 2),
-            "cells_planned": report.cells_written if report.wrote else 0, "wrote": report.wrote,
+            "cells_planned": report.cells_written if report.wrote else 0,
+            "wrote": report.wrote,
         }
     result["peak_rss_mib"] = peak_rss_mib()
     return result
@@ -342,7 +380,17 @@ def run_size(size: str, obvious: bool, diff: bool, keep: Path | None) -> dict[st
         work = Path(tmp)
         figures: dict[str, Any] = {}
         for kind in ("google", "memory"):
-            command = [sys.executable, "-m", "benchmarks.run", "--worker", kind, "--size", size, "--work", str(work)]
+            command = [
+                sys.executable,
+                "-m",
+                "benchmarks.run",
+                "--worker",
+                kind,
+                "--size",
+                size,
+                "--work",
+                str(work),
+            ]
             if kind == "google" and obvious:
                 command.append("--obvious")
             if kind == "google" and diff:
@@ -369,7 +417,17 @@ def replay_size(size: str, kept: Path) -> dict[str, Any]:
         for name in PAYLOADS:
             (work / name).write_bytes((kept / f"{size}.{name}").read_bytes())
         start = time.perf_counter()
-        command = [sys.executable, "-m", "benchmarks.run", "--worker", "memory", "--size", size, "--work", str(work)]
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--worker",
+            "memory",
+            "--size",
+            size,
+            "--work",
+            str(work),
+        ]
         subprocess.run(command, check=True, cwd=ROOT)
         figures = {"memory": json.loads((work / "memory.json").read_text())}
         figures["memory"]["worker_seconds"] = round(time.perf_counter() - start, 1)
@@ -400,36 +458,78 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     add("sheet cells (all tabs)", lambda f: f"{f['google']['sheet_cells']:,}")
     add("values:batchGet payload MB", lambda f: f"{f['memory']['payload_bytes'] / 1e6:.1f}")
     add("parse baseline (json.loads) s", lambda f: f"{f['memory']['parse_baseline_seconds']:.3f}")
-    add("cold cycle compute s (x baseline)",
-        lambda f: f"{f['memory']['cold']['compute_seconds']:.2f} ({f['memory']['cold']['compute_ratio']}x)")
-    add("  cold: parse/rules/reports/plan s", lambda f: "/".join(
-        f"{f['memory']['cold']['phases'][k]:.2f}" for k in ("parse", "rules", "reports", "plan")))
+    add(
+        "cold cycle compute s (x baseline)",
+        lambda f: f"{f['memory']['cold']['compute_seconds']:.2f} ({f['memory']['cold']['compute_ratio']}x)",
+    )
+    add(
+        "  cold: parse/rules/reports/plan s",
+        lambda f: "/".join(
+            f"{f['memory']['cold']['phases'][k]:.2f}" for k in ("parse", "rules", "reports", "plan")
+        ),
+    )
     add("  cold incl. read (loads+snapshot) x", lambda f: f"{f['memory']['cold']['with_read_ratio']}x")
-    add("steady cycle compute s (x baseline)",
-        lambda f: f"{f['memory']['steady']['compute_seconds']:.2f} ({f['memory']['steady']['compute_ratio']}x)")
-    add("  steady: parse/rules/reports/plan s", lambda f: "/".join(
-        f"{f['memory']['steady']['phases'][k]:.2f}" for k in ("parse", "rules", "reports", "plan")))
-    add("peak RSS MiB: cold cycle / both", lambda f: "{:,.0f} / {:,.0f}".format(
-        f["memory"]["peak_rss_after_cold_mib"], f["memory"]["peak_rss_mib"]))
+    add(
+        "steady cycle compute s (x baseline)",
+        lambda f: (
+            f"{f['memory']['steady']['compute_seconds']:.2f} ({f['memory']['steady']['compute_ratio']}x)"
+        ),
+    )
+    add(
+        "  steady: parse/rules/reports/plan s",
+        lambda f: "/".join(
+            f"{f['memory']['steady']['phases'][k]:.2f}" for k in ("parse", "rules", "reports", "plan")
+        ),
+    )
+    add(
+        "peak RSS MiB: cold cycle / both",
+        lambda f: "{:,.0f} / {:,.0f}".format(
+            f["memory"]["peak_rss_after_cold_mib"], f["memory"]["peak_rss_mib"]
+        ),
+    )
     add("Google: unchanged sheet", lambda f: _rwc(_cycle(f, "unchanged sheet")))
     add("Google: one edited cell (note)", lambda f: _rwc(_cycle(f, "one edited cell (a call")))
     add("Google: one edited cell (stage)", lambda f: _rwc(_cycle(f, "one edited cell (a deal")))
     add("Google: 1% rows edited", lambda f: _rwc(_cycle(f, "1% of rows edited")))
     add("  1%: cells that actually changed", lambda f: f"{_cycle(f, '1% of rows edited')['cells_changed']:,}")
-    add("  1%: largest request MB / >2MB", lambda f: "{:.2f} / {}".format(
-        _cycle(f, "1% of rows edited")["max_request_bytes"] / 1e6, _cycle(f, "1% of rows edited")["requests_over_2mb"]))
-    add("  1%: cycle s (client / HTTP+emulator)", lambda f: "{} ({} / {})".format(
-        *(_cycle(f, "1% of rows edited")[k] for k in ("seconds", "client_seconds", "http_seconds"))))
+    add(
+        "  1%: largest request MB / >2MB",
+        lambda f: "{:.2f} / {}".format(
+            _cycle(f, "1% of rows edited")["max_request_bytes"] / 1e6,
+            _cycle(f, "1% of rows edited")["requests_over_2mb"],
+        ),
+    )
+    add(
+        "  1%: cycle s (client / HTTP+emulator)",
+        lambda f: "{} ({} / {})".format(
+            *(_cycle(f, "1% of rows edited")[k] for k in ("seconds", "client_seconds", "http_seconds"))
+        ),
+    )
     add("Google: first cycle on seed", lambda f: _rwc(_cycle(f, "settle 1")))
-    add("obvious gspread script (1% rows)", lambda f: "{}req {:,}c {}s{}".format(
-        f["google"]["obvious_script"]["requests"], f["google"]["obvious_script"]["cells_written"],
-        f["google"]["obvious_script"]["seconds"], " (extrap.)" if f["google"]["obvious_script"]["extrapolated"] else ""))
-    add("full rewrite (1% rows)", lambda f: "{}req {:,}c {}s".format(
-        f["google"]["full_rewrite"]["requests"], f["google"]["full_rewrite"]["cells_written"],
-        f["google"]["full_rewrite"]["seconds"]))
-    add("requests: obvious / ours (1% rows)", lambda f: "{:.0f}x".format(
-        f["google"]["obvious_script"]["requests"]
-        / (_cycle(f, "1% of rows edited")["reads"] + _cycle(f, "1% of rows edited")["writes"])))
+    add(
+        "obvious gspread script (1% rows)",
+        lambda f: "{}req {:,}c {}s{}".format(
+            f["google"]["obvious_script"]["requests"],
+            f["google"]["obvious_script"]["cells_written"],
+            f["google"]["obvious_script"]["seconds"],
+            " (extrap.)" if f["google"]["obvious_script"]["extrapolated"] else "",
+        ),
+    )
+    add(
+        "full rewrite (1% rows)",
+        lambda f: "{}req {:,}c {}s".format(
+            f["google"]["full_rewrite"]["requests"],
+            f["google"]["full_rewrite"]["cells_written"],
+            f["google"]["full_rewrite"]["seconds"],
+        ),
+    )
+    add(
+        "requests: obvious / ours (1% rows)",
+        lambda f: "{:.0f}x".format(
+            f["google"]["obvious_script"]["requests"]
+            / (_cycle(f, "1% of rows edited")["reads"] + _cycle(f, "1% of rows edited")["writes"])
+        ),
+    )
     width = max(len(name) for name, _ in rows)
     col = [max(len(s), *(len(r[1][i]) for r in rows)) for i, s in enumerate(sizes)]
     lines = [" | ".join([" " * width, *(s.rjust(col[i]) for i, s in enumerate(sizes))])]
@@ -441,15 +541,23 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def machine() -> dict[str, Any]:
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
-    return {"nproc": os.cpu_count(), "mem_gib": round(int(mem) / 1024 / 1024, 1),
-            "python": sys.version.split()[0], "platform": sys.platform}
+    return {
+        "nproc": os.cpu_count(),
+        "mem_gib": round(int(mem) / 1024 / 1024, 1),
+        "python": sys.version.split()[0],
+        "platform": sys.platform,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="S,M", help="comma-separated: tiny,S,M,L,XL (default S,M)")
-    parser.add_argument("--json", type=Path, help="write the figures here (default benchmarks/results/<time>.json)")
-    parser.add_argument("--no-obvious", action="store_true", help="skip the gspread baselines (run at S only)")
+    parser.add_argument(
+        "--json", type=Path, help="write the figures here (default benchmarks/results/<time>.json)"
+    )
+    parser.add_argument(
+        "--no-obvious", action="store_true", help="skip the gspread baselines (run at S only)"
+    )
     parser.add_argument("--keep", type=Path, help="keep each size's recorded payloads in this folder")
     parser.add_argument("--replay", type=Path, help="only the memory worker, on payloads kept by --keep")
     parser.add_argument("--worker", choices=("google", "memory"), help=argparse.SUPPRESS)

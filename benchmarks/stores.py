@@ -24,7 +24,9 @@ from sync.stores.memory import MemoryStore, _put, apply_notes, apply_patch
 class FastMemoryStore(MemoryStore):
     def read(self) -> Snapshot:
         self.reads += 1
-        tabs = {t: TabData(t, [list(r) for r in d.rows], d.hidden, dict(d.notes)) for t, d in self.tabs.items()}
+        tabs = {
+            t: TabData(t, [list(r) for r in d.rows], d.hidden, dict(d.notes)) for t, d in self.tabs.items()
+        }
         return Snapshot(tabs, version=self.version)
 
     def write(self, changes: ChangeSet) -> WriteResult:
@@ -79,13 +81,17 @@ class ReplayStore:
     def read(self) -> Snapshot:
         self.reads += 1
         meta: dict[str, Any] = json.loads(self.meta)
-        kept = [(s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s)) for s in meta["sheets"]]
+        kept = [
+            (s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s)) for s in meta["sheets"]
+        ]
         timezone = meta.get("properties", {}).get("timeZone")
         del meta  # as GoogleStore.read: the metadata's grid data goes before the values arrive
         answer: dict[str, Any] = json.loads(self.values)
         values = [vr.get("values", []) for vr in answer.get("valueRanges", [])]
-        tabs = {title: TabData(title, rows, hidden, notes)
-                for (title, hidden, notes), rows in zip(kept, values, strict=True)}
+        tabs = {
+            title: TabData(title, rows, hidden, notes)
+            for (title, hidden, notes), rows in zip(kept, values, strict=True)
+        }
         return Snapshot(tabs, timezone=timezone)
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:

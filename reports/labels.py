@@ -37,7 +37,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "マーケティングフィードバック — 受渡 {first}〜{last} のリード({today} 時点)",
     ),
     "mf_by_month": ("By month of handover and lead source", "受渡月・リードソース別"),
-    "mf_by_campaign": ("By lead source and campaign (all months shown)", "リードソース・キャンペーン別(表示期間の合計)"),
+    "mf_by_campaign": (
+        "By lead source and campaign (all months shown)",
+        "リードソース・キャンペーン別(表示期間の合計)",
+    ),
     "handed_over": ("Leads handed over", "受渡リード数"),
     "called": ("Called", "架電済"),
     "reached": ("Reached", "接続"),
@@ -49,7 +52,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "mf_results": ("Call results other than appointment (most frequent first)", "アポ以外の架電結果(多い順)"),
     "result": ("Result", "結果"),
     "calls": ("Calls", "架電数"),
-    "mf_not_called": ("Leads not called {n} days or more after handover", "受渡から {n} 日以上未架電のリード"),
+    "mf_not_called": (
+        "Leads not called {n} days or more after handover",
+        "受渡から {n} 日以上未架電のリード",
+    ),
     "lead_id": ("Lead ID", "リードID"),
     "company": ("Company", "会社名"),
     "handed_over_on": ("Handed over on", "受渡日"),
@@ -58,14 +64,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "none_waiting": ("none — every lead was called in time", "なし — すべて期限内に架電済"),
     "x_no_handover": ("leads without a handover date", "受渡日のないリード"),
     "x_calls_unknown_lead": ("calls whose lead is not on the Leads tab", "リードタブにないリードへの架電"),
-    "x_calls_no_date": ("calls without a call date (not in days to first call)", "架電日時のない架電(初回架電日数に不算入)"),
-    "x_won_no_amount": ("won deals without an amount (blank or not a number)", "金額のない受注商談(空欄または数値でない)"),
+    "x_calls_no_date": (
+        "calls without a call date (not in days to first call)",
+        "架電日時のない架電(初回架電日数に不算入)",
+    ),
+    "x_won_no_amount": (
+        "won deals without an amount (blank or not a number)",
+        "金額のない受注商談(空欄または数値でない)",
+    ),
     "x_deals_unknown_lead": ("deals whose lead is not on the Leads tab", "リードタブにないリードの商談"),
     "x_leads_before": ("leads handed over before the months shown", "表示期間より前に受渡されたリード"),
     "x_leads_after": ("leads handed over after this month", "今月より後の受渡日のリード"),
     # win / loss
     "wl_title": ("Win-Loss Analysis (as of {today})", "受注失注分析({today} 時点)"),
-    "wl_window": ("Window: closed {first} to {last} (last {n} months)", "期間: {first}〜{last} に完了(直近 {n} か月)"),
+    "wl_window": (
+        "Window: closed {first} to {last} (last {n} months)",
+        "期間: {first}〜{last} に完了(直近 {n} か月)",
+    ),
     "wl_source_facts": (
         "Closed-on date: from the change history for {facts} deals, from the Close date column for {column}",
         "完了日: {facts} 件は変更履歴から、{column} 件は完了予定日列から",
@@ -101,14 +116,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "wl_stage_before": ("Stage before lost (last {n} months)", "失注前のステージ(直近 {n} か月)"),
     "stage": ("Stage", "ステージ"),
     "wl_months": ("Month by month (by closed-on)", "月別(完了日基準)"),
-    "wl_reps": ("Rep behaviour (deals closed in the last {n} months)", "担当者の行動(直近 {n} か月に完了した商談)"),
+    "wl_reps": (
+        "Rep behaviour (deals closed in the last {n} months)",
+        "担当者の行動(直近 {n} か月に完了した商談)",
+    ),
     "owner": ("Owner", "担当者"),
     "tasks_per_deal": ("Tasks per deal", "商談あたりタスク数"),
-    "days_first_visit": ("Median days from deal creation to first visit done", "商談作成から初訪完了までの日数(中央値)"),
+    "days_first_visit": (
+        "Median days from deal creation to first visit done",
+        "商談作成から初訪完了までの日数(中央値)",
+    ),
     "days_between": ("Median days between activities", "活動間隔の日数(中央値)"),
     "open_deals": ("Open deals now", "進行中の商談"),
     "next_task_share": ("Open deals with a next task (%)", "次タスクのある進行中商談(%)"),
-    "wl_quartile": ("Top quartile of owners by win rate against the rest", "受注率上位25%の担当者とその他の比較"),
+    "wl_quartile": (
+        "Top quartile of owners by win rate against the rest",
+        "受注率上位25%の担当者とその他の比較",
+    ),
     "measure": ("Measure", "指標"),
     "top_quartile": ("Top quartile", "上位25%"),
     "the_rest": ("The rest", "その他"),
@@ -117,19 +141,34 @@ LABELS: dict[str, tuple[str, str]] = {
         "Ideal lead profile: segments whose 95% lower bound beats the overall win rate (last {n} months)",
         "理想のリード像: 95%下限が全体の受注率を上回るセグメント(直近 {n} か月)",
     ),
-    "profile_line": ("{segment} = {value}: {rate}% won of {n}, overall {overall}%",
-                     "{segment} = {value}: {n} 件中 受注率 {rate}%(全体 {overall}%)"),
-    "no_profile": ("no segment stands out yet — more closed deals are needed",
-                   "まだ際立つセグメントはありません — 完了商談の蓄積が必要です"),
+    "profile_line": (
+        "{segment} = {value}: {rate}% won of {n}, overall {overall}%",
+        "{segment} = {value}: {n} 件中 受注率 {rate}%(全体 {overall}%)",
+    ),
+    "no_profile": (
+        "no segment stands out yet — more closed deals are needed",
+        "まだ際立つセグメントはありません — 完了商談の蓄積が必要です",
+    ),
     "chart_win_by_source": ("Win rate by lead source (%)", "リードソース別 受注率(%)"),
     "chart_won_by_month": ("Won amount by month", "月別 受注金額"),
     "chart_lost_reasons": ("Lost reasons", "失注理由"),
-    "x_closed_no_date": ("closed deals without a closed-on or close date", "完了日も完了予定日もない完了商談"),
+    "x_closed_no_date": (
+        "closed deals without a closed-on or close date",
+        "完了日も完了予定日もない完了商談",
+    ),
     "x_closed_future": ("closed deals dated after today", "完了日が未来の完了商談"),
-    "x_no_created": ("closed deals without a creation date (not in days to close)", "作成日のない完了商談(完了日数に不算入)"),
-    "x_deals_no_lead": ("closed deals without a lead (shown as (no lead) in lead segments)",
-                        "リードのない完了商談(リード由来のセグメントでは(リードなし))"),
-    "x_unknown_segment": ("extra segment {name}: no such Leads or Deals column", "追加セグメント {name}: リード・商談にその列がありません"),
+    "x_no_created": (
+        "closed deals without a creation date (not in days to close)",
+        "作成日のない完了商談(完了日数に不算入)",
+    ),
+    "x_deals_no_lead": (
+        "closed deals without a lead (shown as (no lead) in lead segments)",
+        "リードのない完了商談(リード由来のセグメントでは(リードなし))",
+    ),
+    "x_unknown_segment": (
+        "extra segment {name}: no such Leads or Deals column",
+        "追加セグメント {name}: リード・商談にその列がありません",
+    ),
     "x_no_stage": ("deals without a known stage", "ステージ不明の商談"),
 }
 
@@ -155,7 +194,9 @@ class Sheet:
         self.rows.append(tuple(cells))
         return len(self.rows) - 1
 
-    def section(self, title: str, header: Sequence[str], body: Sequence[Sequence[Cell]]) -> tuple[int, int, int]:
+    def section(
+        self, title: str, header: Sequence[str], body: Sequence[Sequence[Cell]]
+    ) -> tuple[int, int, int]:
         """A titled table and the blank row after it; returns (title row, first body row, last body row)."""
         title_row = self.add(title)
         self.bold += [title_row, self.add(*header)]
@@ -170,7 +211,9 @@ class Sheet:
         """The 'excluded' section: every row left out of a figure is counted here, with its reason."""
         shown = [(reason, n) for reason, n in reasons.items() if n]
         body = shown or [(say("nothing_excluded", self.locale), 0)]
-        self.section(say("excluded", self.locale), [say("reason", self.locale), say("count", self.locale)], body)
+        self.section(
+            say("excluded", self.locale), [say("reason", self.locale), say("count", self.locale)], body
+        )
 
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)

@@ -25,8 +25,10 @@ L: dict[str, tuple[str, str]] = {
     "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
     "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
     "none_flagged": ("No deal needs attention.", "要対応の商談はありません。"),
-    "more_flagged": ("… and {count} more flagged deals, less severe: filter the Deals tab by Health",
-                     "… ほか {count} 件の要対応の商談(重要度の低いもの): 商談タブをヘルスで絞り込んでください"),
+    "more_flagged": (
+        "… and {count} more flagged deals, less severe: filter the Deals tab by Health",
+        "… ほか {count} 件の要対応の商談(重要度の低いもの): 商談タブをヘルスで絞り込んでください",
+    ),
     "owner": ("Owner", "担当者"),
     "open_deals": ("Open deals", "進行中の商談"),
     "pipeline": ("Pipeline amount", "パイプライン金額"),
@@ -49,8 +51,22 @@ L: dict[str, tuple[str, str]] = {
     "decision": ("Decision", "判断"),
     "note": ("Manager note", "マネージャーメモ"),
 }
-DEAL_COLUMNS = ("deal_id", "deal", "company", "owner", "stage", "amount", "close_date", "days_in_stage", "days_idle",
-                "severity", "flags", "action", "decision", "note")
+DEAL_COLUMNS = (
+    "deal_id",
+    "deal",
+    "company",
+    "owner",
+    "stage",
+    "amount",
+    "close_date",
+    "days_in_stage",
+    "days_idle",
+    "severity",
+    "flags",
+    "action",
+    "decision",
+    "note",
+)
 MANAGER_COLUMNS = ("decision", "note")
 WIDTHS = (12, 28, 22, 14, 14, 14, 12, 12, 12, 9, 48, 28, 18, 36)
 
@@ -83,8 +99,11 @@ def find_deal_table(rows: list[list[Any]]) -> ReviewPlace | None:
     wanted = {key: {fold(L[key][0]), fold(L[key][1])} for key in ("deal_id", *MANAGER_COLUMNS)}
     for index, row in enumerate(rows):
         names = [fold(str(v)) if v not in (None, "") else "" for v in row]
-        columns = {key: names.index(next(iter(labels & set(names)))) for key, labels in wanted.items()
-                   if labels & set(names)}
+        columns = {
+            key: names.index(next(iter(labels & set(names))))
+            for key, labels in wanted.items()
+            if labels & set(names)
+        }
         if len(columns) == len(wanted):
             return ReviewPlace(index, columns)
     return None
@@ -96,10 +115,12 @@ def read_decisions(rows: list[list[Any]]) -> dict[str, Decision]:
     if place is None:
         return {}
     found = {}
-    for row in rows[place.header_row + 1:]:
+    for row in rows[place.header_row + 1 :]:
+
         def cell(key: str, row: list[Any] = row) -> Any:
             col = place.columns[key]
             return row[col] if col < len(row) else None
+
         deal_id = cell("deal_id")
         if deal_id in (None, ""):
             break  # the end of the table
@@ -115,18 +136,34 @@ class Review:
     shown: frozenset[str]  # deal keys on the flagged list
 
 
-def manager_review_report(book: Book, health: dict[int, DealHealth], decisions: dict[str, Decision],
-                          pipeline: Pipeline, today: date, locale: Locale, limit: int | None = None) -> Review:
+def manager_review_report(
+    book: Book,
+    health: dict[int, DealHealth],
+    decisions: dict[str, Decision],
+    pipeline: Pipeline,
+    today: date,
+    locale: Locale,
+    limit: int | None = None,
+) -> Review:
     """`limit`: at most this many flagged deals are listed (the most severe); the rest are counted in a line,
     and stay visible on the Deals tab (Health column, highlighted rows)."""
     sheet = Sheet(locale)
     sheet.add(say("title", locale, day=today.isoformat()))
     sheet.add()
-    sheet.section(say("by_owner", locale), [say(k, locale) for k in ("owner", "open_deals", "pipeline", "weighted",
-                                                                        "flagged_deals", "overdue_tasks")],
-                  _owner_rows(book, health, pipeline, today, locale))
+    sheet.section(
+        say("by_owner", locale),
+        [
+            say(k, locale)
+            for k in ("owner", "open_deals", "pipeline", "weighted", "flagged_deals", "overdue_tasks")
+        ],
+        _owner_rows(book, health, pipeline, today, locale),
+    )
     flagged = sorted(
-        ((row, health[row.index]) for row in book.rows("deals") if row.index in health and health[row.index].flags),
+        (
+            (row, health[row.index])
+            for row in book.rows("deals")
+            if row.index in health and health[row.index].flags
+        ),
         key=lambda item: (-item[1].severity, -(item[0].model.amount or 0), item[0].model.deal_id or ""),
     )
     listed = flagged[:limit] if limit is not None else flagged
@@ -137,11 +174,14 @@ def manager_review_report(book: Book, health: dict[int, DealHealth], decisions: 
     if len(flagged) > len(listed):
         sheet.add(say("more_flagged", locale, count=len(flagged) - len(listed)))
     shown = frozenset(key_of(row.model.deal_id) or "" for row, _ in listed)
-    return Review(Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=WIDTHS), shown)
+    return Review(
+        Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=WIDTHS), shown
+    )
 
 
-def _owner_rows(book: Book, health: dict[int, DealHealth], pipeline: Pipeline, today: date,
-                locale: Locale) -> list[tuple[Cell, ...]]:
+def _owner_rows(
+    book: Book, health: dict[int, DealHealth], pipeline: Pipeline, today: date, locale: Locale
+) -> list[tuple[Cell, ...]]:
     figures: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])
     names: dict[str, str] = {}
     for row in book.rows("deals"):
@@ -163,22 +203,45 @@ def _owner_rows(book: Book, health: dict[int, DealHealth], pipeline: Pipeline, t
             key = key_of(task.owner) or ""
             names.setdefault(key, task.owner)
             figures[key][4] += 1
-    rows = [(names[k], int(v[0]), _money(v[1]), _money(v[2]), int(v[3]), int(v[4]))
-            for k, v in sorted(figures.items(), key=lambda item: -item[1][1])]
+    rows = [
+        (names[k], int(v[0]), _money(v[1]), _money(v[2]), int(v[3]), int(v[4]))
+        for k, v in sorted(figures.items(), key=lambda item: -item[1][1])
+    ]
     totals = [sum(v[i] for v in figures.values()) for i in range(5)]
-    rows.append((say("total", locale), int(totals[0]), _money(totals[1]), _money(totals[2]), int(totals[3]),
-                 int(totals[4])))
+    rows.append(
+        (
+            say("total", locale),
+            int(totals[0]),
+            _money(totals[1]),
+            _money(totals[2]),
+            int(totals[3]),
+            int(totals[4]),
+        )
+    )
     return rows
 
 
-def _deal_row(deal: Any, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline,
-              locale: Locale) -> tuple[Cell, ...]:
+def _deal_row(
+    deal: Any, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline, locale: Locale
+) -> tuple[Cell, ...]:
     stage = pipeline.find(deal.stage)
     decision = decisions.get(key_of(deal.deal_id) or "", Decision())
-    return (deal.deal_id, deal.deal_name, deal.company, deal.owner,
-            (stage.ja if locale == "ja" else stage.en) if stage else None, deal.amount, deal.close_date,
-            health.days_in_stage, health.days_since_activity, health.severity, health.text(locale),
-            health.action(locale), decision.decision, decision.note)
+    return (
+        deal.deal_id,
+        deal.deal_name,
+        deal.company,
+        deal.owner,
+        (stage.ja if locale == "ja" else stage.en) if stage else None,
+        deal.amount,
+        deal.close_date,
+        health.days_in_stage,
+        health.days_since_activity,
+        health.severity,
+        health.text(locale),
+        health.action(locale),
+        decision.decision,
+        decision.note,
+    )
 
 
 def _money(value: float) -> int | float:

@@ -61,19 +61,44 @@ def marketing_feedback_report(
     excluded: Counter[str] = Counter()
     lines = _lead_lines(book, first_month, today, locale, excluded)
     sheet = Sheet(locale)
-    sheet.add(say("mf_title", locale, first=month_label(first_month), last=month_label(today),
-                  today=today.isoformat()))
+    sheet.add(
+        say(
+            "mf_title",
+            locale,
+            first=month_label(first_month),
+            last=month_label(today),
+            today=today.isoformat(),
+        )
+    )
     sheet.add()
     won, lost = _closing_stages(pipeline)
-    header = [say(k, locale) for k in ("handed_over", "called", "reached", "appointments", "appointment_rate",
-                                      "days_to_first_call", "deals_created", "won", "won_amount",
-                                      "win_rate_closed")]
+    header = [
+        say(k, locale)
+        for k in (
+            "handed_over",
+            "called",
+            "reached",
+            "appointments",
+            "appointment_rate",
+            "days_to_first_call",
+            "deals_created",
+            "won",
+            "won_amount",
+            "win_rate_closed",
+        )
+    ]
     by_month = _grouped(lines, lambda line: (month_label(line.month), line.source), won, lost)
-    sheet.section(say("mf_by_month", locale), [say("month", locale), say("lead_source", locale), *header],
-                  [*by_month, (say("total", locale), "", *_figures(lines, won, lost))])
+    sheet.section(
+        say("mf_by_month", locale),
+        [say("month", locale), say("lead_source", locale), *header],
+        [*by_month, (say("total", locale), "", *_figures(lines, won, lost))],
+    )
     by_campaign = _grouped(lines, lambda line: (line.source, line.campaign), won, lost)
-    sheet.section(say("mf_by_campaign", locale), [say("lead_source", locale), say("campaign", locale), *header],
-                  by_campaign)
+    sheet.section(
+        say("mf_by_campaign", locale),
+        [say("lead_source", locale), say("campaign", locale), *header],
+        by_campaign,
+    )
     _result_section(sheet, lines)
     _waiting_section(sheet, lines, today, config_reports.not_called_after_days)
     _count_bad_deals(book, lines, won, excluded)
@@ -86,7 +111,9 @@ def _closing_stages(pipeline: Pipeline) -> tuple[set[str], set[str]]:
     return {s.key for s in pipeline.stages if s.won}, {s.key for s in pipeline.stages if s.lost}
 
 
-def _lead_lines(book: Book, first_month: date, today: date, locale: Locale, excluded: Counter[str]) -> list[LeadLine]:
+def _lead_lines(
+    book: Book, first_month: date, today: date, locale: Locale, excluded: Counter[str]
+) -> list[LeadLine]:
     last_day = add_months(month_start(today), 1) - timedelta(days=1)
     lines = []
     known = set(book.leads_by_id)
@@ -103,8 +130,12 @@ def _lead_lines(book: Book, first_month: date, today: date, locale: Locale, excl
         if handed > last_day:
             excluded["x_leads_after"] += 1
             continue
-        line = LeadLine(lead, month_start(handed), lead.lead_source or say("blank", locale),
-                        lead.campaign or say("blank", locale))
+        line = LeadLine(
+            lead,
+            month_start(handed),
+            lead.lead_source or say("blank", locale),
+            lead.campaign or say("blank", locale),
+        )
         key = key_of(lead.lead_id)
         if key:
             window_ids.add(key)
@@ -149,8 +180,16 @@ def _figures(lines: Sequence[LeadLine], won: set[str], lost: set[str]) -> tuple[
     lost_deals = [d for d in deals if d.stage in lost]
     days = median(line.days_to_first_call for line in lines if line.days_to_first_call is not None)
     return (
-        handed, called, reached, appointments, percent(appointments, handed), days, len(deals),
-        len(won_deals), total(d.amount for d in won_deals), percent(len(won_deals), len(won_deals) + len(lost_deals)),
+        handed,
+        called,
+        reached,
+        appointments,
+        percent(appointments, handed),
+        days,
+        len(deals),
+        len(won_deals),
+        total(d.amount for d in won_deals),
+        percent(len(won_deals), len(won_deals) + len(lost_deals)),
     )
 
 
@@ -162,10 +201,13 @@ def _result_section(sheet: Sheet, lines: list[LeadLine]) -> None:
     def label(result: str | None) -> str:
         return CALL_RESULTS.get(result).label(locale) if result else say("unknown", locale)
 
-    body = [(label(result), n, percent(n, count))
-            for result, n in sorted(results.items(), key=lambda item: (-item[1], item[0] or ""))]
-    sheet.section(say("mf_results", locale), [say("result", locale), say("calls", locale), say("share", locale)],
-                  body)
+    body = [
+        (label(result), n, percent(n, count))
+        for result, n in sorted(results.items(), key=lambda item: (-item[1], item[0] or ""))
+    ]
+    sheet.section(
+        say("mf_results", locale), [say("result", locale), say("calls", locale), say("share", locale)], body
+    )
 
 
 def _waiting_section(sheet: Sheet, lines: list[LeadLine], today: date, days: int) -> None:
@@ -175,14 +217,31 @@ def _waiting_section(sheet: Sheet, lines: list[LeadLine], today: date, days: int
         key=lambda line: (line.lead.handed_over_on, line.lead.lead_id or ""),
     )
     body: list[tuple[Cell, ...]] = [
-        (line.lead.lead_id, line.lead.company, line.source, line.campaign, line.lead.handed_over_on,
-         (today - line.lead.handed_over_on).days, line.lead.assigned_caller)
+        (
+            line.lead.lead_id,
+            line.lead.company,
+            line.source,
+            line.campaign,
+            line.lead.handed_over_on,
+            (today - line.lead.handed_over_on).days,
+            line.lead.assigned_caller,
+        )
         for line in waiting[:MAX_LISTED_LEADS]
     ]
     if len(waiting) > MAX_LISTED_LEADS:
         body.append((say("and_more", locale, n=len(waiting) - MAX_LISTED_LEADS),))
     if not waiting:
         body.append((say("none_waiting", locale),))
-    header = [say(k, locale) for k in ("lead_id", "company", "lead_source", "campaign", "handed_over_on",
-                                      "days_waiting", "assigned_caller")]
+    header = [
+        say(k, locale)
+        for k in (
+            "lead_id",
+            "company",
+            "lead_source",
+            "campaign",
+            "handed_over_on",
+            "days_waiting",
+            "assigned_caller",
+        )
+    ]
     sheet.section(say("mf_not_called", locale, n=days), header, body)

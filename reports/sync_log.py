@@ -81,8 +81,9 @@ def entry_row(entry: LogEntry, locale: Locale) -> tuple[Cell, ...]:
     return tuple(values[key] for key in KEYS)
 
 
-def sync_log_rows(entries: Sequence[LogEntry], current: Sequence[Sequence[Cell]], locale: Locale,
-                  keep: int) -> tuple[tuple[Cell, ...], ...]:
+def sync_log_rows(
+    entries: Sequence[LogEntry], current: Sequence[Sequence[Cell]], locale: Locale, keep: int
+) -> tuple[tuple[Cell, ...], ...]:
     """The whole tab: header, then `entries` (newest first), then the rows the tab held (their header
     dropped, columns put in today's order by header name), at most `keep` data rows."""
     old = [tuple(record.get(key) for key in KEYS) for record in read_log(current)]
@@ -95,7 +96,9 @@ def read_log(rows: Sequence[Sequence[Cell]]) -> list[dict[str, Cell]]:
     if not rows:
         return []
     names = {fold(en): key for key, en, _ in COLUMNS} | {fold(ja): key for key, _, ja in COLUMNS}
-    places = {names[fold(str(h))]: i for i, h in enumerate(rows[0]) if h is not None and fold(str(h)) in names}
+    places = {
+        names[fold(str(h))]: i for i, h in enumerate(rows[0]) if h is not None and fold(str(h)) in names
+    }
     records = []
     for row in rows[1:]:
         if not any(value not in (None, "") for value in row):

@@ -83,8 +83,15 @@ def win_loss_report(
     window = [c for c in closed if c.closed_on > start]
     sheet = Sheet(locale)
     sheet.add(say("wl_title", locale, today=today.isoformat()))
-    sheet.add(say("wl_window", locale, first=(start + timedelta(days=1)).isoformat(), last=today.isoformat(),
-                  n=months))
+    sheet.add(
+        say(
+            "wl_window",
+            locale,
+            first=(start + timedelta(days=1)).isoformat(),
+            last=today.isoformat(),
+            n=months,
+        )
+    )
     sheet.add(say("wl_source_facts", locale, facts=len(closed) - from_column, column=from_column))
     sheet.add()
     _overall(sheet, window, closed, months)
@@ -99,13 +106,19 @@ def win_loss_report(
     _quartiles(sheet, owners)
     _profile(sheet, profile, overall_rate, months)
     sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
-    return Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=(24, 22, *([13] * 8)),
-                  charts=_place(charts, sheet.width() + 1))
+    return Report(
+        tuple(sheet.rows),
+        header_rows=1,
+        bold_rows=tuple(sheet.bold),
+        column_widths=(24, 22, *([13] * 8)),
+        charts=_place(charts, sheet.width() + 1),
+    )
 
 
 # ---------------------------------------------------------------------------------------- the deals
-def _closed_deals(book: Book, facts: dict[str, DealFacts], today: date, pipeline: Pipeline,
-                  excluded: Counter[str]) -> tuple[list[Closed], int]:
+def _closed_deals(
+    book: Book, facts: dict[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
+) -> tuple[list[Closed], int]:
     won = {s.key for s in pipeline.stages if s.won}
     lost = {s.key for s in pipeline.stages if s.lost}
     closed, from_column = [], 0
@@ -153,21 +166,34 @@ def _won_amount(deals: Iterable[Closed]) -> int | float:
 # ---------------------------------------------------------------------------------------- sections
 def _overall(sheet: Sheet, window: list[Closed], closed: list[Closed], months: int) -> None:
     locale = sheet.locale
-    header = [say(k, locale) for k in ("period", "closed", "won", "lost", "win_rate", "won_amount",
-                                      "days_won", "days_lost")]
+    header = [
+        say(k, locale)
+        for k in ("period", "closed", "won", "lost", "win_rate", "won_amount", "days_won", "days_lost")
+    ]
 
     def line(name: str, deals: list[Closed]) -> tuple[Cell, ...]:
         won = sum(c.won for c in deals)
-        return (name, len(deals), won, len(deals) - won, percent(won, len(deals)), _won_amount(deals),
-                median(c.days for c in deals if c.won and c.days is not None),
-                median(c.days for c in deals if not c.won and c.days is not None))
+        return (
+            name,
+            len(deals),
+            won,
+            len(deals) - won,
+            percent(won, len(deals)),
+            _won_amount(deals),
+            median(c.days for c in deals if c.won and c.days is not None),
+            median(c.days for c in deals if not c.won and c.days is not None),
+        )
 
-    sheet.section(say("wl_overall", locale), header,
-                  [line(say("window", locale, n=months), window), line(say("all_time", locale), closed)])
+    sheet.section(
+        say("wl_overall", locale),
+        header,
+        [line(say("window", locale, n=months), window), line(say("all_time", locale), closed)],
+    )
 
 
-def _segments(book: Book, locale: Locale, extra: tuple[str, ...], excluded: Counter[str],
-              window_size: int) -> list[Segment]:
+def _segments(
+    book: Book, locale: Locale, extra: tuple[str, ...], excluded: Counter[str], window_size: int
+) -> list[Segment]:
     blank, no_lead = say("blank", locale), say("no_lead", locale)
 
     def from_lead(attribute: str) -> Callable[[Closed], str]:
@@ -177,12 +203,16 @@ def _segments(book: Book, locale: Locale, extra: tuple[str, ...], excluded: Coun
         Segment("seg_lead_source", from_lead("lead_source")),
         Segment("seg_campaign", from_lead("campaign")),
         Segment("seg_industry", from_lead("industry")),
-        Segment("seg_company_size",
-                lambda c: no_lead if c.lead is None else (COMPANY_SIZE.band(c.lead.employees, locale) or blank)),
+        Segment(
+            "seg_company_size",
+            lambda c: no_lead if c.lead is None else (COMPANY_SIZE.band(c.lead.employees, locale) or blank),
+        ),
         Segment("seg_region", from_lead("region")),
         Segment("seg_owner", lambda c: c.deal.owner or blank),
-        Segment("seg_caller",
-                lambda c: c.deal.appointment_by or (c.lead.assigned_caller if c.lead else None) or blank),
+        Segment(
+            "seg_caller",
+            lambda c: c.deal.appointment_by or (c.lead.assigned_caller if c.lead else None) or blank,
+        ),
         Segment("seg_deal_size", lambda c: DEAL_SIZE.band(c.amount, locale) or say("unknown", locale)),
     ]
     for name in extra:
@@ -192,10 +222,18 @@ def _segments(book: Book, locale: Locale, extra: tuple[str, ...], excluded: Coun
             continue
         tab, column = found
         if tab == "deals":
-            segments.append(Segment(column.label(locale), lambda c, k=column.key: _text(getattr(c.deal, k)) or blank))
+            segments.append(
+                Segment(column.label(locale), lambda c, k=column.key: _text(getattr(c.deal, k)) or blank)
+            )
         else:
-            segments.append(Segment(column.label(locale), lambda c, k=column.key: no_lead if c.lead is None
-                                    else (_text(getattr(c.lead, k)) or blank)))
+            segments.append(
+                Segment(
+                    column.label(locale),
+                    lambda c, k=column.key: (
+                        no_lead if c.lead is None else (_text(getattr(c.lead, k)) or blank)
+                    ),
+                )
+            )
     return segments
 
 
@@ -218,11 +256,31 @@ def _segment_label(segment: Segment, locale: Locale) -> str:
     return say(segment.key, locale) if segment.key.startswith("seg_") else segment.key
 
 
-def _by_segment(sheet: Sheet, window: list[Closed], segments: list[Segment], months: int, minimum: int,
-                overall: float | None, charts: list) -> list[tuple[str, str, int, int, float]]:
+def _by_segment(
+    sheet: Sheet,
+    window: list[Closed],
+    segments: list[Segment],
+    months: int,
+    minimum: int,
+    overall: float | None,
+    charts: list,
+) -> list[tuple[str, str, int, int, float]]:
     locale = sheet.locale
-    header = [say(k, locale) for k in ("segment", "value", "deals", "won", "win_rate", "ci_low", "ci_high",
-                                      "days_to_close", "won_amount", "judgement")]
+    header = [
+        say(k, locale)
+        for k in (
+            "segment",
+            "value",
+            "deals",
+            "won",
+            "win_rate",
+            "ci_low",
+            "ci_high",
+            "days_to_close",
+            "won_amount",
+            "judgement",
+        )
+    ]
     body: list[tuple[Cell, ...]] = []
     profile = []
     source_rows: tuple[int, int] | None = None
@@ -239,17 +297,39 @@ def _by_segment(sheet: Sheet, window: list[Closed], segments: list[Segment], mon
             won = sum(c.won for c in deals)
             low, high = wilson(won, len(deals)) or (None, None)
             few = len(deals) < minimum
-            body.append((name, value, len(deals), won, percent(won, len(deals)), as_percent(low),
-                         as_percent(high), median(c.days for c in deals if c.days is not None),
-                         _won_amount(deals), say("too_few", locale) if few else ""))
+            body.append(
+                (
+                    name,
+                    value,
+                    len(deals),
+                    won,
+                    percent(won, len(deals)),
+                    as_percent(low),
+                    as_percent(high),
+                    median(c.days for c in deals if c.days is not None),
+                    _won_amount(deals),
+                    say("too_few", locale) if few else "",
+                )
+            )
             if not few and overall is not None and low is not None and low > overall:
                 profile.append((name, value, len(deals), won, low))
     title, first, _ = sheet.section(say("wl_segments", locale, n=months), header, body)
     if source_rows:
         rows = source_rows
-        charts.append((title, lambda row, col: ChartSpec(
-            say("chart_win_by_source", locale), "column", Series(1, rows[0], rows[1]),
-            (Series(4, rows[0], rows[1], title_row=first - 1),), row, col, y_title="%")))
+        charts.append(
+            (
+                title,
+                lambda row, col: ChartSpec(
+                    say("chart_win_by_source", locale),
+                    "column",
+                    Series(1, rows[0], rows[1]),
+                    (Series(4, rows[0], rows[1], title_row=first - 1),),
+                    row,
+                    col,
+                    y_title="%",
+                ),
+            )
+        )
     return profile
 
 
@@ -259,18 +339,31 @@ def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list)
     groups: dict[str, list[Closed]] = {}
     for c in lost:
         groups.setdefault(c.deal.lost_reason or say("blank", locale), []).append(c)
-    body = [(reason, len(deals), percent(len(deals), len(lost)), total(c.amount for c in deals))
-            for reason, deals in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))]
+    body = [
+        (reason, len(deals), percent(len(deals), len(lost)), total(c.amount for c in deals))
+        for reason, deals in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
     header = [say(k, locale) for k in ("lost_reason", "deals", "share", "amount")]
     title, first, last = sheet.section(say("wl_lost_reasons", locale, n=months), header, body)
     if body:
-        charts.append((title, lambda row, col: ChartSpec(
-            say("chart_lost_reasons", locale), "pie", Series(0, first, last),
-            (Series(1, first, last, title_row=first - 1),), row, col)))
+        charts.append(
+            (
+                title,
+                lambda row, col: ChartSpec(
+                    say("chart_lost_reasons", locale),
+                    "pie",
+                    Series(0, first, last),
+                    (Series(1, first, last, title_row=first - 1),),
+                    row,
+                    col,
+                ),
+            )
+        )
 
 
-def _stage_before(sheet: Sheet, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline,
-                  months: int) -> None:
+def _stage_before(
+    sheet: Sheet, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline, months: int
+) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]
     stages: Counter[str] = Counter()
@@ -278,8 +371,10 @@ def _stage_before(sheet: Sheet, window: list[Closed], facts: dict[str, DealFacts
         known = facts.get(key_of(c.deal.deal_id) or "")
         stages[_stage_label(pipeline, known.stage_before_close if known else None, locale)] += 1
     order = {s.label: i for i, s in enumerate(_labelled(pipeline, locale))}
-    body = [(stage, n, percent(n, len(lost)))
-            for stage, n in sorted(stages.items(), key=lambda item: (order.get(item[0], 99), item[0]))]
+    body = [
+        (stage, n, percent(n, len(lost)))
+        for stage, n in sorted(stages.items(), key=lambda item: (order.get(item[0], 99), item[0]))
+    ]
     header = [say(k, locale) for k in ("stage", "deals", "share")]
     sheet.section(say("wl_stage_before", locale, n=months), header, body)
 
@@ -312,9 +407,20 @@ def _by_month(sheet: Sheet, window: list[Closed], start: date, today: date, char
         body.append((month_label(month), len(deals), won, percent(won, len(deals)), _won_amount(deals)))
     header = [say(k, locale) for k in ("month", "closed", "won", "win_rate", "won_amount")]
     title, first, last = sheet.section(say("wl_months", locale), header, body)
-    charts.append((title, lambda row, col: ChartSpec(
-        say("chart_won_by_month", locale), "column", Series(0, first, last),
-        (Series(4, first, last, title_row=first - 1),), row, col, y_title=say("won_amount", locale))))
+    charts.append(
+        (
+            title,
+            lambda row, col: ChartSpec(
+                say("chart_won_by_month", locale),
+                "column",
+                Series(0, first, last),
+                (Series(4, first, last, title_row=first - 1),),
+                row,
+                col,
+                y_title=say("won_amount", locale),
+            ),
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------- reps
@@ -333,8 +439,9 @@ class OwnerFigures:
         return sum(c.won for c in self.closed)
 
 
-def _rep_behaviour(sheet: Sheet, book: Book, window: list[Closed], pipeline: Pipeline,
-                   months: int) -> list[OwnerFigures]:
+def _rep_behaviour(
+    sheet: Sheet, book: Book, window: list[Closed], pipeline: Pipeline, months: int
+) -> list[OwnerFigures]:
     locale = sheet.locale
     blank = say("blank", locale)
     owners: dict[str, OwnerFigures] = {}
@@ -348,7 +455,9 @@ def _rep_behaviour(sheet: Sheet, book: Book, window: list[Closed], pipeline: Pip
         mine.closed.append(c)
         tasks = book.tasks_by_deal.get(key_of(c.deal.deal_id) or "", [])
         mine.tasks += len(tasks)
-        visits = [t.completed_on for t in tasks if t.type == "first_visit" and t.status == "done" and t.completed_on]
+        visits = [
+            t.completed_on for t in tasks if t.type == "first_visit" and t.status == "done" and t.completed_on
+        ]
         if visits and c.created_on:
             mine.first_visit_days.append((min(visits) - c.created_on).days)
         mine.gaps += _gaps(_activity_days(book, c, tasks))
@@ -362,8 +471,20 @@ def _rep_behaviour(sheet: Sheet, book: Book, window: list[Closed], pipeline: Pip
         tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", [])
         mine.open_with_next += any(t.status not in CLOSED_TASK_STATUSES for t in tasks)
     ranked = sorted(owners.values(), key=lambda o: (-len(o.closed), o.name))
-    header = [say(k, locale) for k in ("owner", "closed", "won", "win_rate", "tasks_per_deal", "days_first_visit",
-                                      "days_between", "open_deals", "next_task_share")]
+    header = [
+        say(k, locale)
+        for k in (
+            "owner",
+            "closed",
+            "won",
+            "win_rate",
+            "tasks_per_deal",
+            "days_first_visit",
+            "days_between",
+            "open_deals",
+            "next_task_share",
+        )
+    ]
     sheet.section(say("wl_reps", locale, n=months), header, [(o.name, *_owner_cells(o)) for o in ranked])
     return [o for o in ranked if o.closed]
 
@@ -384,9 +505,16 @@ def _gaps(days: list[date]) -> list[int]:
 
 def _owner_cells(group: OwnerFigures) -> tuple[Cell, ...]:
     n = len(group.closed)
-    return (n, group.won, percent(group.won, n), round(group.tasks / n, 1) if n else None,
-            median(group.first_visit_days), median(group.gaps), group.open_deals,
-            percent(group.open_with_next, group.open_deals))
+    return (
+        n,
+        group.won,
+        percent(group.won, n),
+        round(group.tasks / n, 1) if n else None,
+        median(group.first_visit_days),
+        median(group.gaps),
+        group.open_deals,
+        percent(group.open_with_next, group.open_deals),
+    )
 
 
 def _quartiles(sheet: Sheet, owners: list[OwnerFigures]) -> None:
@@ -397,28 +525,56 @@ def _quartiles(sheet: Sheet, owners: list[OwnerFigures]) -> None:
     ranked = sorted(owners, key=lambda o: (-o.won / len(o.closed), -len(o.closed), o.name))
     cut = math.ceil(len(ranked) / 4)
     top, rest = _pooled(ranked[:cut]), _pooled(ranked[cut:])
-    measures = ("owners", "closed", "won", "win_rate", "tasks_per_deal", "days_first_visit", "days_between",
-                "open_deals", "next_task_share")
-    body = [(say(m, locale), a, b) for m, a, b in
-            zip(measures, (cut, *_owner_cells(top)), (len(ranked) - cut, *_owner_cells(rest)), strict=True)]
+    measures = (
+        "owners",
+        "closed",
+        "won",
+        "win_rate",
+        "tasks_per_deal",
+        "days_first_visit",
+        "days_between",
+        "open_deals",
+        "next_task_share",
+    )
+    body = [
+        (say(m, locale), a, b)
+        for m, a, b in zip(
+            measures, (cut, *_owner_cells(top)), (len(ranked) - cut, *_owner_cells(rest)), strict=True
+        )
+    ]
     header = [say(k, locale) for k in ("measure", "top_quartile", "the_rest")]
     sheet.section(say("wl_quartile", locale), header, body)
 
 
 def _pooled(groups: list[OwnerFigures]) -> OwnerFigures:
     return OwnerFigures(
-        "", [c for g in groups for c in g.closed], sum(g.tasks for g in groups),
-        [d for g in groups for d in g.first_visit_days], [d for g in groups for d in g.gaps],
-        sum(g.open_deals for g in groups), sum(g.open_with_next for g in groups))
+        "",
+        [c for g in groups for c in g.closed],
+        sum(g.tasks for g in groups),
+        [d for g in groups for d in g.first_visit_days],
+        [d for g in groups for d in g.gaps],
+        sum(g.open_deals for g in groups),
+        sum(g.open_with_next for g in groups),
+    )
 
 
-def _profile(sheet: Sheet, profile: list[tuple[str, str, int, int, float]], overall: float | None,
-             months: int) -> None:
+def _profile(
+    sheet: Sheet, profile: list[tuple[str, str, int, int, float]], overall: float | None, months: int
+) -> None:
     locale = sheet.locale
     ordered = sorted(profile, key=lambda p: (-p[4], p[0], p[1]))
     body: list[tuple[Cell, ...]] = [
-        (say("profile_line", locale, segment=segment, value=value, rate=f"{100 * won / n:.0f}", n=n,
-             overall=f"{100 * (overall or 0):.0f}"),)
+        (
+            say(
+                "profile_line",
+                locale,
+                segment=segment,
+                value=value,
+                rate=f"{100 * won / n:.0f}",
+                n=n,
+                overall=f"{100 * (overall or 0):.0f}",
+            ),
+        )
         for segment, value, n, won, _ in ordered
     ] or [(say("no_profile", locale),)]
     sheet.add(say("wl_profile", locale, n=months))

@@ -42,7 +42,12 @@ class Automation:
 
 
 def appointments_to_deals(
-    book: Book, ledger: dict[str, Handled], next_deal: int, next_task: int, pipeline: Pipeline, locale: Locale,
+    book: Book,
+    ledger: dict[str, Handled],
+    next_deal: int,
+    next_task: int,
+    pipeline: Pipeline,
+    locale: Locale,
     today: date,
 ) -> Automation:
     result = Automation(ledger=dict(ledger), next_deal=next_deal, next_task=next_task)
@@ -74,36 +79,48 @@ def _new_deal(book: Book, call: Any, deal_id: str, pipeline: Pipeline) -> Any:
     leads = book.leads_by_id.get(key_of(call.lead_id) or "", [])
     lead = leads[0] if leads else None
     company = lead.company if lead else None
-    return Deal.model_construct(**(dict.fromkeys(Deal.model_fields) | {
-        "deal_id": deal_id,
-        "lead_id": call.lead_id,
-        "deal_name": company or call.lead_id,
-        "company": company,
-        "owner": lead.assigned_caller if lead else None,
-        "appointment_by": call.caller,
-        "stage": pipeline.first_open.key,
-    }))
+    return Deal.model_construct(
+        **(
+            dict.fromkeys(Deal.model_fields)
+            | {
+                "deal_id": deal_id,
+                "lead_id": call.lead_id,
+                "deal_name": company or call.lead_id,
+                "company": company,
+                "owner": lead.assigned_caller if lead else None,
+                "appointment_by": call.caller,
+                "stage": pipeline.first_open.key,
+            }
+        )
+    )
 
 
 def _first_visit(deal: Any, call: Any, result: Automation, locale: Locale) -> Any | None:
     if call.appointment_date is None:
         return None  # created once the appointment date is filled in
-    task = Task.model_construct(**(dict.fromkeys(Task.model_fields) | {
-        "task_id": format_id("T", result.next_task),
-        "deal_id": deal.deal_id,
-        "lead_id": deal.lead_id,
-        "type": "first_visit",
-        "title": FIRST_VISIT_TITLE[locale].format(company=deal.company or deal.deal_name),
-        "owner": deal.owner or call.caller,
-        "due_date": call.appointment_date,
-        "status": "open",
-    }))
+    task = Task.model_construct(
+        **(
+            dict.fromkeys(Task.model_fields)
+            | {
+                "task_id": format_id("T", result.next_task),
+                "deal_id": deal.deal_id,
+                "lead_id": deal.lead_id,
+                "type": "first_visit",
+                "title": FIRST_VISIT_TITLE[locale].format(company=deal.company or deal.deal_name),
+                "owner": deal.owner or call.caller,
+                "due_date": call.appointment_date,
+                "status": "open",
+            }
+        )
+    )
     result.next_task += 1
     result.tasks.append(task)
     return task
 
 
-def _task_once_dated(book: Book, result: Automation, key: str, entry: Handled, call: Any, locale: Locale) -> None:
+def _task_once_dated(
+    book: Book, result: Automation, key: str, entry: Handled, call: Any, locale: Locale
+) -> None:
     """A deal created earlier without a first-visit task (no appointment date then) gets it once dated."""
     if entry.deal_id is None or entry.task_id is not None or call.appointment_date is None:
         return

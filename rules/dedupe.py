@@ -71,13 +71,20 @@ class Index:
 
 def lead_keys(lead: Any) -> list[tuple[str, str]]:
     """The keys a lead is recognised by, strongest first."""
-    found = [("email", normalize_email(lead.email)), ("phone", normalize_phone(lead.phone)),
-             ("company_contact", company_contact(lead.company, lead.contact))]
+    found = [
+        ("email", normalize_email(lead.email)),
+        ("phone", normalize_phone(lead.phone)),
+        ("company_contact", company_contact(lead.company, lead.contact)),
+    ]
     return [(how, value) for how, value in found if value]
 
 
 def deal_keys(deal: Any) -> list[tuple[str, str]]:
-    found = [("deal_id", fold(deal.deal_id) if deal.deal_id else None),
-             ("company_deal_name", f"{normalize_company(deal.company) or ''}|{fold(deal.deal_name)}"
-              if deal.deal_name else None)]
+    found = [
+        ("deal_id", fold(deal.deal_id) if deal.deal_id else None),
+        (
+            "company_deal_name",
+            f"{normalize_company(deal.company) or ''}|{fold(deal.deal_name)}" if deal.deal_name else None,
+        ),
+    ]
     return [(how, value) for how, value in found if value]

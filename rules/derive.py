@@ -115,8 +115,10 @@ def _create_from_appointments(
     for key, models in (("deals", automation.deals), ("tasks", automation.tasks)):
         start = next_rows.get(key, len(book.rows(key)) + 1)
         tab = book.tabs[key]
-        rows = [ParsedRow(start + i, model, empty_required_cells(tab, start + i, model, locale), appended=True)
-                for i, model in enumerate(models)]
+        rows = [
+            ParsedRow(start + i, model, empty_required_cells(tab, start + i, model, locale), appended=True)
+            for i, model in enumerate(models)
+        ]
         book.tabs[key].rows.extend(rows)
         result.appended[key] = rows
     book.refresh()

@@ -36,8 +36,9 @@ def call_values(book: Book, call: Any, locale: Locale) -> Values:
     return {"company": leads[0].company if leads else None}
 
 
-def deal_values(book: Book, deal: Any, created_on: date, today: date, locale: Locale,
-                activity: date | None = None) -> Values:
+def deal_values(
+    book: Book, deal: Any, created_on: date, today: date, locale: Locale, activity: date | None = None
+) -> Values:
     """`activity`: the deal's last activity when the caller knows better (its remembered progress)."""
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", [])
     open_tasks = sorted((t for t in tasks if is_open_task(t) and t.due_date), key=lambda t: t.due_date)
@@ -97,4 +98,3 @@ def remembered_date(value: object, fallback: date) -> date:
         return parse_date(value) or fallback
     except CellParseError:
         return fallback
-

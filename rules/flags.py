@@ -16,15 +16,20 @@ from sheets_schema.stages import Pipeline, Stage
 
 LABELS: dict[str, tuple[str, str]] = {
     "stalled": ("stalled {days} days in {stage} (limit {limit})", "{stage}で{days}日停滞(上限{limit}日)"),
-    "stalled_long": ("stalled {days} days in {stage}, over twice the limit of {limit}",
-                     "{stage}で{days}日停滞(上限{limit}日の2倍超)"),
+    "stalled_long": (
+        "stalled {days} days in {stage}, over twice the limit of {limit}",
+        "{stage}で{days}日停滞(上限{limit}日の2倍超)",
+    ),
     "no_next_task": ("no open next task", "次のタスクなし"),
     "no_activity": ("no activity for {days} days", "{days}日間活動なし"),
     "close_date_passed": ("close date {date} has passed", "完了予定日 {date} を過ぎています"),
     "close_date_missing": ("no close date", "完了予定日が未入力"),
     "pushed": ("close date pushed {count} times", "完了予定日が{count}回延期"),
     "owner_empty": ("no owner", "担当者未設定"),
-    "owner_not_assigned": ("no owner assigned after {caller}'s appointment", "{caller}のアポ後に担当者が未割当"),
+    "owner_not_assigned": (
+        "no owner assigned after {caller}'s appointment",
+        "{caller}のアポ後に担当者が未割当",
+    ),
     "owner_unknown": ("owner {owner} is not in Team", "担当者 {owner} がチームにいません"),
     "owner_inactive": ("owner {owner} is inactive", "担当者 {owner} は無効です"),
     "amount_missing": ("no amount at {stage}", "{stage}なのに金額が未入力"),
@@ -40,15 +45,36 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "enter_amount": ("enter the amount", "金額を入力"),
 }
 # Most severe first; the suggested action is the first one that applies.
-SEVERITY = {"stalled_long": 5, "stage_unknown": 4, "owner_empty": 4, "owner_not_assigned": 4, "owner_unknown": 4,
-            "owner_inactive": 4, "close_date_passed": 3, "stalled": 3, "no_activity": 3, "no_next_task": 2,
-            "pushed": 2, "close_date_missing": 1, "amount_missing": 1}
-ACTION_FOR = (("stalled_long", "consider_lost"), ("stage_unknown", "fix_stage"), ("owner_empty", "assign_owner"),
-              ("owner_not_assigned", "assign_owner"), ("owner_unknown", "assign_owner"),
-              ("owner_inactive", "assign_owner"), ("close_date_passed", "update_close_date"),
-              ("no_next_task", "set_next_task"), ("stalled", "review_with_owner"), ("no_activity", "set_next_task"),
-              ("pushed", "review_with_owner"), ("close_date_missing", "update_close_date"),
-              ("amount_missing", "enter_amount"))
+SEVERITY = {
+    "stalled_long": 5,
+    "stage_unknown": 4,
+    "owner_empty": 4,
+    "owner_not_assigned": 4,
+    "owner_unknown": 4,
+    "owner_inactive": 4,
+    "close_date_passed": 3,
+    "stalled": 3,
+    "no_activity": 3,
+    "no_next_task": 2,
+    "pushed": 2,
+    "close_date_missing": 1,
+    "amount_missing": 1,
+}
+ACTION_FOR = (
+    ("stalled_long", "consider_lost"),
+    ("stage_unknown", "fix_stage"),
+    ("owner_empty", "assign_owner"),
+    ("owner_not_assigned", "assign_owner"),
+    ("owner_unknown", "assign_owner"),
+    ("owner_inactive", "assign_owner"),
+    ("close_date_passed", "update_close_date"),
+    ("no_next_task", "set_next_task"),
+    ("stalled", "review_with_owner"),
+    ("no_activity", "set_next_task"),
+    ("pushed", "review_with_owner"),
+    ("close_date_missing", "update_close_date"),
+    ("amount_missing", "enter_amount"),
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +116,16 @@ class DealHealth:
         return "; ".join(f.render(locale) for f in self.flags) or None
 
 
-def deal_health(book: Book, deal: Any, facts: DealFacts, last_activity: date, today: date, pipeline: Pipeline,
-                limits: Thresholds, locale: Locale) -> DealHealth:
+def deal_health(
+    book: Book,
+    deal: Any,
+    facts: DealFacts,
+    last_activity: date,
+    today: date,
+    pipeline: Pipeline,
+    limits: Thresholds,
+    locale: Locale,
+) -> DealHealth:
     """The flags of one deal; closed deals have none."""
     stage = pipeline.find(deal.stage)
     days_in_stage = (today - facts.stage_since).days if facts.stage_since else None

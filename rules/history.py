@@ -39,15 +39,22 @@ class ChangeEvent:
     new: Any
 
 
-def first_estimate(deal: Any, created_on: date, last_activity: date, today: date, pipeline: Pipeline) -> DealFacts:
+def first_estimate(
+    deal: Any, created_on: date, last_activity: date, today: date, pipeline: Pipeline
+) -> DealFacts:
     """A deal the service sees for the first time (new, or a sheet synced for the first time): its stage is
     taken to have started at its last recorded activity, the best evidence of when it last moved."""
     stage = pipeline.find(deal.stage)
     closed_on = None
     if stage is not None and stage.closed:
         closed_on = deal.close_date if deal.close_date and deal.close_date <= today else last_activity
-    return DealFacts(deal.deal_id, created_on=created_on, closed_on=closed_on, stage_since=last_activity,
-                     last_progress_on=last_activity)
+    return DealFacts(
+        deal.deal_id,
+        created_on=created_on,
+        closed_on=closed_on,
+        stage_since=last_activity,
+        last_progress_on=last_activity,
+    )
 
 
 def observe(
@@ -68,12 +75,19 @@ def observe(
         facts = replace(facts, last_progress_on=today)
     if "stage" in changed:
         facts = _stage_changed(facts, previous.stage, now.stage, today, pipeline)
-    if "close_date" in changed and previous.close_date and now.close_date and now.close_date > previous.close_date:
+    if (
+        "close_date" in changed
+        and previous.close_date
+        and now.close_date
+        and now.close_date > previous.close_date
+    ):
         facts = replace(facts, close_date_pushes=facts.close_date_pushes + 1)
     return replace(now, facts=facts), events
 
 
-def _stage_changed(facts: DealFacts, old: str | None, new: str | None, today: date, pipeline: Pipeline) -> DealFacts:
+def _stage_changed(
+    facts: DealFacts, old: str | None, new: str | None, today: date, pipeline: Pipeline
+) -> DealFacts:
     facts = replace(facts, stage_since=today)
     old_stage, new_stage = pipeline.find(old), pipeline.find(new)
     was_closed = old_stage is not None and old_stage.closed

@@ -34,7 +34,9 @@ def reference_problems(book: Book, locale: Locale) -> list[CellProblem]:
     return problems
 
 
-def _problem(book: Book, tab_key: str, row: ParsedRow, column: str, code: str, **params: object) -> CellProblem:
+def _problem(
+    book: Book, tab_key: str, row: ParsedRow, column: str, code: str, **params: object
+) -> CellProblem:
     parsed = book.tabs[tab_key]
     return CellProblem(parsed.title, row.index, parsed.header.columns.get(column), Message(code, params))
 

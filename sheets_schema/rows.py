@@ -161,13 +161,19 @@ class KnownRows:
 
 
 def parse_tab(
-    spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], pipeline: Pipeline, locale: Locale,
+    spec: TabSpec,
+    header: HeaderMap,
+    grid: Sequence[Sequence[Any]],
+    pipeline: Pipeline,
+    locale: Locale,
     known: KnownRows | None = None,
 ) -> ParsedTab:
     """Every row of the tab with content, parsed; `known` (see KnownRows) spares parsing unchanged rows."""
     person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
     if known is None:
-        return ParsedTab(spec, header, _parse_rows(spec, header, grid, range(1, len(grid)), person, pipeline, locale))
+        return ParsedTab(
+            spec, header, _parse_rows(spec, header, grid, range(1, len(grid)), person, pipeline, locale)
+        )
     # keyed by the whole row as read (building a tuple of the person cells would cost what parsing does);
     # a row whose derived cells changed is parsed again, which is rare after its first cycle
     previous, fresh = known.swap((spec.key, tuple((c.key, i) for c, i in person), pipeline.stages))
@@ -191,8 +197,15 @@ def parse_tab(
     return ParsedTab(spec, header, rows)
 
 
-def _parse_rows(spec: TabSpec, header: HeaderMap, grid: Sequence[Sequence[Any]], indices: Sequence[int],
-                person: list[tuple[Any, int]], pipeline: Pipeline, locale: Locale) -> list[ParsedRow]:
+def _parse_rows(
+    spec: TabSpec,
+    header: HeaderMap,
+    grid: Sequence[Sequence[Any]],
+    indices: Sequence[int],
+    person: list[tuple[Any, int]],
+    pipeline: Pipeline,
+    locale: Locale,
+) -> list[ParsedRow]:
     """Column by column: each distinct value of a column is parsed once (statuses, owners and dates repeat
     down a tab), and a row whose cells all parse is built without a second pass through Pydantic. Rows with
     a cell that does not parse, an empty required cell or an over-long cell go through Pydantic, which
@@ -262,8 +275,12 @@ def _parse_column(parse: Any, cells: list[Any], required: bool) -> set[int]:
 def empty_required_cells(tab: ParsedTab, index: int, model: Any, locale: Locale) -> list[CellProblem]:
     """For a row the service builds itself (no cells to parse): the required cells it leaves empty."""
     return [
-        CellProblem(tab.title, index, tab.header.columns[column.key],
-                    Message("empty_required", {"column": column.label(locale)}))
+        CellProblem(
+            tab.title,
+            index,
+            tab.header.columns[column.key],
+            Message("empty_required", {"column": column.label(locale)}),
+        )
         for column in tab.spec.person_columns
         if column.required and column.key in tab.header.columns and getattr(model, column.key) is None
     ]

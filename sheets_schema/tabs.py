@@ -203,7 +203,9 @@ SYNC_LOG = OwnedTab("sync_log", "Sync Log", "同期ログ")
 # Hidden state tabs; their titles are the same in both locales so that a locale switch keeps the state.
 STATE = OwnedTab("state", "_sfa_state", "_sfa_state", hidden=True)  # key/value: id sequences, layout version
 DEAL_STATES = OwnedTab("deal_states", "_sfa_deals", "_sfa_deals", hidden=True)  # last known values per deal
-DEAL_EVENTS = OwnedTab("deal_events", "_sfa_events", "_sfa_events", hidden=True)  # stage/amount/date/owner changes
+DEAL_EVENTS = OwnedTab(
+    "deal_events", "_sfa_events", "_sfa_events", hidden=True
+)  # stage/amount/date/owner changes
 HANDLED_CALLS = OwnedTab("handled_calls", "_sfa_appointments", "_sfa_appointments", hidden=True)
 REVIEW_ARCHIVE = OwnedTab("review_archive", "_sfa_review_archive", "_sfa_review_archive", hidden=True)
 STATE_PREFIX = "_sfa_"

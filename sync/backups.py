@@ -87,7 +87,11 @@ def _typed(rows: list[list[CellValue]], header: HeaderMap) -> list[list[CellValu
         line = list(row)
         for col, value in enumerate(line):
             kind = kinds.get(col)
-            if kind in (Kind.DATE, Kind.DATETIME) and isinstance(value, int | float) and not isinstance(value, bool):
+            if (
+                kind in (Kind.DATE, Kind.DATETIME)
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            ):
                 line[col] = _from_serial(value, kind)
         out.append(line)
     return out
@@ -107,7 +111,10 @@ def backup_document(snapshot: Snapshot, config: Config, taken_at: datetime) -> d
         if tab is None:
             continue
         header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], config.locale)
-        saved[tab.title] = {"kind": spec.key, "rows": [[encode(v) for v in row] for row in _typed(tab.rows, header)]}
+        saved[tab.title] = {
+            "kind": spec.key,
+            "rows": [[encode(v) for v in row] for row in _typed(tab.rows, header)],
+        }
     return {"version": FORMAT_VERSION, "taken_at": taken_at.astimezone(UTC).isoformat(), "tabs": saved}
 
 
@@ -117,7 +124,9 @@ def save_backup(snapshot: Snapshot, config: Config, now: datetime) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = now.astimezone(UTC).strftime(STAMP)
     path = folder / f"{name}{SUFFIX}"
-    data = gzip.compress(json.dumps(backup_document(snapshot, config, now), ensure_ascii=False).encode("utf-8"))
+    data = gzip.compress(
+        json.dumps(backup_document(snapshot, config, now), ensure_ascii=False).encode("utf-8")
+    )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -179,8 +188,10 @@ def load_backup(path: Path) -> dict[str, TabData]:
         document = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
     except (OSError, ValueError) as bad:
         raise ConfigError(f"{path}: not a readable sfa-sync backup ({bad})") from None
-    return {title: TabData(title, [[decode(v) for v in row] for row in tab["rows"]])
-            for title, tab in document.get("tabs", {}).items()}
+    return {
+        title: TabData(title, [[decode(v) for v in row] for row in tab["rows"]])
+        for title, tab in document.get("tabs", {}).items()
+    }
 
 
 def row_counts(path: Path) -> dict[str, int]:
@@ -215,21 +226,26 @@ def _show(value: CellValue) -> str:
     return "(empty)" if is_blank(value) else repr(value.isoformat() if isinstance(value, date) else value)
 
 
-def plan_restore(backup: dict[str, TabData], snapshot: Snapshot, config: Config,
-                 only: str | None = None) -> RestorePlan:
+def plan_restore(
+    backup: dict[str, TabData], snapshot: Snapshot, config: Config, only: str | None = None
+) -> RestorePlan:
     plan = RestorePlan()
     current, _ = locate_input_tabs(snapshot)
     wanted = find_tab(only) if only else None
     if only and wanted is None:
-        raise ConfigError(f"--tab {only}: not an input tab; use one of "
-                          + ", ".join(spec.title(config.locale) for spec in INPUT_TABS))
+        raise ConfigError(
+            f"--tab {only}: not an input tab; use one of "
+            + ", ".join(spec.title(config.locale) for spec in INPUT_TABS)
+        )
     for title, saved in backup.items():
         spec = find_tab(title)
         if spec is None or (wanted is not None and spec.key != wanted.key):
             continue
         tab = current.get(spec.key)
         if tab is None:
-            plan.skipped.append(f"{title}: the tab is not in the sheet any more; create it (sfa-sync init) first")
+            plan.skipped.append(
+                f"{title}: the tab is not in the sheet any more; create it (sfa-sync init) first"
+            )
             continue
         _plan_tab(spec, saved, tab, config, plan)
     return plan
@@ -244,11 +260,16 @@ def _plan_tab(spec: TabSpec, saved: TabData, tab: TabData, config: Config, plan:
     now = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], config.locale)
     key = _key_column(spec)
     if key not in then.columns or key not in now.columns:
-        plan.skipped.append(f"{tab.title}: no {spec.column(key).label(config.locale)} column to match rows by")
+        plan.skipped.append(
+            f"{tab.title}: no {spec.column(key).label(config.locale)} column to match rows by"
+        )
         return
     places = _person_places(spec, then, now, saved, tab)
-    now_rows = {_norm(row[now.columns[key]]): index for index, row in enumerate(tab.rows)
-                if index and now.columns[key] < len(row) and not is_blank(row[now.columns[key]])}
+    now_rows = {
+        _norm(row[now.columns[key]]): index
+        for index, row in enumerate(tab.rows)
+        if index and now.columns[key] < len(row) and not is_blank(row[now.columns[key]])
+    }
     plan.keys[tab.title] = [now.columns[key]]
     appended = 0
     unkeyed = 0
@@ -270,19 +291,29 @@ def _plan_tab(spec: TabSpec, saved: TabData, tab: TabData, config: Config, plan:
                 plan.overwrites.append(Overwrite(tab.title, a1(index, new_col), present, value))
     plan.restored_rows[tab.title] = appended
     if unkeyed:
-        plan.skipped.append(f"{tab.title}: {unkeyed} row(s) of the backup had no {spec.column(key).label(config.locale)}"
-                            " and cannot be matched")
+        plan.skipped.append(
+            f"{tab.title}: {unkeyed} row(s) of the backup had no {spec.column(key).label(config.locale)}"
+            " and cannot be matched"
+        )
 
 
-def _person_places(spec: TabSpec, then: HeaderMap, now: HeaderMap, saved: TabData, tab: TabData) -> list[tuple[int, int]]:
+def _person_places(
+    spec: TabSpec, then: HeaderMap, now: HeaderMap, saved: TabData, tab: TabData
+) -> list[tuple[int, int]]:
     """(column in the backup, column in the sheet) of every person-owned cell: the spec's person columns (the id
     included) by key, and columns people added, by identical header text."""
-    places = [(then.columns[c.key], now.columns[c.key]) for c in spec.person_columns
-              if c.key in then.columns and c.key in now.columns]
+    places = [
+        (then.columns[c.key], now.columns[c.key])
+        for c in spec.person_columns
+        if c.key in then.columns and c.key in now.columns
+    ]
     known_then = set(then.columns.values())
     known_now = set(now.columns.values())
-    now_extra = {str(h).strip(): i for i, h in enumerate(tab.rows[0] if tab.rows else [])
-                 if i not in known_now and not is_blank(h)}
+    now_extra = {
+        str(h).strip(): i
+        for i, h in enumerate(tab.rows[0] if tab.rows else [])
+        if i not in known_now and not is_blank(h)
+    }
     for i, h in enumerate(saved.rows[0] if saved.rows else []):
         if i not in known_then and not is_blank(h) and str(h).strip() in now_extra:
             places.append((i, now_extra[str(h).strip()]))

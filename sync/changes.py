@@ -127,7 +127,15 @@ class ChangeSet:
     groups: list[ChangeSet] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        mine = self.new_tabs or self.cells or self.notes or self.appends or self.tabs or self.patches or self.layouts
+        mine = (
+            self.new_tabs
+            or self.cells
+            or self.notes
+            or self.appends
+            or self.tabs
+            or self.patches
+            or self.layouts
+        )
         return not mine and all(group.is_empty() for group in self.groups)
 
     @property

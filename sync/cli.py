@@ -93,8 +93,10 @@ def run(config_path: Path | None, workbook: Path | None, locale: str | None) -> 
     def not_while_serve_holds_the_sheet(snapshot, analysis) -> None:
         other = keeper.owner_in(snapshot, datetime.now(UTC))
         if other is not None:
-            raise SheetBusy(f"{store.describe()} is held by {other.describe()} (sfa-sync serve); nothing was "
-                            "written — let the service run it, or stop the service first")
+            raise SheetBusy(
+                f"{store.describe()} is held by {other.describe()} (sfa-sync serve); nothing was "
+                "written — let the service run it, or stop the service first"
+            )
 
     report = run_cycle(store, config, local_today(config), before_write=not_while_serve_holds_the_sheet)
     click.echo(summary(store.describe(), report, config))

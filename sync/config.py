@@ -95,11 +95,15 @@ class Thresholds(Strict):
     amount_required_from: str | None = Field(
         "proposal", description="stage key from which an amount is expected"
     )
-    review_limit: int = Field(300, ge=1, description="Manager Review lists at most this many flagged deals (most severe)")
+    review_limit: int = Field(
+        300, ge=1, description="Manager Review lists at most this many flagged deals (most severe)"
+    )
 
 
 class AutomationConfig(Strict):
-    appointment_to_deal: bool = Field(True, description="a call with result Appointment creates a deal and a first-visit task")
+    appointment_to_deal: bool = Field(
+        True, description="a call with result Appointment creates a deal and a first-visit task"
+    )
 
 
 class EmailConfig(Strict):
@@ -108,7 +112,9 @@ class EmailConfig(Strict):
     port: int = Field(587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
     user: str | None = None
-    password_env: str = Field("SFA_SYNC_SMTP_PASSWORD", description="environment variable holding the password")
+    password_env: str = Field(
+        "SFA_SYNC_SMTP_PASSWORD", description="environment variable holding the password"
+    )
     sender: str = "sfa-sync@localhost"
     timeout: float = Field(20, gt=0)
 
@@ -116,13 +122,19 @@ class EmailConfig(Strict):
 class ChatConfig(Strict):
     enabled: bool = False
     kind: Literal["google_chat", "slack"] = "google_chat"
-    webhook_env: str = Field("SFA_SYNC_CHAT_WEBHOOK", description="environment variable holding the webhook URL")
-    per_team: dict[str, str] = Field(default_factory=dict, description="Team tab 'team' value -> env var of its webhook")
+    webhook_env: str = Field(
+        "SFA_SYNC_CHAT_WEBHOOK", description="environment variable holding the webhook URL"
+    )
+    per_team: dict[str, str] = Field(
+        default_factory=dict, description="Team tab 'team' value -> env var of its webhook"
+    )
     timeout: float = Field(10, gt=0)
 
 
 class RemindersConfig(Strict):
-    at: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local time of the daily reminder job")
+    at: str = Field(
+        "09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local time of the daily reminder job"
+    )
     due_soon_days: int = Field(3, ge=0, description="tasks due within this many days are reminded")
     email: EmailConfig = EmailConfig()
     chat: ChatConfig = ChatConfig()
@@ -130,10 +142,16 @@ class RemindersConfig(Strict):
 
 class ReportsConfig(Strict):
     months_back: int = Field(12, ge=1, le=120, description="Marketing Feedback: months of handovers shown")
-    not_called_after_days: int = Field(3, ge=0, description="Marketing Feedback: leads not called after N days")
-    win_loss_months: int = Field(12, ge=1, le=120, description="Win-Loss Analysis: the recent window, by closed-on")
+    not_called_after_days: int = Field(
+        3, ge=0, description="Marketing Feedback: leads not called after N days"
+    )
+    win_loss_months: int = Field(
+        12, ge=1, le=120, description="Win-Loss Analysis: the recent window, by closed-on"
+    )
     min_segment: int = Field(5, ge=1, description="segments with fewer closed deals are 'too few to judge'")
-    extra_segments: tuple[str, ...] = Field((), description="more Leads/Deals column keys or headers to segment by")
+    extra_segments: tuple[str, ...] = Field(
+        (), description="more Leads/Deals column keys or headers to segment by"
+    )
 
 
 class ServiceConfig(Strict):
@@ -144,7 +162,9 @@ class ServiceConfig(Strict):
     backups_keep: int = Field(50, ge=1, description="backups kept per sheet (the newest)")
     backups_max_age_days: int = Field(30, ge=1, description="backups older than this are deleted")
     max_concurrent_sheets: int = Field(2, ge=1, description="sheets synced at the same time")
-    requests_per_minute: int = Field(50, ge=1, le=300, description="Sheets API requests per minute, all sheets")
+    requests_per_minute: int = Field(
+        50, ge=1, le=300, description="Sheets API requests per minute, all sheets"
+    )
 
 
 class SheetConfig(Strict):
@@ -165,7 +185,9 @@ class Config(Strict):
     reminders: RemindersConfig = RemindersConfig()
     reports: ReportsConfig = ReportsConfig()
     service: ServiceConfig = ServiceConfig()
-    sheets: tuple[SheetConfig, ...] = Field((), description="more sheets for `serve`, each with its own store")
+    sheets: tuple[SheetConfig, ...] = Field(
+        (), description="more sheets for `serve`, each with its own store"
+    )
     source: Path | None = Field(None, exclude=True)
 
     @field_validator("timezone")
@@ -184,8 +206,15 @@ class Config(Strict):
     def per_sheet(self) -> list[tuple[str, Config]]:
         """(name, config) for every sheet this config serves: the main store, then each [[sheets]] entry."""
         main = ("main", self.model_copy(update={"sheets": ()}))
-        more = [(sheet.name, self.model_copy(update={"store": sheet.store, "locale": sheet.locale or self.locale,
-                                                     "sheets": ()})) for sheet in self.sheets]
+        more = [
+            (
+                sheet.name,
+                self.model_copy(
+                    update={"store": sheet.store, "locale": sheet.locale or self.locale, "sheets": ()}
+                ),
+            )
+            for sheet in self.sheets
+        ]
         return [main, *more]
 
 

@@ -114,7 +114,9 @@ def locate_input_tabs(snapshot: Snapshot) -> tuple[dict[str, TabData], list[Cell
                     title,
                     0,
                     None,
-                    Message("duplicate_tab", {"kind": spec.en, "first": found[spec.key].title, "second": title}),
+                    Message(
+                        "duplicate_tab", {"kind": spec.en, "first": found[spec.key].title, "second": title}
+                    ),
                 )
             )
             continue
@@ -170,18 +172,27 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     for key, header in headers.items():
         spec, title = header.spec, header.title
         analysis.person_columns[title] = sorted(
-            header.columns[c.key] for c in spec.person_columns if c.key in header.columns and c.key != spec.id_key
+            header.columns[c.key]
+            for c in spec.person_columns
+            if c.key in header.columns and c.key != spec.id_key
         )
         analysis.keys[title] = sorted(
-            header.columns[c.key] for c in spec.columns if (c.required or c.key == spec.id_key) and c.key in header.columns
+            header.columns[c.key]
+            for c in spec.columns
+            if (c.required or c.key == spec.id_key) and c.key in header.columns
         )
         analysis.rows_read[title] = len(book.tabs[key].rows)
     state = read_state(snapshot.tabs.get(STATE.en))
     memory = Memory(
-        next_ids={k.removeprefix("next_id."): int(v) for k, v in state.items()
-                  if k.startswith("next_id.") and isinstance(v, int | float)},
+        next_ids={
+            k.removeprefix("next_id."): int(v)
+            for k, v in state.items()
+            if k.startswith("next_id.") and isinstance(v, int | float)
+        },
         # what the service wrote earlier and reads back: only the Deals tab's Created on (see rules.derive)
-        derived={key: remembered_derived(tabs[key], header) for key, header in headers.items() if key == "deals"},
+        derived={
+            key: remembered_derived(tabs[key], header) for key, header in headers.items() if key == "deals"
+        },
         deals=read_deal_states(snapshot.tabs.get(DEAL_STATES.en)),
         handled=read_handled(snapshot.tabs.get(HANDLED_CALLS.en)),
     )
@@ -197,7 +208,9 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     pipeline = config.pipeline.to_pipeline()
     created = ChangeSet()  # rows the service creates, with the state that records them: all or nothing
     for key, header in headers.items():
-        plan = InputTabPlan(tabs[key], header, problems_by_tab[key], derivation.appended.get(key, []), pipeline, locale)
+        plan = InputTabPlan(
+            tabs[key], header, problems_by_tab[key], derivation.appended.get(key, []), pipeline, locale
+        )
         id_col = plan_input_tab(plan, derivation, locale, analysis.changes, created)
         if id_col is not None:
             analysis.id_columns[tabs[key].title] = id_col
@@ -212,13 +225,16 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
 
 def settings_from(config: Config) -> Settings:
     limits = config.thresholds
-    return Settings(config.pipeline.to_pipeline(),
-                    Thresholds(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
-                    config.automation.appointment_to_deal)
+    return Settings(
+        config.pipeline.to_pipeline(),
+        Thresholds(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
+        config.automation.appointment_to_deal,
+    )
 
 
-def _plan_state(snapshot: Snapshot, state: dict, derivation: Derivation, changes: ChangeSet,
-                created: ChangeSet) -> None:
+def _plan_state(
+    snapshot: Snapshot, state: dict, derivation: Derivation, changes: ChangeSet, created: ChangeSet
+) -> None:
     """`created` is the group that carries the rows created this cycle: the id sequences and the ledger of
     handled appointment calls land with them, or not at all."""
     tabs = snapshot.tabs
@@ -256,17 +272,28 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
     reports = (
         (MANAGER_REVIEW, review),
         (REMINDERS, reminders_report(book, today, locale, config.reminders.due_soon_days)),
-        (MARKETING_FEEDBACK, marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline)),
+        (
+            MARKETING_FEEDBACK,
+            marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline),
+        ),
         (WIN_LOSS, win_loss_report(book, facts, today, locale, pipeline, config.reports)),
     )
     for tab, report in reports:
-        content = TabContent(tab.title(locale), report.rows, header_rows=report.header_rows,
-                             bold_rows=report.bold_rows, column_widths=report.column_widths, charts=report.charts)
+        content = TabContent(
+            tab.title(locale),
+            report.rows,
+            header_rows=report.header_rows,
+            bold_rows=report.bold_rows,
+            column_widths=report.column_widths,
+            charts=report.charts,
+        )
         current = snapshot.tabs.get(content.title)
         plan_owned_tab(current, content, analysis.changes)
 
 
-def _plan_review(snapshot: Snapshot, analysis: Analysis, config: Config, pipeline: Pipeline, today: date) -> Report:
+def _plan_review(
+    snapshot: Snapshot, analysis: Analysis, config: Config, pipeline: Pipeline, today: date
+) -> Report:
     """The Manager Review, carrying the manager's Decision and note by deal id; a decision whose deal left
     the list goes to a hidden archive, and comes back if the deal returns."""
     locale = config.locale
@@ -274,8 +301,15 @@ def _plan_review(snapshot: Snapshot, analysis: Analysis, config: Config, pipelin
     archive_tab = snapshot.tabs.get(REVIEW_ARCHIVE.en)
     archived = read_archive(archive_tab)
     typed = read_decisions(current.rows) if current else {}
-    review = manager_review_report(analysis.book, analysis.derivation.health, archived | typed, pipeline, today, locale,
-                                   config.thresholds.review_limit)
+    review = manager_review_report(
+        analysis.book,
+        analysis.derivation.health,
+        archived | typed,
+        pipeline,
+        today,
+        locale,
+        config.thresholds.review_limit,
+    )
     archive = StateTable(REVIEW_ARCHIVE.en, ARCHIVE_COLUMNS, archive_tab, analysis.changes) if typed else None
     for key, decision in typed.items():
         if key not in review.shown and archive is not None and archived.get(key) != decision:
@@ -315,8 +349,13 @@ def put_back_misplaced_ids(store: Store, snapshot: Snapshot, analysis: Analysis)
     repairs = ChangeSet()
     for title, rows in written.items():
         if title in after:
-            repairs.cells += misplaced_id_repairs(snapshot.tabs[title], after[title], analysis.id_columns[title],
-                                                  analysis.person_columns[title], rows)
+            repairs.cells += misplaced_id_repairs(
+                snapshot.tabs[title],
+                after[title],
+                analysis.id_columns[title],
+                analysis.person_columns[title],
+                rows,
+            )
     if repairs.is_empty():
         return 0
     return store.write(repairs).requests
@@ -372,8 +411,14 @@ def run_cycle(
         return _run_cycle(store, config, today, dry_run, before_write, known)
 
 
-def _run_cycle(store: Store, config: Config, today: date, dry_run: bool,
-               before_write: Callable[[Snapshot, Analysis], None] | None, known: KnownRows | None) -> CycleReport:
+def _run_cycle(
+    store: Store,
+    config: Config,
+    today: date,
+    dry_run: bool,
+    before_write: Callable[[Snapshot, Analysis], None] | None,
+    known: KnownRows | None,
+) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
         analysis = analyse(snapshot, config, today, known)

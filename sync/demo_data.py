@@ -80,61 +80,200 @@ OUTSIDER = {"ja": "山田 太郎", "en": "Taro Yamada"}
 # ---------------------------------------------------------------------------------------------- pools
 
 _SURNAMES = (
-    ("佐藤", "Sato"), ("鈴木", "Suzuki"), ("高橋", "Takahashi"), ("田中", "Tanaka"), ("伊藤", "Ito"),
-    ("渡辺", "Watanabe"), ("中村", "Nakamura"), ("小林", "Kobayashi"), ("加藤", "Kato"), ("吉田", "Yoshida"),
-    ("山口", "Yamaguchi"), ("松本", "Matsumoto"), ("井上", "Inoue"), ("木村", "Kimura"), ("林", "Hayashi"),
-    ("斎藤", "Saito"), ("清水", "Shimizu"), ("山崎", "Yamazaki"), ("森", "Mori"), ("池田", "Ikeda"),
-    ("橋本", "Hashimoto"), ("阿部", "Abe"), ("石川", "Ishikawa"), ("前田", "Maeda"), ("藤田", "Fujita"),
-    ("小川", "Ogawa"), ("岡田", "Okada"), ("後藤", "Goto"), ("長谷川", "Hasegawa"), ("村上", "Murakami"),
-    ("近藤", "Kondo"), ("石井", "Ishii"), ("坂本", "Sakamoto"), ("遠藤", "Endo"), ("青木", "Aoki"),
-    ("藤井", "Fujii"), ("西村", "Nishimura"), ("福田", "Fukuda"), ("太田", "Ota"), ("三浦", "Miura"),
+    ("佐藤", "Sato"),
+    ("鈴木", "Suzuki"),
+    ("高橋", "Takahashi"),
+    ("田中", "Tanaka"),
+    ("伊藤", "Ito"),
+    ("渡辺", "Watanabe"),
+    ("中村", "Nakamura"),
+    ("小林", "Kobayashi"),
+    ("加藤", "Kato"),
+    ("吉田", "Yoshida"),
+    ("山口", "Yamaguchi"),
+    ("松本", "Matsumoto"),
+    ("井上", "Inoue"),
+    ("木村", "Kimura"),
+    ("林", "Hayashi"),
+    ("斎藤", "Saito"),
+    ("清水", "Shimizu"),
+    ("山崎", "Yamazaki"),
+    ("森", "Mori"),
+    ("池田", "Ikeda"),
+    ("橋本", "Hashimoto"),
+    ("阿部", "Abe"),
+    ("石川", "Ishikawa"),
+    ("前田", "Maeda"),
+    ("藤田", "Fujita"),
+    ("小川", "Ogawa"),
+    ("岡田", "Okada"),
+    ("後藤", "Goto"),
+    ("長谷川", "Hasegawa"),
+    ("村上", "Murakami"),
+    ("近藤", "Kondo"),
+    ("石井", "Ishii"),
+    ("坂本", "Sakamoto"),
+    ("遠藤", "Endo"),
+    ("青木", "Aoki"),
+    ("藤井", "Fujii"),
+    ("西村", "Nishimura"),
+    ("福田", "Fukuda"),
+    ("太田", "Ota"),
+    ("三浦", "Miura"),
 )
 _GIVEN = (
-    ("健", "Ken"), ("翔太", "Shota"), ("大輔", "Daisuke"), ("拓也", "Takuya"), ("直樹", "Naoki"),
-    ("誠", "Makoto"), ("亮", "Ryo"), ("健太", "Kenta"), ("和也", "Kazuya"), ("隆", "Takashi"),
-    ("浩二", "Koji"), ("悠斗", "Yuto"), ("陽介", "Yosuke"), ("修", "Osamu"), ("剛", "Tsuyoshi"),
-    ("美咲", "Misaki"), ("陽子", "Yoko"), ("由美", "Yumi"), ("愛", "Ai"), ("彩", "Aya"),
-    ("恵", "Megumi"), ("真由美", "Mayumi"), ("奈々", "Nana"), ("さくら", "Sakura"), ("裕子", "Yuko"),
-    ("麻衣", "Mai"), ("千尋", "Chihiro"), ("香織", "Kaori"), ("智子", "Tomoko"), ("葵", "Aoi"),
+    ("健", "Ken"),
+    ("翔太", "Shota"),
+    ("大輔", "Daisuke"),
+    ("拓也", "Takuya"),
+    ("直樹", "Naoki"),
+    ("誠", "Makoto"),
+    ("亮", "Ryo"),
+    ("健太", "Kenta"),
+    ("和也", "Kazuya"),
+    ("隆", "Takashi"),
+    ("浩二", "Koji"),
+    ("悠斗", "Yuto"),
+    ("陽介", "Yosuke"),
+    ("修", "Osamu"),
+    ("剛", "Tsuyoshi"),
+    ("美咲", "Misaki"),
+    ("陽子", "Yoko"),
+    ("由美", "Yumi"),
+    ("愛", "Ai"),
+    ("彩", "Aya"),
+    ("恵", "Megumi"),
+    ("真由美", "Mayumi"),
+    ("奈々", "Nana"),
+    ("さくら", "Sakura"),
+    ("裕子", "Yuko"),
+    ("麻衣", "Mai"),
+    ("千尋", "Chihiro"),
+    ("香織", "Kaori"),
+    ("智子", "Tomoko"),
+    ("葵", "Aoi"),
 )
 _STEMS = (
-    ("東和", "Towa"), ("日進", "Nisshin"), ("北斗", "Hokuto"), ("青葉", "Aoba"), ("桜", "Sakura"),
-    ("旭", "Asahi"), ("三栄", "San-ei"), ("大和", "Yamato"), ("富士見", "Fujimi"), ("光洋", "Koyo"),
-    ("中央", "Chuo"), ("昭和", "Showa"), ("新星", "Shinsei"), ("明光", "Meiko"), ("東邦", "Toho"),
-    ("西日本", "Nishi-Nihon"), ("関東", "Kanto"), ("瀬戸", "Seto"), ("若葉", "Wakaba"), ("丸山", "Maruyama"),
-    ("共栄", "Kyoei"), ("太陽", "Taiyo"), ("白鷺", "Shirasagi"), ("千代田", "Chiyoda"), ("港", "Minato"),
-    ("サンライズ", "Sunrise"), ("ミライ", "Mirai"), ("ネクスト", "Next"), ("グローバル", "Global"),
-    ("アクア", "Aqua"), ("テクノ", "Techno"), ("フロンティア", "Frontier"), ("リンク", "Link"),
-    ("ブルースカイ", "Blue Sky"), ("みなと", "Minato Bay"), ("一光", "Ikko"), ("協和", "Kyowa"),
-    ("平和", "Heiwa"), ("双葉", "Futaba"), ("朝日", "Asahi Sun"),
+    ("東和", "Towa"),
+    ("日進", "Nisshin"),
+    ("北斗", "Hokuto"),
+    ("青葉", "Aoba"),
+    ("桜", "Sakura"),
+    ("旭", "Asahi"),
+    ("三栄", "San-ei"),
+    ("大和", "Yamato"),
+    ("富士見", "Fujimi"),
+    ("光洋", "Koyo"),
+    ("中央", "Chuo"),
+    ("昭和", "Showa"),
+    ("新星", "Shinsei"),
+    ("明光", "Meiko"),
+    ("東邦", "Toho"),
+    ("西日本", "Nishi-Nihon"),
+    ("関東", "Kanto"),
+    ("瀬戸", "Seto"),
+    ("若葉", "Wakaba"),
+    ("丸山", "Maruyama"),
+    ("共栄", "Kyoei"),
+    ("太陽", "Taiyo"),
+    ("白鷺", "Shirasagi"),
+    ("千代田", "Chiyoda"),
+    ("港", "Minato"),
+    ("サンライズ", "Sunrise"),
+    ("ミライ", "Mirai"),
+    ("ネクスト", "Next"),
+    ("グローバル", "Global"),
+    ("アクア", "Aqua"),
+    ("テクノ", "Techno"),
+    ("フロンティア", "Frontier"),
+    ("リンク", "Link"),
+    ("ブルースカイ", "Blue Sky"),
+    ("みなと", "Minato Bay"),
+    ("一光", "Ikko"),
+    ("協和", "Kyowa"),
+    ("平和", "Heiwa"),
+    ("双葉", "Futaba"),
+    ("朝日", "Asahi Sun"),
 )
 # industry key, ja, en, weight, company name forms (ja, en)
 _INDUSTRIES = (
-    ("mfg", "製造業", "Manufacturing", 26,
-     (("{}工業株式会社", "{} Industries Co., Ltd."), ("{}精機株式会社", "{} Seiki Co., Ltd."),
-      ("株式会社{}製作所", "{} Manufacturing Co., Ltd."))),
-    ("it", "IT・通信", "IT & Telecom", 20,
-     (("株式会社{}システムズ", "{} Systems Inc."), ("{}ソフト株式会社", "{} Soft Co., Ltd."),
-      ("{}テレコム株式会社", "{} Telecom Co., Ltd."))),
-    ("retail", "小売", "Retail", 10,
-     (("株式会社{}商店", "{} Stores Co., Ltd."), ("{}リテール株式会社", "{} Retail Co., Ltd."))),
-    ("finance", "金融", "Finance", 8,
-     (("{}リース株式会社", "{} Leasing Co., Ltd."), ("{}証券株式会社", "{} Securities Co., Ltd."))),
-    ("medical", "医療", "Healthcare", 7,
-     (("医療法人{}会", "{}kai Medical Corporation"), ("{}メディカル株式会社", "{} Medical Co., Ltd."))),
-    ("logistics", "物流", "Logistics", 10,
-     (("{}運輸株式会社", "{} Transport Co., Ltd."), ("{}ロジスティクス株式会社", "{} Logistics Co., Ltd."))),
+    (
+        "mfg",
+        "製造業",
+        "Manufacturing",
+        26,
+        (
+            ("{}工業株式会社", "{} Industries Co., Ltd."),
+            ("{}精機株式会社", "{} Seiki Co., Ltd."),
+            ("株式会社{}製作所", "{} Manufacturing Co., Ltd."),
+        ),
+    ),
+    (
+        "it",
+        "IT・通信",
+        "IT & Telecom",
+        20,
+        (
+            ("株式会社{}システムズ", "{} Systems Inc."),
+            ("{}ソフト株式会社", "{} Soft Co., Ltd."),
+            ("{}テレコム株式会社", "{} Telecom Co., Ltd."),
+        ),
+    ),
+    (
+        "retail",
+        "小売",
+        "Retail",
+        10,
+        (("株式会社{}商店", "{} Stores Co., Ltd."), ("{}リテール株式会社", "{} Retail Co., Ltd.")),
+    ),
+    (
+        "finance",
+        "金融",
+        "Finance",
+        8,
+        (("{}リース株式会社", "{} Leasing Co., Ltd."), ("{}証券株式会社", "{} Securities Co., Ltd.")),
+    ),
+    (
+        "medical",
+        "医療",
+        "Healthcare",
+        7,
+        (("医療法人{}会", "{}kai Medical Corporation"), ("{}メディカル株式会社", "{} Medical Co., Ltd.")),
+    ),
+    (
+        "logistics",
+        "物流",
+        "Logistics",
+        10,
+        (
+            ("{}運輸株式会社", "{} Transport Co., Ltd."),
+            ("{}ロジスティクス株式会社", "{} Logistics Co., Ltd."),
+        ),
+    ),
     ("construction", "建設", "Construction", 7, (("{}建設株式会社", "{} Construction Co., Ltd."),)),
     ("realestate", "不動産", "Real estate", 5, (("{}不動産株式会社", "{} Real Estate Co., Ltd."),)),
-    ("services", "サービス", "Services", 7,
-     (("株式会社{}", "{} Co., Ltd."), ("{}商事株式会社", "{} Trading Co., Ltd."))),
+    (
+        "services",
+        "サービス",
+        "Services",
+        7,
+        (("株式会社{}", "{} Co., Ltd."), ("{}商事株式会社", "{} Trading Co., Ltd.")),
+    ),
 )
 # prefecture ja, en, weight, phone area code
 _REGIONS = (
-    ("東京都", "Tokyo", 30, "03"), ("大阪府", "Osaka", 12, "06"), ("愛知県", "Aichi", 9, "052"),
-    ("神奈川県", "Kanagawa", 9, "045"), ("福岡県", "Fukuoka", 5, "092"), ("埼玉県", "Saitama", 5, "048"),
-    ("千葉県", "Chiba", 4, "043"), ("北海道", "Hokkaido", 4, "011"), ("兵庫県", "Hyogo", 4, "078"),
-    ("宮城県", "Miyagi", 3, "022"), ("京都府", "Kyoto", 3, "075"), ("広島県", "Hiroshima", 3, "082"),
+    ("東京都", "Tokyo", 30, "03"),
+    ("大阪府", "Osaka", 12, "06"),
+    ("愛知県", "Aichi", 9, "052"),
+    ("神奈川県", "Kanagawa", 9, "045"),
+    ("福岡県", "Fukuoka", 5, "092"),
+    ("埼玉県", "Saitama", 5, "048"),
+    ("千葉県", "Chiba", 4, "043"),
+    ("北海道", "Hokkaido", 4, "011"),
+    ("兵庫県", "Hyogo", 4, "078"),
+    ("宮城県", "Miyagi", 3, "022"),
+    ("京都府", "Kyoto", 3, "075"),
+    ("広島県", "Hiroshima", 3, "082"),
     ("静岡県", "Shizuoka", 3, "054"),
 )
 _SOURCES = (  # key, ja, en, weight
@@ -146,61 +285,104 @@ _SOURCES = (  # key, ja, en, weight
     ("newsletter", "メルマガ", "Newsletter", 7),
 )
 _WEBINAR_TOPICS = (
-    ("営業DX入門", "Sales DX basics"), ("インサイドセールス立ち上げ", "Launching inside sales"),
-    ("SFA定着のコツ", "Making SFA stick"), ("営業KPI設計", "Designing sales KPIs"),
+    ("営業DX入門", "Sales DX basics"),
+    ("インサイドセールス立ち上げ", "Launching inside sales"),
+    ("SFA定着のコツ", "Making SFA stick"),
+    ("営業KPI設計", "Designing sales KPIs"),
 )
 _WHITEPAPERS = (
-    ("営業KPI設計ガイド", "Sales KPI design guide"), ("SFA比較表", "SFA comparison sheet"),
-    ("インサイドセールス実践マニュアル", "Inside sales playbook"), ("失注分析テンプレート", "Win-loss template"),
+    ("営業KPI設計ガイド", "Sales KPI design guide"),
+    ("SFA比較表", "SFA comparison sheet"),
+    ("インサイドセールス実践マニュアル", "Inside sales playbook"),
+    ("失注分析テンプレート", "Win-loss template"),
 )
 _SEASONS = {"ja": ("冬", "春", "夏", "秋"), "en": ("Winter", "Spring", "Summer", "Autumn")}
 _DEPARTMENTS = (
-    ("営業部", "Sales"), ("営業企画部", "Sales Planning"), ("情報システム部", "IT"),
-    ("経営企画部", "Corporate Planning"), ("総務部", "General Affairs"), ("マーケティング部", "Marketing"),
+    ("営業部", "Sales"),
+    ("営業企画部", "Sales Planning"),
+    ("情報システム部", "IT"),
+    ("経営企画部", "Corporate Planning"),
+    ("総務部", "General Affairs"),
+    ("マーケティング部", "Marketing"),
     ("事業開発部", "Business Development"),
 )
-_POSITIONS = (("部長", "Director"), ("課長", "Manager"), ("係長", "Section Chief"), ("主任", "Team Lead"),
-              ("マネージャー", "Manager"), ("", "Staff"))
+_POSITIONS = (
+    ("部長", "Director"),
+    ("課長", "Manager"),
+    ("係長", "Section Chief"),
+    ("主任", "Team Lead"),
+    ("マネージャー", "Manager"),
+    ("", "Staff"),
+)
 _PRODUCTS = (
-    ("SFA導入", "SFA rollout"), ("営業管理システム導入", "Sales management system"), ("CRM刷新", "CRM migration"),
-    ("名刺管理ツール導入", "Business card tool"), ("インサイドセールス支援", "Inside sales support"),
-    ("MA連携", "MA integration"), ("営業ダッシュボード構築", "Sales dashboard"),
+    ("SFA導入", "SFA rollout"),
+    ("営業管理システム導入", "Sales management system"),
+    ("CRM刷新", "CRM migration"),
+    ("名刺管理ツール導入", "Business card tool"),
+    ("インサイドセールス支援", "Inside sales support"),
+    ("MA連携", "MA integration"),
+    ("営業ダッシュボード構築", "Sales dashboard"),
 )
 _LOST_REASONS = (
-    ("価格", "Price", 30), ("競合", "Competitor", 25), ("時期尚早", "Timing", 20), ("予算なし", "No budget", 15),
-    ("機能不足", "Missing features", 6), ("連絡途絶", "No response", 4),
+    ("価格", "Price", 30),
+    ("競合", "Competitor", 25),
+    ("時期尚早", "Timing", 20),
+    ("予算なし", "No budget", 15),
+    ("機能不足", "Missing features", 6),
+    ("連絡途絶", "No response", 4),
 )
 _CALL_NOTES = {
-    "no_answer": (("担当者不在", "Contact not in"), ("留守電にメッセージ", "Left a voicemail"),
-                  ("午後に再架電", "Try again in the afternoon")),
-    "blocked": (("受付で取り次ぎ不可", "Reception would not put me through"),
-                ("営業電話はお断りとのこと", "They refuse sales calls")),
-    "call_back": (("来週以降に折り返し希望", "Asked to call back next week"),
-                  ("会議中のため夕方に再架電", "In a meeting, call back this evening"),
-                  ("決裁者と相談後に連絡くださるとのこと", "Will talk to the decision maker first")),
-    "not_interested": (("現状のExcel管理で十分とのこと", "Happy with their spreadsheets"),
-                       ("他社ツールを導入済み", "Already use another tool")),
-    "information_sent": (("資料をメール送付、来週フォロー", "Sent the brochure, follow up next week"),
-                         ("料金表を送付", "Sent the price list")),
-    "appointment": (("オンライン商談希望", "Prefers an online meeting"),
-                    ("部長同席で訪問予定", "Visit with their director"),
-                    ("現行ツールの契約更新が近い", "Their current contract renews soon")),
+    "no_answer": (
+        ("担当者不在", "Contact not in"),
+        ("留守電にメッセージ", "Left a voicemail"),
+        ("午後に再架電", "Try again in the afternoon"),
+    ),
+    "blocked": (
+        ("受付で取り次ぎ不可", "Reception would not put me through"),
+        ("営業電話はお断りとのこと", "They refuse sales calls"),
+    ),
+    "call_back": (
+        ("来週以降に折り返し希望", "Asked to call back next week"),
+        ("会議中のため夕方に再架電", "In a meeting, call back this evening"),
+        ("決裁者と相談後に連絡くださるとのこと", "Will talk to the decision maker first"),
+    ),
+    "not_interested": (
+        ("現状のExcel管理で十分とのこと", "Happy with their spreadsheets"),
+        ("他社ツールを導入済み", "Already use another tool"),
+    ),
+    "information_sent": (
+        ("資料をメール送付、来週フォロー", "Sent the brochure, follow up next week"),
+        ("料金表を送付", "Sent the price list"),
+    ),
+    "appointment": (
+        ("オンライン商談希望", "Prefers an online meeting"),
+        ("部長同席で訪問予定", "Visit with their director"),
+        ("現行ツールの契約更新が近い", "Their current contract renews soon"),
+    ),
     "wrong_number": (("番号が使われていない", "Number not in service"),),
     "not_a_fit": (("従業員数が少なく対象外", "Too small for us"), ("個人事業主のため対象外", "Sole trader")),
 }
 _LEAD_NOTES = (
-    ("展示会ブースで名刺交換", "Swapped cards at our booth"), ("SFAの比較検討中", "Comparing SFA tools"),
-    ("来期予算で検討", "Budget next fiscal year"), ("導入時期は未定", "No timeline yet"),
+    ("展示会ブースで名刺交換", "Swapped cards at our booth"),
+    ("SFAの比較検討中", "Comparing SFA tools"),
+    ("来期予算で検討", "Budget next fiscal year"),
+    ("導入時期は未定", "No timeline yet"),
     ("営業10名規模", "Sales team of about 10"),
 )
 _DEAL_NOTES = (
-    ("決裁者は部長", "Director decides"), ("競合A社と比較中", "Comparing with a competitor"),
-    ("年度末までに導入したい", "Wants to go live by fiscal year end"), ("トライアル実施中", "Trial running"),
-    ("稟議待ち", "Waiting for internal approval"), ("予算確保済み", "Budget secured"),
+    ("決裁者は部長", "Director decides"),
+    ("競合A社と比較中", "Comparing with a competitor"),
+    ("年度末までに導入したい", "Wants to go live by fiscal year end"),
+    ("トライアル実施中", "Trial running"),
+    ("稟議待ち", "Waiting for internal approval"),
+    ("予算確保済み", "Budget secured"),
 )
 _TASK_NOTES = (
-    ("資料持参", "Bring the brochure"), ("オンライン(Teams)", "Online (Teams)"), ("部長同席", "Director joins"),
-    ("前回の宿題を確認", "Check last meeting's action items"), ("見積条件を再確認", "Recheck quote terms"),
+    ("資料持参", "Bring the brochure"),
+    ("オンライン(Teams)", "Online (Teams)"),
+    ("部長同席", "Director joins"),
+    ("前回の宿題を確認", "Check last meeting's action items"),
+    ("見積条件を再確認", "Recheck quote terms"),
 )
 _TASK_TITLES = {
     "first_visit": ("初訪", "First visit"),
@@ -228,8 +410,15 @@ _FOLLOW_WEIGHTS = {
 # call results: non-terminal (a lead is called again after them) and final ones
 _RETRY_RESULTS = ("no_answer", "blocked", "call_back", "information_sent")
 _RETRY_WEIGHTS = (48, 10, 26, 16)
-_FINAL_RESULTS = ("no_answer", "blocked", "call_back", "information_sent", "not_interested", "not_a_fit",
-                  "wrong_number")
+_FINAL_RESULTS = (
+    "no_answer",
+    "blocked",
+    "call_back",
+    "information_sent",
+    "not_interested",
+    "not_a_fit",
+    "wrong_number",
+)
 _FINAL_WEIGHTS = (22, 6, 20, 14, 24, 9, 5)
 _NOTE_CHANCE = {"no_answer": 0.15, "blocked": 0.4, "wrong_number": 0.8}
 
@@ -247,8 +436,13 @@ def _cum(weights: tuple[int, ...]) -> list[int]:
 
 def person_cell_count(size: DemoSize) -> int:
     """How many person-owned cells demo rows of this size hold."""
-    counts = {"team": size.reps, "leads": size.leads, "calls": size.calls, "deals": size.deals,
-              "tasks": size.tasks}
+    counts = {
+        "team": size.reps,
+        "leads": size.leads,
+        "calls": size.calls,
+        "deals": size.deals,
+        "tasks": size.tasks,
+    }
     return sum(n * len(PERSON_KEYS[tab]) for tab, n in counts.items())
 
 
@@ -257,8 +451,15 @@ def scaled_size(cells: int) -> DemoSize:
     deals and tasks. The team grows only with the square root (a team does not grow with its data)
     and stays between 10 and 200 people; `months` stays 6."""
     base = DemoSize()
-    per_unit = sum(n * len(PERSON_KEYS[t]) for t, n in
-                   (("leads", base.leads), ("calls", base.calls), ("deals", base.deals), ("tasks", base.tasks)))
+    per_unit = sum(
+        n * len(PERSON_KEYS[t])
+        for t, n in (
+            ("leads", base.leads),
+            ("calls", base.calls),
+            ("deals", base.deals),
+            ("tasks", base.tasks),
+        )
+    )
     reps = min(200, max(10, round(base.reps * math.sqrt(max(cells, 1) / person_cell_count(base)))))
     factor = max(cells - reps * len(PERSON_KEYS["team"]), 0) / per_unit
     leads = max(10, round(base.leads * factor))
@@ -409,8 +610,13 @@ class _Generator:
         calls = self.calls(leads)
         deals, deal_rows = self.deals(leads)
         tasks = self.tasks(leads, deals)
-        rows = {"team": team, "leads": [lead.row for lead in leads], "calls": calls, "deals": deal_rows,
-                "tasks": tasks}
+        rows = {
+            "team": team,
+            "leads": [lead.row for lead in leads],
+            "calls": calls,
+            "deals": deal_rows,
+            "tasks": tasks,
+        }
         if self.bad:
             self.spoil(rows, leads, deals)
         return DemoBook(rows, tuple(self.bad_cells))
@@ -455,8 +661,14 @@ class _Generator:
         self.active_reps = [p for p in rep_people if p.active] or rep_people
         yes, no = self.label(YES_NO, "yes"), self.label(YES_NO, "no")
         return [
-            {"name": p.name, "email": p.email, "role": self.label(ROLES, p.role), "manager": p.manager,
-             "team": p.team, "active": yes if p.active else no}
+            {
+                "name": p.name,
+                "email": p.email,
+                "role": self.label(ROLES, p.role),
+                "manager": p.manager,
+                "team": p.team,
+                "active": yes if p.active else no,
+            }
             for p in people
         ]
 
@@ -491,7 +703,9 @@ class _Generator:
                 pos = _POSITIONS[rng.randrange(len(_POSITIONS))]
                 title = f"{dept[0]} {pos[0]}".strip() if ja else f"{dept[1]} {pos[1]}"
             slug = _STEMS[rng.randrange(len(_STEMS))][1].lower().replace(" ", "").replace("-", "")
-            email = "" if rng.random() < 0.1 else f"{given[1][0].lower()}.{surname[1].lower()}@{slug}.example.jp"
+            email = (
+                "" if rng.random() < 0.1 else f"{given[1][0].lower()}.{surname[1].lower()}@{slug}.example.jp"
+            )
             area = region[3]
             if rng.random() < 0.12:
                 phone = f"0{rng.choice('789')}0-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
@@ -540,14 +754,20 @@ class _Generator:
             return f"{y}年{m}月ウェビナー「{topic[0]}」" if self.ja else f"Webinar {y}-{m:02d}: {topic[1]}"
         if source == "exhibition":
             season = _SEASONS[self.loc][(m % 12) // 3]
-            return f"営業・マーケティングEXPO {y}{season}" if self.ja else f"Sales & Marketing Expo {y} {season}"
+            return (
+                f"営業・マーケティングEXPO {y}{season}" if self.ja else f"Sales & Marketing Expo {y} {season}"
+            )
         if source == "whitepaper":
             return self.pick(_WHITEPAPERS)
         if source == "website":
             r = rng.random()
             if r < 0.5:
                 return ""
-            return ("料金ページ", "Pricing page")[self.l] if r < 0.75 else ("資料請求フォーム", "Brochure form")[self.l]
+            return (
+                ("料金ページ", "Pricing page")[self.l]
+                if r < 0.75
+                else ("資料請求フォーム", "Brochure form")[self.l]
+            )
         if source == "referral":
             return self.pick((("パートナー紹介", "Partner referral"), ("既存顧客紹介", "Customer referral")))
         return f"{y}年{m}月号メルマガ" if self.ja else f"Newsletter {y}-{m:02d}"
@@ -586,8 +806,11 @@ class _Generator:
                 else:
                     caller = owner.name
                 if j == n - 1:
-                    result = "appointment" if i in appointment_leads else rng.choices(
-                        _FINAL_RESULTS, cum_weights=final_cum)[0]
+                    result = (
+                        "appointment"
+                        if i in appointment_leads
+                        else rng.choices(_FINAL_RESULTS, cum_weights=final_cum)[0]
+                    )
                 else:
                     result = rng.choices(_RETRY_RESULTS, cum_weights=retry_cum)[0]
                 at = datetime.combine(when, time(rng.randint(9, 18), rng.randint(0, 59)))
@@ -607,15 +830,17 @@ class _Generator:
             notes = ""
             if rng.random() < _NOTE_CHANCE.get(result, 0.7):
                 notes = self.pick(_CALL_NOTES[result])
-            rows.append({
-                "call_id": _id("C", k + 1) if k < len(raw) - tail else "",
-                "lead_id": lead.id,
-                "called_at": at,
-                "caller": caller,
-                "result": labels[result],
-                "appointment_date": appointment,
-                "notes": notes,
-            })
+            rows.append(
+                {
+                    "call_id": _id("C", k + 1) if k < len(raw) - tail else "",
+                    "lead_id": lead.id,
+                    "called_at": at,
+                    "caller": caller,
+                    "result": labels[result],
+                    "appointment_date": appointment,
+                    "notes": notes,
+                }
+            )
         self.call_rows = raw
         for lead in leads:  # the status a rep keeps up to date on the lead
             result = lead.last_result
@@ -643,7 +868,10 @@ class _Generator:
         # ~30% closed, older deals more likely, only deals whose first visit is 10+ days past
         eligible = [i for i, lead in enumerate(booked) if lead.appointment[2] <= today - timedelta(days=10)]  # type: ignore[index]
         n_closed = min(len(eligible), round(0.3 * len(booked)))
-        keyed = sorted(eligible, key=lambda i: -rng.random() ** (1.0 / max(1, (today - booked[i].appointment[0].date()).days)))  # type: ignore[index]
+        keyed = sorted(
+            eligible,
+            key=lambda i: -(rng.random() ** (1.0 / max(1, (today - booked[i].appointment[0].date()).days))),
+        )  # type: ignore[index]
         closed = set(keyed[:n_closed])
         deals: list[_Deal] = []
         active = self.active_reps
@@ -661,7 +889,8 @@ class _Generator:
             if i in closed:
                 stage = "won" if rng.random() < 0.4 else "lost"
                 close = self.weekday_back(
-                    visit + timedelta(days=rng.randint(7, max(7, min(90, since_visit - 1)))), visit)
+                    visit + timedelta(days=rng.randint(7, max(7, min(90, since_visit - 1)))), visit
+                )
                 close = min(close, today - timedelta(days=1))
             elif since_visit < 0:
                 stage, close = "appointment", visit + timedelta(days=rng.randint(45, 120))
@@ -674,7 +903,10 @@ class _Generator:
                     close = visit + timedelta(days=rng.randint(14, max(14, min(40, since_visit - 5))))
             deals.append(_Deal(lead, at, visit, stage, owner, setter, close, stalled=stalled))
         tail = _tail(len(deals))
-        stage_labels = {key: stage.en if not self.ja else stage.ja for key, stage in zip(stage_keys, DEFAULT_STAGES, strict=True)}
+        stage_labels = {
+            key: stage.en if not self.ja else stage.ja
+            for key, stage in zip(stage_keys, DEFAULT_STAGES, strict=True)
+        }
         reasons_cum = _cum(tuple(r[2] for r in _LOST_REASONS))
         rows: list[dict[str, object]] = []
         for k, deal in enumerate(deals):
@@ -688,19 +920,21 @@ class _Generator:
             if deal.stage == "lost" and rng.random() < 0.9:
                 lost_reason = rng.choices(_LOST_REASONS, cum_weights=reasons_cum)[0][self.l]
             product = self.pick(_PRODUCTS)
-            rows.append({
-                "deal_id": deal.id,
-                "lead_id": lead.id,
-                "deal_name": f"{lead.company} {product}" if self.ja else f"{lead.company} - {product}",
-                "company": lead.company,
-                "owner": deal.owner,
-                "appointment_by": deal.setter,
-                "stage": stage_labels[deal.stage],
-                "amount": amount,
-                "close_date": close,
-                "lost_reason": lost_reason,
-                "notes": self.pick(_DEAL_NOTES) if rng.random() < 0.35 else "",
-            })
+            rows.append(
+                {
+                    "deal_id": deal.id,
+                    "lead_id": lead.id,
+                    "deal_name": f"{lead.company} {product}" if self.ja else f"{lead.company} - {product}",
+                    "company": lead.company,
+                    "owner": deal.owner,
+                    "appointment_by": deal.setter,
+                    "stage": stage_labels[deal.stage],
+                    "amount": amount,
+                    "close_date": close,
+                    "lost_reason": lost_reason,
+                    "notes": self.pick(_DEAL_NOTES) if rng.random() < 0.35 else "",
+                }
+            )
         return deals, rows
 
     def amount(self, stage: str) -> object:
@@ -738,10 +972,26 @@ class _Generator:
         specs: list[tuple] = []  # (typed_at, seq, deal index or -1, lead, type, due, owner, closed_by)
         for k, deal in enumerate(firsts):
             worker = deal.owner or deal.setter
-            specs.append((deal.created + timedelta(minutes=rng.randint(2, 90)), len(specs), k, deal.lead,
-                          "first_visit", deal.visit, worker))
-        weight_of = {"appointment": 0.3, "first_visit": 1, "proposal": 2, "quotation": 3, "negotiation": 4,
-                     "won": 4, "lost": 2}
+            specs.append(
+                (
+                    deal.created + timedelta(minutes=rng.randint(2, 90)),
+                    len(specs),
+                    k,
+                    deal.lead,
+                    "first_visit",
+                    deal.visit,
+                    worker,
+                )
+            )
+        weight_of = {
+            "appointment": 0.3,
+            "first_visit": 1,
+            "proposal": 2,
+            "quotation": 3,
+            "negotiation": 4,
+            "won": 4,
+            "lost": 2,
+        }
         if n_follow and deals:
             weights = [0.5 if d.stalled else weight_of[d.stage] for d in deals]
             cum_types = {stage: _cum(w) for stage, w in _FOLLOW_WEIGHTS.items()}
@@ -756,8 +1006,10 @@ class _Generator:
                 begin = deal.visit if deal.stage != "appointment" else deal.created.date()
                 span = max(0, (end - begin).days)
                 due = self.weekday_forward(begin + timedelta(days=rng.randint(min(1, span), span)))
-                typed = datetime.combine(max(begin, due - timedelta(days=rng.randint(1, 10))),
-                                         time(rng.randint(9, 19), rng.randint(0, 59)))
+                typed = datetime.combine(
+                    max(begin, due - timedelta(days=rng.randint(1, 10))),
+                    time(rng.randint(9, 19), rng.randint(0, 59)),
+                )
                 typed = min(typed, datetime.combine(today, time(9)))
                 if typed < deal.created:
                     typed = deal.created + timedelta(hours=1)
@@ -769,9 +1021,15 @@ class _Generator:
             specs.append((at + timedelta(minutes=1), len(specs), -1, lead, "call", due, lead.last_caller))  # type: ignore[operator]
         specs.sort(key=lambda s: (s[0], s[1]))
         # a few open follow-ups fall due today
-        today_candidates = [p for p, s in enumerate(specs)
-                            if s[4] not in ("first_visit",) and s[2] >= 0 and deals[s[2]].stage not in ("won", "lost")
-                            and not deals[s[2]].stalled and s[0].date() < today]
+        today_candidates = [
+            p
+            for p, s in enumerate(specs)
+            if s[4] not in ("first_visit",)
+            and s[2] >= 0
+            and deals[s[2]].stage not in ("won", "lost")
+            and not deals[s[2]].stalled
+            and s[0].date() < today
+        ]
         for p in rng.sample(today_candidates, min(len(today_candidates), max(1, len(specs) // 100))):
             typed, seq, k, lead, kind, _due, owner = specs[p]
             specs[p] = (typed, seq, k, lead, kind, today, owner)
@@ -784,18 +1042,20 @@ class _Generator:
             status, done_on = self.task_status(deal, kind, due)
             deal_id = deal.id if deal is not None and k != self.dup_deal else ""
             title = _CALLBACK_TITLE[self.l] if deal is None else _TASK_TITLES[kind][self.l]
-            rows.append({
-                "task_id": _id("T", p + 1) if p < len(specs) - tail else "",
-                "deal_id": deal_id,
-                "lead_id": "" if deal_id else lead.id,
-                "type": type_labels[kind],
-                "title": f"{title}({lead.company})" if self.ja else f"{title} - {lead.company}",
-                "owner": owner,
-                "due_date": due,
-                "status": status_labels[status],
-                "completed_on": done_on,
-                "notes": self.pick(_TASK_NOTES) if rng.random() < 0.2 else "",
-            })
+            rows.append(
+                {
+                    "task_id": _id("T", p + 1) if p < len(specs) - tail else "",
+                    "deal_id": deal_id,
+                    "lead_id": "" if deal_id else lead.id,
+                    "type": type_labels[kind],
+                    "title": f"{title}({lead.company})" if self.ja else f"{title} - {lead.company}",
+                    "owner": owner,
+                    "due_date": due,
+                    "status": status_labels[status],
+                    "completed_on": done_on,
+                    "notes": self.pick(_TASK_NOTES) if rng.random() < 0.2 else "",
+                }
+            )
         return rows
 
     def task_status(self, deal: _Deal | None, kind: str, due: date) -> tuple[str, object]:
@@ -809,7 +1069,9 @@ class _Generator:
         elif kind == "first_visit":
             status = "done" if r < 0.9 else ("cancelled" if r < 0.93 else "open")
         else:
-            status = "done" if r < 0.8 else ("cancelled" if r < 0.86 else ("open" if r < 0.97 else "in_progress"))
+            status = (
+                "done" if r < 0.8 else ("cancelled" if r < 0.86 else ("open" if r < 0.97 else "in_progress"))
+            )
         if status != "done":
             return status, ""
         done_on = due + timedelta(days=rng.randint(-3, 2))
@@ -837,17 +1099,26 @@ class _Generator:
             used["deals"].add(k)
             original = deal_rows[rng.randrange(k)]["deal_id"]
             deal_rows[k]["deal_id"] = original
-            self.bad_cells.append(BadCell("deals", k, "deal_id", "duplicate_deal_id", "duplicate_id", original))
+            self.bad_cells.append(
+                BadCell("deals", k, "deal_id", "duplicate_deal_id", "duplicate_id", original)
+            )
         with_amount = [p for p, row in enumerate(deal_rows) if isinstance(row["amount"], int)]
         place("deals", with_amount, "amount", "bad_amount", "12O,000" if rng.random() < 0.5 else "abc")
-        place("deals", list(range(len(deal_rows))), "stage", "unknown_stage", "検討中" if ja else "Evaluating")
+        place(
+            "deals", list(range(len(deal_rows))), "stage", "unknown_stage", "検討中" if ja else "Evaluating"
+        )
         plain_calls = [p for p, row in enumerate(calls) if row["result"] != appointment_label]
         place("calls", plain_calls, "lead_id", "unknown_lead", _id("L", len(leads) + 900))
         place("calls", plain_calls, "result", "unknown_call_result", "留守電" if ja else "Voicemail")
         place("tasks", list(range(len(tasks))), "due_date", "impossible_date", f"{self.today.year}/13/45")
         place("tasks", list(range(len(tasks))), "owner", "unknown_owner", OUTSIDER[self.loc])
-        place("leads", list(range(len(rows["leads"]))), "employees", "bad_employees",
-              "約300名" if ja else "about 300")
+        place(
+            "leads",
+            list(range(len(rows["leads"]))),
+            "employees",
+            "bad_employees",
+            "約300名" if ja else "about 300",
+        )
         reps = [p for p, row in enumerate(team) if row["role"] == self.label(ROLES, "rep")]
         if reps:
             p = reps[rng.randrange(len(reps))]

@@ -66,8 +66,10 @@ def check_access(name: str, config: Config, checks: Checks) -> Snapshot | None:
     if config.store.kind == "xlsx":
         path = config.store.path
         if not path.exists():
-            checks.fix(f"{name}: workbook {path} not found: create it with sfa-sync init --workbook {path}",
-                       AccessError.exit_code)
+            checks.fix(
+                f"{name}: workbook {path} not found: create it with sfa-sync init --workbook {path}",
+                AccessError.exit_code,
+            )
             return None
         from sync.stores.xlsx import XlsxStore
 
@@ -94,8 +96,11 @@ def google_store(name: str, config: Config, checks: Checks):
     from sync.stores.google import GoogleStore
     from sync.stores.google_auth import describe_refresh_failure, load_credentials
 
-    key = config.store.credentials or (Path(os.environ["GOOGLE_APPLICATION_CREDENTIALS"])
-                                       if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") else None)
+    key = config.store.credentials or (
+        Path(os.environ["GOOGLE_APPLICATION_CREDENTIALS"])
+        if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+        else None
+    )
     if key is not None and key.exists() and key.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
         checks.fix(f"{name}: key file {key} is readable by other users (warning): run chmod 600 {key}")
     try:
@@ -109,11 +114,16 @@ def google_store(name: str, config: Config, checks: Checks):
     try:
         credentials.refresh(Request())
     except RefreshError as refused:
-        checks.fix(f"{name}: token: {describe_refresh_failure(refused, store.client_email)}", AccessError.exit_code)
+        checks.fix(
+            f"{name}: token: {describe_refresh_failure(refused, store.client_email)}", AccessError.exit_code
+        )
         return None
     except (GoogleAuthError, OSError) as failed:
-        checks.fix(f"{name}: token: the token endpoint cannot be reached ({type(failed).__name__}); check the "
-                   "network or proxy", AccessError.exit_code)
+        checks.fix(
+            f"{name}: token: the token endpoint cannot be reached ({type(failed).__name__}); check the "
+            "network or proxy",
+            AccessError.exit_code,
+        )
         return None
     checks.ok(f"{name}: token granted for the spreadsheets scope")
     return store
@@ -122,10 +132,16 @@ def google_store(name: str, config: Config, checks: Checks):
 def check_protections(name: str, config: Config, store, snapshot: Snapshot, checks: Checks) -> None:
     sheets = getattr(store, "_sheets", {})  # what the Google store learnt from its read: our protected ranges
     found = read_book(snapshot, config)
-    bare = [tab.title for tab in found.tabs.values() if tab.title in sheets and not sheets[tab.title].protected_ids]
+    bare = [
+        tab.title
+        for tab in found.tabs.values()
+        if tab.title in sheets and not sheets[tab.title].protected_ids
+    ]
     if bare:
-        checks.fix(f"{name}: service-owned columns of {', '.join(bare)} are not protected: run sfa-sync init "
-                   "(it protects them and greys them out)")
+        checks.fix(
+            f"{name}: service-owned columns of {', '.join(bare)} are not protected: run sfa-sync init "
+            "(it protects them and greys them out)"
+        )
     else:
         checks.ok(f"{name}: service-owned columns protected")
 
@@ -133,8 +149,11 @@ def check_protections(name: str, config: Config, store, snapshot: Snapshot, chec
 def check_layout(name: str, config: Config, snapshot: Snapshot, checks: Checks) -> None:
     found = read_book(snapshot, config)
     for problem in found.tab_problems:
-        checks.fix(f"{name}: {problem.render(config.locale)} — run sfa-sync init, or put the header back "
-                   "(any position, either language)", SheetLayoutError.exit_code)
+        checks.fix(
+            f"{name}: {problem.render(config.locale)} — run sfa-sync init, or put the header back "
+            "(any position, either language)",
+            SheetLayoutError.exit_code,
+        )
     if not found.tab_problems:
         titles = ", ".join(spec.title(config.locale) for spec in INPUT_TABS)
         checks.ok(f"{name}: tabs and required headers present ({titles})")
@@ -147,13 +166,20 @@ def check_email(config: Config, checks: Checks) -> None:
         return
     password = os.environ.get(email.password_env)
     if email.user and not password:
-        checks.fix(f"email reminders: the environment variable {email.password_env} (the SMTP password) is not set",
-                   NotifyError.exit_code)
+        checks.fix(
+            f"email reminders: the environment variable {email.password_env} (the SMTP password) is not set",
+            NotifyError.exit_code,
+        )
         return
     where = f"{email.host}:{email.port}"
     try:
-        smtp = (smtplib.SMTP_SSL(email.host, email.port, timeout=email.timeout, context=ssl.create_default_context())
-                if email.security == "ssl" else smtplib.SMTP(email.host, email.port, timeout=email.timeout))
+        smtp = (
+            smtplib.SMTP_SSL(
+                email.host, email.port, timeout=email.timeout, context=ssl.create_default_context()
+            )
+            if email.security == "ssl"
+            else smtplib.SMTP(email.host, email.port, timeout=email.timeout)
+        )
         with smtp:
             smtp.ehlo()
             if email.security == "starttls":
@@ -162,14 +188,22 @@ def check_email(config: Config, checks: Checks) -> None:
             if email.user and password:
                 smtp.login(email.user, password)
     except smtplib.SMTPAuthenticationError:
-        checks.fix(f"email reminders: {where} refused the login of {email.user}; check reminders.email.user and "
-                   f"{email.password_env}", NotifyError.exit_code)
+        checks.fix(
+            f"email reminders: {where} refused the login of {email.user}; check reminders.email.user and "
+            f"{email.password_env}",
+            NotifyError.exit_code,
+        )
         return
     except (OSError, smtplib.SMTPException) as failed:
-        checks.fix(f"email reminders: SMTP server {where} unreachable or refused ({_reason(failed)}); check "
-                   "reminders.email.host, port and security, and the firewall", NotifyError.exit_code)
+        checks.fix(
+            f"email reminders: SMTP server {where} unreachable or refused ({_reason(failed)}); check "
+            "reminders.email.host, port and security, and the firewall",
+            NotifyError.exit_code,
+        )
         return
-    checks.ok(f"email reminders: SMTP server {where} answers" + (" and accepts the login" if email.user else ""))
+    checks.ok(
+        f"email reminders: SMTP server {where} answers" + (" and accepts the login" if email.user else "")
+    )
 
 
 def check_chat(config: Config, checks: Checks) -> None:
@@ -180,22 +214,35 @@ def check_chat(config: Config, checks: Checks) -> None:
     for variable in (chat.webhook_env, *chat.per_team.values()):
         url = os.environ.get(variable)
         if not url:
-            checks.fix(f"chat reminders: the environment variable {variable} (the webhook URL) is not set",
-                       NotifyError.exit_code)
+            checks.fix(
+                f"chat reminders: the environment variable {variable} (the webhook URL) is not set",
+                NotifyError.exit_code,
+            )
             continue
         host = urlsplit(url).netloc or "?"  # never the whole URL: its path is the secret
         try:
             answer = requests.get(url, timeout=chat.timeout, allow_redirects=False)
         except requests.RequestException as failed:
-            checks.fix(f"chat reminders: webhook host {host} ({variable}) unreachable ({_reason(failed)}); check the "
-                       "URL, proxy and firewall", NotifyError.exit_code)
+            checks.fix(
+                f"chat reminders: webhook host {host} ({variable}) unreachable ({_reason(failed)}); check the "
+                "URL, proxy and firewall",
+                NotifyError.exit_code,
+            )
             continue
         if answer.status_code in (401, 403, 404, 410):
-            checks.fix(f"chat reminders: webhook host {host} ({variable}) answered {answer.status_code}: the webhook "
-                       "may be deleted or revoked; create a new one and update the variable", NotifyError.exit_code)
-        elif answer.status_code >= 500 and answer.status_code != 501:  # 501/405: it exists, only POST is served
-            checks.fix(f"chat reminders: webhook host {host} ({variable}) answered {answer.status_code}; try again "
-                       "later", NotifyError.exit_code)
+            checks.fix(
+                f"chat reminders: webhook host {host} ({variable}) answered {answer.status_code}: the webhook "
+                "may be deleted or revoked; create a new one and update the variable",
+                NotifyError.exit_code,
+            )
+        elif (
+            answer.status_code >= 500 and answer.status_code != 501
+        ):  # 501/405: it exists, only POST is served
+            checks.fix(
+                f"chat reminders: webhook host {host} ({variable}) answered {answer.status_code}; try again "
+                "later",
+                NotifyError.exit_code,
+            )
         else:
             checks.ok(f"chat reminders: webhook host {host} ({variable}) reachable")
 

@@ -31,15 +31,32 @@ def import_() -> None:
 @click.option("--campaign", help="Campaign for rows that have none.")
 @click.option("--map", "mapping", multiple=True, help=MAP_HELP)
 @click.option("--dry-run", is_flag=True, help=DRY_HELP)
-def leads(config_path: Path | None, workbook: Path | None, locale: str | None, file: Path, source: str | None,
-          campaign: str | None, mapping: tuple[str, ...], dry_run: bool) -> int:
+def leads(
+    config_path: Path | None,
+    workbook: Path | None,
+    locale: str | None,
+    file: Path,
+    source: str | None,
+    campaign: str | None,
+    mapping: tuple[str, ...],
+    dry_run: bool,
+) -> int:
     """Add marketing's HOT leads; duplicates (same email, phone, or company + contact) are skipped.
 
     Example: sfa-sync import leads hot-leads.csv --source Webinar --campaign "2026-11 SFA webinar"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(open_store(config), config, "leads", file, local_today(config), mapping=mapping,
-                        source=source, campaign=campaign, dry_run=dry_run)
+    report = run_import(
+        open_store(config),
+        config,
+        "leads",
+        file,
+        local_today(config),
+        mapping=mapping,
+        source=source,
+        campaign=campaign,
+        dry_run=dry_run,
+    )
     return _show(report, dry_run)
 
 
@@ -48,16 +65,23 @@ def leads(config_path: Path | None, workbook: Path | None, locale: str | None, f
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--map", "mapping", multiple=True, help=MAP_HELP)
 @click.option("--dry-run", is_flag=True, help=DRY_HELP)
-def deals(config_path: Path | None, workbook: Path | None, locale: str | None, file: Path,
-          mapping: tuple[str, ...], dry_run: bool) -> int:
+def deals(
+    config_path: Path | None,
+    workbook: Path | None,
+    locale: str | None,
+    file: Path,
+    mapping: tuple[str, ...],
+    dry_run: bool,
+) -> int:
     """Migrate past deals from another CRM or spreadsheet; deals already there (same id, or same company
     and deal name) are skipped.
 
     Example: sfa-sync import deals old-crm-deals.csv --map "Opportunity Owner=owner"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(open_store(config), config, "deals", file, local_today(config), mapping=mapping,
-                        dry_run=dry_run)
+    report = run_import(
+        open_store(config), config, "deals", file, local_today(config), mapping=mapping, dry_run=dry_run
+    )
     return _show(report, dry_run)
 
 

@@ -36,8 +36,13 @@ from sync.stores.base import Store
 
 What = Literal["leads", "deals"]
 SPECS: dict[str, TabSpec] = {"leads": LEADS, "deals": DEALS}
-DUPLICATE_HOW = {"email": "same email", "phone": "same phone number", "company_contact": "same company and contact",
-                 "deal_id": "same deal id", "company_deal_name": "same company and deal name"}
+DUPLICATE_HOW = {
+    "email": "same email",
+    "phone": "same phone number",
+    "company_contact": "same company and contact",
+    "deal_id": "same deal id",
+    "company_deal_name": "same company and deal name",
+}
 
 
 class ImportFileError(ConfigError):
@@ -56,16 +61,22 @@ class ImportReport:
     wrote: bool = False
 
     def summary(self) -> str:
-        return (f"{self.file} ({self.encoding}) -> {self.tab}: added {len(self.added)}, "
-                f"skipped {len(self.duplicates)} as duplicates, rejected {len(self.rejected)}")
+        return (
+            f"{self.file} ({self.encoding}) -> {self.tab}: added {len(self.added)}, "
+            f"skipped {len(self.duplicates)} as duplicates, rejected {len(self.rejected)}"
+        )
 
     def lines(self) -> list[str]:
         out = [self.summary()]
-        out += [f"  line {line}: duplicate ({DUPLICATE_HOW[m.how]} as {m.place})" for line, m in self.duplicates]
+        out += [
+            f"  line {line}: duplicate ({DUPLICATE_HOW[m.how]} as {m.place})" for line, m in self.duplicates
+        ]
         out += [f"  line {line}: rejected — {reason}" for line, reason in self.rejected]
         if self.ignored_headers:
-            out.append("  columns not imported (no such column; map them with --map \"header=column key\"): "
-                       + ", ".join(self.ignored_headers))
+            out.append(
+                '  columns not imported (no such column; map them with --map "header=column key"): '
+                + ", ".join(self.ignored_headers)
+            )
         return out
 
 
@@ -83,7 +94,8 @@ def read_text(path: Path) -> tuple[str, str]:
             continue
     raise ImportFileError(
         f"{path}: the file is neither UTF-8 nor Shift_JIS (CP932); save it again as 'CSV UTF-8' "
-        "(Excel: File > Save As > CSV UTF-8) and import that")
+        "(Excel: File > Save As > CSV UTF-8) and import that"
+    )
 
 
 def parse_mapping(pairs: tuple[str, ...], spec: TabSpec) -> dict[str, str]:
@@ -94,12 +106,14 @@ def parse_mapping(pairs: tuple[str, ...], spec: TabSpec) -> dict[str, str]:
         column = next((c for c in spec.person_columns if fold(target) in c.names()), None)
         if not sep or not header.strip() or column is None:
             keys = ", ".join(c.key for c in spec.person_columns)
-            raise ImportFileError(f"--map {pair!r}: use \"CSV header=column\", with a {spec.en} column: {keys}")
+            raise ImportFileError(f'--map {pair!r}: use "CSV header=column", with a {spec.en} column: {keys}')
         mapping[fold(header)] = column.key
     return mapping
 
 
-def map_headers(header: list[str], spec: TabSpec, mapping: dict[str, str]) -> tuple[dict[int, str], list[str]]:
+def map_headers(
+    header: list[str], spec: TabSpec, mapping: dict[str, str]
+) -> tuple[dict[int, str], list[str]]:
     """CSV column index -> column key, and the headers that match nothing."""
     matched = match_headers(spec, "CSV", header, "en").columns
     by_index = {index: key for key, index in matched.items() if spec.column(key).person_owned}
@@ -123,18 +137,30 @@ class Target:
     index: Index
 
 
-def plan_import(text: str, spec: TabSpec, target: Target, pipeline: Pipeline, locale: Locale,
-                mapping: dict[str, str], defaults: dict[str, str], report: ImportReport) -> list[RowAppend]:
+def plan_import(
+    text: str,
+    spec: TabSpec,
+    target: Target,
+    pipeline: Pipeline,
+    locale: Locale,
+    mapping: dict[str, str],
+    defaults: dict[str, str],
+    report: ImportReport,
+) -> list[RowAppend]:
     rows = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(rows)
     except StopIteration:
-        raise ImportFileError(f"{report.file}: the file is empty; export the list with its header row") from None
+        raise ImportFileError(
+            f"{report.file}: the file is empty; export the list with its header row"
+        ) from None
     by_index, report.ignored_headers = map_headers(header, spec, mapping)
     missing = [c.label(locale) for c in spec.person_columns if c.required and c.key not in by_index.values()]
     if missing:
-        raise ImportFileError(f"{report.file}: no column for {', '.join(missing)}; name the CSV header with "
-                              f"--map \"<CSV header>={missing[0]}\"")
+        raise ImportFileError(
+            f"{report.file}: no column for {', '.join(missing)}; name the CSV header with "
+            f'--map "<CSV header>={missing[0]}"'
+        )
     appends = []
     while True:
         try:
@@ -148,8 +174,9 @@ def plan_import(text: str, spec: TabSpec, target: Target, pipeline: Pipeline, lo
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) > len(header):
-            report.rejected.append((line, f"{len(raw)} fields but the header has {len(header)}; check for an "
-                                          "unquoted comma"))
+            report.rejected.append(
+                (line, f"{len(raw)} fields but the header has {len(header)}; check for an unquoted comma")
+            )
             continue
         values = {key: raw[i] for i, key in by_index.items() if i < len(raw)}
         for key, value in defaults.items():
@@ -170,7 +197,9 @@ def plan_import(text: str, spec: TabSpec, target: Target, pipeline: Pipeline, lo
     return appends
 
 
-def _validate(spec: TabSpec, values: dict[str, Any], pipeline: Pipeline, locale: Locale) -> tuple[Any, str | None]:
+def _validate(
+    spec: TabSpec, values: dict[str, Any], pipeline: Pipeline, locale: Locale
+) -> tuple[Any, str | None]:
     for column in spec.person_columns:
         if column.required and is_blank(values.get(column.key)):
             return None, f"{column.label(locale)} is empty"
@@ -184,7 +213,9 @@ def _validate(spec: TabSpec, values: dict[str, Any], pipeline: Pipeline, locale:
         return None, f"{column.label(locale)}: {text}"
 
 
-def _cells(spec: TabSpec, model: Any, target: Target, pipeline: Pipeline, locale: Locale) -> tuple[CellValue, ...]:
+def _cells(
+    spec: TabSpec, model: Any, target: Target, pipeline: Pipeline, locale: Locale
+) -> tuple[CellValue, ...]:
     """The row as a person would have typed it: typed dates and numbers, dropdown labels in the locale."""
     cells: list[CellValue] = [None] * target.width
     for column in spec.person_columns:
@@ -204,33 +235,63 @@ def _label(choices: ChoiceList, key: str, locale: Locale) -> str:
 
 
 # ------------------------------------------------------------------------------------------ running
-def run_import(store: Store, config: Config, what: What, path: Path, today: date, *,
-               mapping: tuple[str, ...] = (), source: str | None = None, campaign: str | None = None,
-               dry_run: bool = False) -> ImportReport:
+def run_import(
+    store: Store,
+    config: Config,
+    what: What,
+    path: Path,
+    today: date,
+    *,
+    mapping: tuple[str, ...] = (),
+    source: str | None = None,
+    campaign: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
     spec = SPECS[what]
     text, encoding = read_text(path)
     snapshot = store.read()
     read = read_book(snapshot, config)
     if spec.key not in read.headers:
-        raise SheetLayoutError(f"{store.describe()}: the {spec.title(config.locale)} tab is missing or lacks a "
-                               "required column; run `sfa-sync init` first")
+        raise SheetLayoutError(
+            f"{store.describe()}: the {spec.title(config.locale)} tab is missing or lacks a "
+            "required column; run `sfa-sync init` first"
+        )
     header = read.headers[spec.key]
-    target = Target(header.title, header.columns, max(header.width, max(header.columns.values()) + 1), Index())
+    target = Target(
+        header.title, header.columns, max(header.width, max(header.columns.values()) + 1), Index()
+    )
     for row in read.book.rows(spec.key):
         row_id = getattr(row.model, spec.id_key or "", None)
         place = f"{header.title} row {row.index + 1}" + (f" ({row_id})" if row_id else "")
         target.index.add(lead_keys(row.model) if spec is LEADS else deal_keys(row.model), place)
     defaults = {}
     if spec is LEADS:
-        defaults = {k: v for k, v in (("lead_source", source), ("campaign", campaign),
-                                      ("handed_over_on", today.isoformat())) if v}
+        defaults = {
+            k: v
+            for k, v in (
+                ("lead_source", source),
+                ("campaign", campaign),
+                ("handed_over_on", today.isoformat()),
+            )
+            if v
+        }
     report = ImportReport(str(path), encoding, header.title)
-    appends = plan_import(text, spec, target, config.pipeline.to_pipeline(), config.locale,
-                          parse_mapping(mapping, spec), defaults, report)
+    appends = plan_import(
+        text,
+        spec,
+        target,
+        config.pipeline.to_pipeline(),
+        config.locale,
+        parse_mapping(mapping, spec),
+        defaults,
+        report,
+    )
     if appends and not dry_run:
         if not store.unchanged_since(snapshot, {}):
-            raise WriteConflictError(f"{store.describe()}: the sheet changed while importing; run the import again "
-                                   "(nothing was written)")
+            raise WriteConflictError(
+                f"{store.describe()}: the sheet changed while importing; run the import again "
+                "(nothing was written)"
+            )
         store.write(ChangeSet(appends=appends))
         report.wrote = True
     return report

@@ -79,8 +79,11 @@ def lease_content(lease: Lease | None) -> TabContent:
     """The lease tab; None writes a released (empty) lease."""
     rows: list[tuple[str, str]] = [("key", "value")]
     if lease is not None:
-        rows += [("holder", lease.holder), ("expires_at", _iso(lease.expires_at)),
-                 ("acquired_at", _iso(lease.acquired_at or lease.expires_at))]
+        rows += [
+            ("holder", lease.holder),
+            ("expires_at", _iso(lease.expires_at)),
+            ("acquired_at", _iso(lease.acquired_at or lease.expires_at)),
+        ]
     return TabContent(LEASE_TITLE, tuple(rows), hidden=True)
 
 
@@ -109,7 +112,12 @@ class LeaseKeeper:
     def owner_in(self, snapshot: Snapshot, now: datetime) -> Lease | None:
         """Who holds the sheet in this snapshot: None when it is ours or free to take."""
         lease = read_lease(snapshot.tabs.get(LEASE_TITLE))
-        if lease is None or lease.holder == self.holder or lease.expires_at <= now or self._left_behind(lease):
+        if (
+            lease is None
+            or lease.holder == self.holder
+            or lease.expires_at <= now
+            or self._left_behind(lease)
+        ):
             return None
         return lease
 
@@ -132,7 +140,9 @@ class LeaseKeeper:
             raise SheetBusy(f"the sheet is held by {other.describe()}; this instance wrote nothing")
         current = read_lease(snapshot.tabs.get(LEASE_TITLE))
         acquired = current.acquired_at if current is not None and current.holder == self.holder else now
-        changes.tabs.append(lease_content(Lease(self.holder, now + timedelta(minutes=self.minutes), acquired)))
+        changes.tabs.append(
+            lease_content(Lease(self.holder, now + timedelta(minutes=self.minutes), acquired))
+        )
 
     def wrote(self, now: datetime) -> None:
         self.held_until = now + timedelta(minutes=self.minutes)

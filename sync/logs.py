@@ -27,8 +27,11 @@ STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) |
 
 def secrets_of(config: Config) -> list[str]:
     """The secret values the config refers to (read from the environment), to keep out of every line."""
-    names = [config.reminders.email.password_env, config.reminders.chat.webhook_env,
-             *config.reminders.chat.per_team.values()]
+    names = [
+        config.reminders.email.password_env,
+        config.reminders.chat.webhook_env,
+        *config.reminders.chat.per_team.values(),
+    ]
     return [os.environ[name] for name in names if len(os.environ.get(name, "")) >= 4]
 
 
@@ -65,14 +68,17 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        line |= {k: v for k, v in record.__dict__.items() if k not in STANDARD_ATTRS and not k.startswith("_")}
+        line |= {
+            k: v for k, v in record.__dict__.items() if k not in STANDARD_ATTRS and not k.startswith("_")
+        }
         if record.exc_text:
             line["exception"] = record.exc_text
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def setup_logging(fmt: str = "text", secrets: Iterable[str] = (), stream: IO[str] | None = None,
-                  level: int = logging.INFO) -> logging.Handler:
+def setup_logging(
+    fmt: str = "text", secrets: Iterable[str] = (), stream: IO[str] | None = None, level: int = logging.INFO
+) -> logging.Handler:
     """Log to stderr (or `stream`); replaces a handler set up here before. Returns the handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactFilter(secrets))

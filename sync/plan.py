@@ -34,7 +34,9 @@ def is_our_note(text: str | None) -> bool:
 def same_value(current: Any, desired: CellValue) -> bool:
     """Equal as the sheet shows them: "" is empty, a date equals its serial number or datetime."""
     if type(current) is type(desired) and current == desired:
-        return True  # most cells hold what they should: the cheap answer first (and True == 1 is not met here)
+        return (
+            True  # most cells hold what they should: the cheap answer first (and True == 1 is not met here)
+        )
     if is_blank(current) and is_blank(desired):
         return True
     if is_blank(current) or is_blank(desired):
@@ -68,8 +70,13 @@ class InputTabPlan:
     locale: Locale = "en"
 
 
-def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, changes: ChangeSet,
-                   created: ChangeSet | None = None) -> int | None:
+def plan_input_tab(
+    plan: InputTabPlan,
+    derivation: Derivation,
+    locale: Locale,
+    changes: ChangeSet,
+    created: ChangeSet | None = None,
+) -> int | None:
     """Plans the tab's service-owned cells, and the rows it creates (into `created`); returns where its id
     column is (None: the tab has none)."""
     spec, tab = plan.header.spec, plan.tab
@@ -96,21 +103,25 @@ def plan_input_tab(plan: InputTabPlan, derivation: Derivation, locale: Locale, c
         positions[spec.id_key or ""] = id_col
     for row in plan.appended:
         cells = dict(values.get(row.index, {})) | {"errors": errors.get(row.index)}
-        (created or changes).appends.append(RowAppend(tab.title, _appended_values(plan, row, positions, cells)))
+        (created or changes).appends.append(
+            RowAppend(tab.title, _appended_values(plan, row, positions, cells))
+        )
     _plan_notes(plan, locale, changes, created or changes, appended)
     return id_col
 
 
-def _appended_values(plan: InputTabPlan, row: ParsedRow, positions: dict[str, int],
-                     derived: dict[str, Any]) -> tuple[CellValue, ...]:
+def _appended_values(
+    plan: InputTabPlan, row: ParsedRow, positions: dict[str, int], derived: dict[str, Any]
+) -> tuple[CellValue, ...]:
     """A new row as a person would have typed it (choices as labels in the sheet's language), with its
     derived cells already filled in, so the next cycle has nothing left to write."""
     header = plan.header
     cells: dict[int, CellValue] = {}
     for column in header.spec.person_columns:
         if column.key in header.columns:
-            cells[header.columns[column.key]] = _typed_label(column, getattr(row.model, column.key), plan.pipeline,
-                                                             plan.locale)
+            cells[header.columns[column.key]] = _typed_label(
+                column, getattr(row.model, column.key), plan.pipeline, plan.locale
+            )
     for key, col in positions.items():
         if key != header.spec.id_key:
             cells[col] = derived.get(key)
@@ -173,8 +184,9 @@ def _errors_by_row(problems: list[CellProblem], locale: Locale) -> dict[int, str
     return texts
 
 
-def _plan_notes(plan: InputTabPlan, locale: Locale, changes: ChangeSet, created: ChangeSet,
-                appended: set[int]) -> None:
+def _plan_notes(
+    plan: InputTabPlan, locale: Locale, changes: ChangeSet, created: ChangeSet, appended: set[int]
+) -> None:
     """Notes on bad cells; those on rows created this cycle go with the rows (after them, in their group)."""
     wanted: dict[tuple[int, int], list[str]] = defaultdict(list)
     for problem in plan.problems:
@@ -207,10 +219,13 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
         return
     ways: list[tuple[int, Callable[[], None]]] = []  # (cells written, how)
     if not _bold_moved(current, desired) and not (
-            desired.charts and _used_rows(current.rows) != _used_rows(desired.rows)):
+        desired.charts and _used_rows(current.rows) != _used_rows(desired.rows)
+    ):
         ways.append((len(cells), lambda: changes.cells.extend(cells)))
     patch = row_patch(current.rows, desired) if not desired.charts else None
-    if patch is not None and not patch.is_empty():  # (empty: the two see the same, e.g. a date and its serial)
+    if (
+        patch is not None and not patch.is_empty()
+    ):  # (empty: the two see the same, e.g. a date and its serial)
         ways.append((patch_cells(patch) + 3 * len(patch.shifts), lambda: changes.patches.append(patch)))
     cheapest = min(ways, key=lambda way: way[0], default=None)
     if cheapest is None or cheapest[0] * 2 > sum(len(row) for row in desired.rows):
@@ -222,13 +237,18 @@ def plan_owned_tab(current: TabData | None, desired: TabContent, changes: Change
 def _bold_moved(current: TabData, desired: TabContent) -> bool:
     """A section title (bold) row is not where it was: its bold formatting must move with it. (Header rows
     stay at the top: a changed title keeps its look.)"""
-    return any(not _same_row(current.rows[r] if r < len(current.rows) else [], desired.rows[r])
-               for r in desired.bold_rows if r < len(desired.rows))
+    return any(
+        not _same_row(current.rows[r] if r < len(current.rows) else [], desired.rows[r])
+        for r in desired.bold_rows
+        if r < len(desired.rows)
+    )
 
 
 def _same_row(have: list[Any], want: tuple[CellValue, ...]) -> bool:
-    return all(same_value(have[c] if c < len(have) else None, want[c] if c < len(want) else None)
-               for c in range(max(len(have), len(want))))
+    return all(
+        same_value(have[c] if c < len(have) else None, want[c] if c < len(want) else None)
+        for c in range(max(len(have), len(want)))
+    )
 
 
 def _used_rows(rows: Any) -> int:
@@ -263,5 +283,8 @@ def read_state(tab: TabData | None) -> dict[str, Any]:
 
 def remembered_derived(tab: TabData, header: HeaderMap) -> dict[int, dict[str, Any]]:
     columns = [(c.key, header.columns[c.key]) for c in header.spec.derived_columns if c.key in header.columns]
-    return {row: {key: (line[col] if col < len(line) else None) for key, col in columns}
-            for row, line in enumerate(tab.rows) if row > 0}
+    return {
+        row: {key: (line[col] if col < len(line) else None) for key, col in columns}
+        for row, line in enumerate(tab.rows)
+        if row > 0
+    }

@@ -48,4 +48,3 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
             "they stay due and the next run tries again"
         )
     return EXIT_OK
-

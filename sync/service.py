@@ -54,8 +54,12 @@ class RequestBudget:
     bursts of at most a sixth of that, so that no 60-second window sees more than 7/6 x per_minute (50 ->
     58, under Google's 60 per user per minute). Takers that find it empty sleep for their share."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.rate = per_minute / 60.0
         self.capacity = max(1.0, per_minute / 6)
         self.tokens = self.capacity
@@ -172,7 +176,9 @@ class SheetService:
     pending: list[LogEntry] = field(default_factory=list)  # rows not yet in the sheet (newest first)
     log_rows: list[list[Any]] = field(default_factory=list)  # the Sync Log as we last saw or wrote it
     cycles: int = 0
-    known: KnownRows = field(default_factory=KnownRows)  # rows of the last cycle: unchanged ones not parsed again
+    known: KnownRows = field(
+        default_factory=KnownRows
+    )  # rows of the last cycle: unchanged ones not parsed again
 
     def __post_init__(self) -> None:
         self.lease = LeaseKeeper(self.holder, self.config.service.lease_minutes)
@@ -188,23 +194,35 @@ class SheetService:
         busy sheet are raised; in serve mode they are logged and the loop goes on."""
         now = self.clock()
         if self.retry_at is not None and now < self.retry_at:
-            log.info("%s: waiting after %d failed cycle(s); next try at %s", self.name, self.failures,
-                     self.retry_at.isoformat(timespec="seconds"), extra={"sheet": self.name, "outcome": "backoff"})
+            log.info(
+                "%s: waiting after %d failed cycle(s); next try at %s",
+                self.name,
+                self.failures,
+                self.retry_at.isoformat(timespec="seconds"),
+                extra={"sheet": self.name, "outcome": "backoff"},
+            )
             return None
         try:
             self._take_lock()
             return self._cycle(now)
         except SheetBusy as busy:
-            log.info("%s: %s; %s", self.name, busy, "exiting" if self.once else "waiting",
-                     extra={"sheet": self.name, "outcome": "busy"})
+            log.info(
+                "%s: %s; %s",
+                self.name,
+                busy,
+                "exiting" if self.once else "waiting",
+                extra={"sheet": self.name, "outcome": "busy"},
+            )
             if self.once:
                 raise
             return None
 
     def _take_lock(self) -> None:
         if not self.lock.acquire():
-            raise SheetBusy(f"another sfa-sync process on this machine (pid {self.lock.holder_pid()}) serves this "
-                            f"sheet (lock file {self.lock.path})")
+            raise SheetBusy(
+                f"another sfa-sync process on this machine (pid {self.lock.holder_pid()}) serves this "
+                f"sheet (lock file {self.lock.path})"
+            )
 
     def _store(self) -> BudgetedStore:
         if self.store is None:
@@ -229,9 +247,13 @@ class SheetService:
             else:
                 self._acquire(store, snapshot, now)
             context = _CycleContext(started, t0, before)
-            report = run_cycle(store, self.config, local_today(self.config, now),
-                               before_write=lambda snap, analysis: self._before_write(snap, analysis, context),
-                               known=self.known)
+            report = run_cycle(
+                store,
+                self.config,
+                local_today(self.config, now),
+                before_write=lambda snap, analysis: self._before_write(snap, analysis, context),
+                known=self.known,
+            )
         except SheetBusy:
             raise
         except Exception as failed:  # a bad cycle never kills the loop
@@ -251,7 +273,9 @@ class SheetService:
             other = self.lease.owner_in(confirm, now)
             raise SheetBusy(f"the sheet was taken by {other.describe() if other else 'another instance'}")
         self.lease.wrote(now)
-        log.info("%s: lease taken by %s", self.name, self.holder, extra={"sheet": self.name, "outcome": "lease"})
+        log.info(
+            "%s: lease taken by %s", self.name, self.holder, extra={"sheet": self.name, "outcome": "lease"}
+        )
 
     def _before_write(self, snapshot: Snapshot, analysis: Analysis, context: _CycleContext) -> None:
         now = self.clock()
@@ -263,14 +287,24 @@ class SheetService:
         try:
             save_backup(snapshot, self.config, now)
         except OSError as failed:
-            raise ConfigError(f"{sheet_folder(self.config)}: cannot save the backup taken before each write "
-                              f"({failed.strerror}); fix service.backups_dir — nothing was written") from None
+            raise ConfigError(
+                f"{sheet_folder(self.config)}: cannot save the backup taken before each write "
+                f"({failed.strerror}); fix service.backups_dir — nothing was written"
+            ) from None
         store = self.store
         requests = (store.requests() - context.before + 1) if store else 0
-        entry = self._entry(context.started, time.monotonic() - context.t0, "ok", analysis,
-                            cells=planned_cells, requests=requests)
+        entry = self._entry(
+            context.started,
+            time.monotonic() - context.t0,
+            "ok",
+            analysis,
+            cells=planned_cells,
+            requests=requests,
+        )
         context.entry = entry
-        rows = sync_log_rows([entry, *self.pending], self.log_rows, self.config.locale, self.config.service.log_keep)
+        rows = sync_log_rows(
+            [entry, *self.pending], self.log_rows, self.config.locale, self.config.service.log_keep
+        )
         context.log_rows = [list(r) for r in rows]
         analysis.changes.tabs.append(self._log_content(rows))
 
@@ -279,8 +313,14 @@ class SheetService:
         self.failures, self.retry_at = 0, None
         self.cycles += 1
         outcome = "ok" if report.wrote else "quiet"
-        entry = self._entry(context.started, time.monotonic() - context.t0, outcome, report.analysis,
-                            cells=report.cells_written, requests=requests)
+        entry = self._entry(
+            context.started,
+            time.monotonic() - context.t0,
+            outcome,
+            report.analysis,
+            cells=report.cells_written,
+            requests=requests,
+        )
         if report.wrote:
             self.lease.wrote(self.clock())
             self.quiet, self.pending = 0, []
@@ -302,21 +342,33 @@ class SheetService:
             self.lease.claim(store.last_snapshot, changes, now)
             store.write(changes)
         except SfaSyncError as failed:
-            log.warning("%s: could not renew the lease (%s); the next cycle tries again", self.name, failed,
-                        extra={"sheet": self.name})
+            log.warning(
+                "%s: could not renew the lease (%s); the next cycle tries again",
+                self.name,
+                failed,
+                extra={"sheet": self.name},
+            )
             return
         self.lease.wrote(now)
 
-    def _failed(self, failed: Exception, started: datetime, t0: float, before: int,
-                store: BudgetedStore | None) -> LogEntry:
+    def _failed(
+        self, failed: Exception, started: datetime, t0: float, before: int, store: BudgetedStore | None
+    ) -> LogEntry:
         self.failures += 1
         self.retry_at = started + self.interval * backoff_ticks(self.failures) - timedelta(seconds=0.5)
         if self.failures == 1:
             self.retry_at = None  # the first failure is retried at the very next tick
         message = describe_error(failed)
         requests = store.requests() - before if store else 0
-        entry = LogEntry(started.astimezone(self.config.zone), time.monotonic() - t0, "failed", self.holder,
-                         requests=requests, quiet_before=self.quiet, error=message)
+        entry = LogEntry(
+            started.astimezone(self.config.zone),
+            time.monotonic() - t0,
+            "failed",
+            self.holder,
+            requests=requests,
+            quiet_before=self.quiet,
+            error=message,
+        )
         self._log_line(entry, exc_info=not isinstance(failed, SfaSyncError))
         self._write_log_row(entry, store)
         if self.once:
@@ -329,13 +381,19 @@ class SheetService:
         if store is None or self.lease.held_until is None or self.lease.held_until <= self.clock():
             self.pending.insert(0, entry)
             return
-        rows = sync_log_rows([entry, *self.pending], self.log_rows, self.config.locale, self.config.service.log_keep)
+        rows = sync_log_rows(
+            [entry, *self.pending], self.log_rows, self.config.locale, self.config.service.log_keep
+        )
         try:
             store.write(ChangeSet(tabs=[self._log_content(rows)]))
         except Exception as also:
             self.pending.insert(0, entry)
-            log.warning("%s: the Sync Log row could not be written either (%s); it goes with the next write",
-                        self.name, describe_error(also), extra={"sheet": self.name})
+            log.warning(
+                "%s: the Sync Log row could not be written either (%s); it goes with the next write",
+                self.name,
+                describe_error(also),
+                extra={"sheet": self.name},
+            )
             return
         self.pending, self.quiet = [], 0
         self.log_rows = [list(r) for r in rows]
@@ -349,27 +407,50 @@ class SheetService:
         try:
             outcome = run_reminders(self.store, self.config, now)
         except Exception as failed:
-            log.error("%s: the reminder job failed: %s", self.name, describe_error(failed), extra={"sheet": self.name})
+            log.error(
+                "%s: the reminder job failed: %s",
+                self.name,
+                describe_error(failed),
+                extra={"sheet": self.name},
+            )
             return
         lines = outcome.lines()
         log.info("%s: %s", self.name, "; ".join(lines), extra={"sheet": self.name, "outcome": "reminders"})
         if outcome.sent or outcome.failures:
             sent = f"{len(outcome.sent)} sent, {len(outcome.failures)} failed"
-            entry = LogEntry(now.astimezone(self.config.zone), time.monotonic() - t0, "reminders", self.holder,
-                             reminders=sent, error="; ".join(f"{f.channel} to {f.owner}: {f.reason}"
-                                                             for f in outcome.failures) or None)
+            entry = LogEntry(
+                now.astimezone(self.config.zone),
+                time.monotonic() - t0,
+                "reminders",
+                self.holder,
+                reminders=sent,
+                error="; ".join(f"{f.channel} to {f.owner}: {f.reason}" for f in outcome.failures) or None,
+            )
             self._write_log_row(entry, self.store)
 
     # -- helpers ------------------------------------------------------------------------------------
-    def _entry(self, started: datetime, duration: float, outcome: str, analysis: Analysis, cells: int,
-               requests: int) -> LogEntry:
-        return LogEntry(started.astimezone(self.config.zone), duration, outcome, self.holder,
-                        rows_read=dict(analysis.rows_read), problems=len(analysis.all_problems), cells_written=cells,
-                        rows_created=analysis.rows_created, requests=requests, quiet_before=self.quiet)
+    def _entry(
+        self, started: datetime, duration: float, outcome: str, analysis: Analysis, cells: int, requests: int
+    ) -> LogEntry:
+        return LogEntry(
+            started.astimezone(self.config.zone),
+            duration,
+            outcome,
+            self.holder,
+            rows_read=dict(analysis.rows_read),
+            problems=len(analysis.all_problems),
+            cells_written=cells,
+            rows_created=analysis.rows_created,
+            requests=requests,
+            quiet_before=self.quiet,
+        )
 
     def _log_content(self, rows: tuple[tuple[Any, ...], ...]) -> TabContent:
-        return TabContent(SYNC_LOG.title(self.config.locale), rows, column_widths=(22, 10, 14, 40, 10, 12, 12, 18, 10,
-                                                                                   12, 28, 60))
+        return TabContent(
+            SYNC_LOG.title(self.config.locale),
+            rows,
+            column_widths=(22, 10, 14, 40, 10, 12, 12, 18, 10, 12, 28, 60),
+        )
 
     def _remember_log(self, snapshot: Snapshot) -> None:
         tab = sync_log_tab(snapshot)
@@ -377,17 +458,40 @@ class SheetService:
 
     def _log_line(self, entry: LogEntry, exc_info: bool = False) -> None:
         read = sum(entry.rows_read.values())
-        fields = {"sheet": self.name, "outcome": entry.outcome, "rows_read": read, "problems": entry.problems,
-                  "cells_written": entry.cells_written, "rows_created": entry.rows_created,
-                  "requests": entry.requests, "duration_s": round(entry.duration_s, 2)}
+        fields = {
+            "sheet": self.name,
+            "outcome": entry.outcome,
+            "rows_read": read,
+            "problems": entry.problems,
+            "cells_written": entry.cells_written,
+            "rows_created": entry.rows_created,
+            "requests": entry.requests,
+            "duration_s": round(entry.duration_s, 2),
+        }
         if entry.error:
             fields["error"] = entry.error
-            log.error("%s: cycle FAILED: %s (requests %d, %.1fs)", self.name, entry.error, entry.requests,
-                      entry.duration_s, extra=fields, exc_info=exc_info)
+            log.error(
+                "%s: cycle FAILED: %s (requests %d, %.1fs)",
+                self.name,
+                entry.error,
+                entry.requests,
+                entry.duration_s,
+                extra=fields,
+                exc_info=exc_info,
+            )
             return
-        log.info("%s: %s; rows read %d; problems %d; cells written %d; rows created %d; requests %d; %.1fs",
-                 self.name, "wrote" if entry.outcome == "ok" else "nothing changed", read, entry.problems,
-                 entry.cells_written, entry.rows_created, entry.requests, entry.duration_s, extra=fields)
+        log.info(
+            "%s: %s; rows read %d; problems %d; cells written %d; rows created %d; requests %d; %.1fs",
+            self.name,
+            "wrote" if entry.outcome == "ok" else "nothing changed",
+            read,
+            entry.problems,
+            entry.cells_written,
+            entry.rows_created,
+            entry.requests,
+            entry.duration_s,
+            extra=fields,
+        )
 
     def release(self) -> None:
         """Clean exit: give the lease back (if ours) and drop the file lock."""
@@ -397,10 +501,16 @@ class SheetService:
                 now = self.clock()
                 if self.lease.owner_in(store.last_snapshot, now) is None:
                     store.write(ChangeSet(tabs=[lease_content(None)]))
-                    log.info("%s: lease released", self.name, extra={"sheet": self.name, "outcome": "released"})
+                    log.info(
+                        "%s: lease released", self.name, extra={"sheet": self.name, "outcome": "released"}
+                    )
         except Exception as failed:
-            log.warning("%s: could not release the lease (%s); it expires by itself", self.name,
-                        describe_error(failed), extra={"sheet": self.name})
+            log.warning(
+                "%s: could not release the lease (%s); it expires by itself",
+                self.name,
+                describe_error(failed),
+                extra={"sheet": self.name},
+            )
         finally:
             self.lease.held_until = None
             self.lock.release()
@@ -425,13 +535,21 @@ def describe_error(failed: BaseException) -> str:
 class Service:
     """All sheets of one config, ticked together; `serve()` until SIGTERM/SIGINT, or `run_once()`."""
 
-    def __init__(self, config: Config, once: bool = False, clock: Callable[[], datetime] = utc_now,
-                 open_store_: Callable[[Config], Store] = open_store, holder: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        once: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+        open_store_: Callable[[Config], Store] = open_store,
+        holder: str | None = None,
+    ) -> None:
         self.config = config
         self.holder = holder or new_holder()
         self.budget = RequestBudget(config.service.requests_per_minute)
-        self.sheets = [SheetService(name, sheet_config, self.holder, once, self.budget, clock, open_store_)
-                       for name, sheet_config in config.per_sheet()]
+        self.sheets = [
+            SheetService(name, sheet_config, self.holder, once, self.budget, clock, open_store_)
+            for name, sheet_config in config.per_sheet()
+        ]
         self.stop = threading.Event()
         self.ticks = 0
         self._pool: ThreadPoolExecutor | None = None
@@ -441,7 +559,9 @@ class Service:
         if len(self.sheets) == 1:
             return [self.sheets[0].tick()]
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.config.service.max_concurrent_sheets, thread_name_prefix="sheet")
+            self._pool = ThreadPoolExecutor(
+                self.config.service.max_concurrent_sheets, thread_name_prefix="sheet"
+            )
         return list(self._pool.map(lambda sheet: sheet.tick(), self.sheets))
 
     def run_once(self) -> None:
@@ -474,12 +594,19 @@ class Service:
 
     def serve(self, max_ticks: int | None = None) -> None:
         """Tick now and every interval until stopped (or after max_ticks, for tests)."""
-        previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGTERM, signal.SIGINT)} \
-            if threading.current_thread() is threading.main_thread() else {}
+        previous = (
+            {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+            if threading.current_thread() is threading.main_thread()
+            else {}
+        )
         scheduler = schedule.Scheduler()
         scheduler.every(self.config.service.interval_minutes * 60).seconds.do(self.tick)  # type: ignore[arg-type]
-        log.info("serving %d sheet(s) every %s minute(s) as %s", len(self.sheets),
-                 self.config.service.interval_minutes, self.holder)
+        log.info(
+            "serving %d sheet(s) every %s minute(s) as %s",
+            len(self.sheets),
+            self.config.service.interval_minutes,
+            self.holder,
+        )
         try:
             self.tick()
             while not self.stop.is_set() and (max_ticks is None or self.ticks < max_ticks):

@@ -29,9 +29,16 @@ from sync.stores import open_store
 @click.command()
 @common_options
 @click.option("--once", is_flag=True, help="One cycle for each sheet, then exit (for cron).")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Log lines on stderr as text or as JSON objects.")
-def serve(config_path: Path | None, workbook: Path | None, locale: str | None, once: bool, log_format: str) -> int:
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines on stderr as text or as JSON objects.",
+)
+def serve(
+    config_path: Path | None, workbook: Path | None, locale: str | None, once: bool, log_format: str
+) -> int:
     """Run the sync every service.interval_minutes (and the reminder job daily at reminders.at) until
     SIGTERM or Ctrl-C, which let the running cycle finish. One instance at a time per sheet; a second one
     says who holds the sheet and waits (with --once: exits with code 8).
@@ -80,8 +87,14 @@ def status(config_path: Path | None, workbook: Path | None, locale: str | None, 
 
 def _record_line(record: dict) -> str:
     parts = [str(record.get("started_at") or "?"), str(record.get("outcome") or "?")]
-    for key, label in (("duration_s", "s"), ("cells_written", "cells"), ("problems", "problems"),
-                       ("rows_created", "rows created"), ("requests", "requests"), ("quiet_before", "quiet before")):
+    for key, label in (
+        ("duration_s", "s"),
+        ("cells_written", "cells"),
+        ("problems", "problems"),
+        ("rows_created", "rows created"),
+        ("requests", "requests"),
+        ("quiet_before", "quiet before"),
+    ):
         value = record.get(key)
         if value not in (None, ""):
             parts.append(f"{value} {label}" if key != "duration_s" else f"{value}{label}")
@@ -116,8 +129,16 @@ def backups(config_path: Path | None, workbook: Path | None, locale: str | None)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--yes", is_flag=True, help="Overwrite cells edited since the backup without asking.")
 @click.option("--sheet", help="With several sheets in the config: the sheet's name (default: the main one).")
-def restore(config_path: Path | None, workbook: Path | None, locale: str | None, backup: str, only: str | None,
-            dry_run: bool, yes: bool, sheet: str | None) -> int:
+def restore(
+    config_path: Path | None,
+    workbook: Path | None,
+    locale: str | None,
+    backup: str,
+    only: str | None,
+    dry_run: bool,
+    yes: bool,
+    sheet: str | None,
+) -> int:
     """Put person-owned values of the input tabs back from BACKUP: deleted rows come back (appended),
     and cells edited since are listed before they are overwritten. Derived columns follow on the next cycle.
 
@@ -133,15 +154,25 @@ def restore(config_path: Path | None, workbook: Path | None, locale: str | None,
     if dry_run or plan.changes.is_empty():
         click.echo("dry run: nothing was written" if dry_run else "nothing written")
         return EXIT_OK
-    if plan.overwrites and not yes and not click.confirm(
-            f"Overwrite the {len(plan.overwrites)} cell(s) listed above with the backup's values?", default=False):
+    if (
+        plan.overwrites
+        and not yes
+        and not click.confirm(
+            f"Overwrite the {len(plan.overwrites)} cell(s) listed above with the backup's values?",
+            default=False,
+        )
+    ):
         click.echo("nothing written")
         return EXIT_OK
     if not store.unchanged_since(snapshot, plan.keys):
-        raise WriteConflictError("rows moved while the restore was being planned; nothing was written — run it again")
+        raise WriteConflictError(
+            "rows moved while the restore was being planned; nothing was written — run it again"
+        )
     before = save_backup(snapshot, config, datetime.now(UTC))  # a restore can be undone like any write
     result = store.write(plan.changes)
-    click.echo(f"restored: {result.cells} cell(s) written; the sheet as it was just before: backup {before.name}")
+    click.echo(
+        f"restored: {result.cells} cell(s) written; the sheet as it was just before: backup {before.name}"
+    )
     return EXIT_OK
 
 

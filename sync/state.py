@@ -18,8 +18,19 @@ from sync.changes import CellValue, CellWrite, ChangeSet, RowAppend, TabContent
 from sync.plan import same_value
 from sync.stores.base import TabData
 
-DEAL_COLUMNS = ("deal_id", "stage", "amount", "close_date", "owner", "created_on", "stage_since", "last_progress_on",
-                "close_date_pushes", "closed_on", "stage_before_close")
+DEAL_COLUMNS = (
+    "deal_id",
+    "stage",
+    "amount",
+    "close_date",
+    "owner",
+    "created_on",
+    "stage_since",
+    "last_progress_on",
+    "close_date_pushes",
+    "closed_on",
+    "stage_before_close",
+)
 EVENT_COLUMNS = ("observed_on", "deal_id", "field", "old", "new")
 HANDLED_COLUMNS = ("call_id", "deal_id", "task_id", "handled_on")
 ARCHIVE_COLUMNS = ("deal_id", "decision", "note", "archived_on")
@@ -42,8 +53,11 @@ def _records(tab: TabData | None, columns: tuple[str, ...]) -> list[dict[str, An
         return []
     header = [str(h) for h in tab.rows[0]]
     places = {name: header.index(name) for name in columns if name in header}
-    return [{name: (row[i] if i < len(row) else None) for name, i in places.items()}
-            for row in tab.rows[1:] if row and not is_blank(row[0])]
+    return [
+        {name: (row[i] if i < len(row) else None) for name, i in places.items()}
+        for row in tab.rows[1:]
+        if row and not is_blank(row[0])
+    ]
 
 
 def read_deal_states(tab: TabData | None) -> dict[str, DealState]:
@@ -54,30 +68,53 @@ def read_deal_states(tab: TabData | None) -> dict[str, DealState]:
             amount = parse_amount(record.get("amount"))
         except CellParseError:
             amount = None
-        facts = DealFacts(deal_id, created_on=_date(record.get("created_on")), closed_on=_date(record.get("closed_on")),
-                          stage_before_close=_text(record.get("stage_before_close")),
-                          stage_since=_date(record.get("stage_since")),
-                          close_date_pushes=int(record.get("close_date_pushes") or 0),
-                          last_progress_on=_date(record.get("last_progress_on")))
-        states[key_of(deal_id) or deal_id] = DealState(deal_id, _text(record.get("stage")), amount,
-                                                       _date(record.get("close_date")), _text(record.get("owner")), facts)
+        facts = DealFacts(
+            deal_id,
+            created_on=_date(record.get("created_on")),
+            closed_on=_date(record.get("closed_on")),
+            stage_before_close=_text(record.get("stage_before_close")),
+            stage_since=_date(record.get("stage_since")),
+            close_date_pushes=int(record.get("close_date_pushes") or 0),
+            last_progress_on=_date(record.get("last_progress_on")),
+        )
+        states[key_of(deal_id) or deal_id] = DealState(
+            deal_id,
+            _text(record.get("stage")),
+            amount,
+            _date(record.get("close_date")),
+            _text(record.get("owner")),
+            facts,
+        )
     return states
 
 
 def deal_state_row(state: DealState) -> tuple[CellValue, ...]:
     facts = state.facts or DealFacts(state.deal_id)
-    return (state.deal_id, state.stage, state.amount, state.close_date, state.owner, facts.created_on,
-            facts.stage_since, facts.last_progress_on, facts.close_date_pushes, facts.closed_on,
-            facts.stage_before_close)
+    return (
+        state.deal_id,
+        state.stage,
+        state.amount,
+        state.close_date,
+        state.owner,
+        facts.created_on,
+        facts.stage_since,
+        facts.last_progress_on,
+        facts.close_date_pushes,
+        facts.closed_on,
+        facts.stage_before_close,
+    )
 
 
 def read_handled(tab: TabData | None) -> dict[str, Handled]:
     handled = {}
     for record in _records(tab, HANDLED_COLUMNS):
         call_id = str(record["call_id"])
-        handled[key_of(call_id) or call_id] = Handled(call_id, _text(record.get("deal_id")),
-                                                      _text(record.get("task_id")),
-                                                      _date(record.get("handled_on")) or date.min)
+        handled[key_of(call_id) or call_id] = Handled(
+            call_id,
+            _text(record.get("deal_id")),
+            _text(record.get("task_id")),
+            _date(record.get("handled_on")) or date.min,
+        )
     return handled
 
 
@@ -87,8 +124,10 @@ def handled_row(entry: Handled) -> tuple[CellValue, ...]:
 
 def read_archive(tab: TabData | None) -> dict[str, Decision]:
     """Managers' decisions and notes on deals that left the review list."""
-    return {key_of(str(r["deal_id"])) or "": Decision(r.get("decision"), r.get("note"))
-            for r in _records(tab, ARCHIVE_COLUMNS)}
+    return {
+        key_of(str(r["deal_id"])) or "": Decision(r.get("decision"), r.get("note"))
+        for r in _records(tab, ARCHIVE_COLUMNS)
+    }
 
 
 def archive_row(key: str, decision: Decision, today: date) -> tuple[CellValue, ...]:
@@ -108,15 +147,20 @@ class StateTable:
     appended; rows of keys no longer wanted stay (history is kept). A missing tab is created (header only)
     with the main changes, so that its rows can go in whichever group must carry them."""
 
-    def __init__(self, title: str, columns: tuple[str, ...], current: TabData | None, main: ChangeSet) -> None:
+    def __init__(
+        self, title: str, columns: tuple[str, ...], current: TabData | None, main: ChangeSet
+    ) -> None:
         self.title = title
         self.current = current if current is not None and current.rows else None
         if self.current is None:
             main.tabs.append(TabContent(title, (columns,), hidden=True))
             self.where: dict[str | None, int] = {}
         else:
-            self.where = {key_of(str(row[0])): index for index, row in enumerate(self.current.rows)
-                          if index and row and not is_blank(row[0])}
+            self.where = {
+                key_of(str(row[0])): index
+                for index, row in enumerate(self.current.rows)
+                if index and row and not is_blank(row[0])
+            }
 
     def put(self, key: str, values: tuple[CellValue, ...], target: ChangeSet) -> None:
         index = self.where.get(key)

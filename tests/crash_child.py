@@ -103,7 +103,9 @@ def trace_phases(store: Any, progress: Progress) -> None:
         return unchanged(*args, **kwargs)
 
     def traced_write(*args, **kwargs):  # type: ignore[no-untyped-def]
-        progress.mark("ledger" if progress_kind["kind"] == "remind" else ("put-back" if state["wrote"] else "write"))
+        progress.mark(
+            "ledger" if progress_kind["kind"] == "remind" else ("put-back" if state["wrote"] else "write")
+        )
         result = write(*args, **kwargs)
         state["wrote"] = True
         return result

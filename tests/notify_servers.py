@@ -115,7 +115,9 @@ class Inbox:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1: security "none", "starttls" (with required login) or "ssl"."""
 
-    def __init__(self, security: str = "none", certificate: Certificate | None = None, port: int | None = None):
+    def __init__(
+        self, security: str = "none", certificate: Certificate | None = None, port: int | None = None
+    ):
         self.inbox = Inbox()
         self.port = port or free_port()
         options: dict = {}

@@ -47,8 +47,16 @@ class StoreMaker:
         if not key.exists():
             emu.write_service_account_key(key, client_email=SA)
         sid = emu.create_spreadsheet("Team", grids, shared_with=[SA], value_input="RAW")
-        settings = load_config(None, **{"store.kind": "google", "store.spreadsheet": sid,
-                                        "store.credentials": str(key), "store.endpoint": emu.url, **config})
+        settings = load_config(
+            None,
+            **{
+                "store.kind": "google",
+                "store.spreadsheet": sid,
+                "store.credentials": str(key),
+                "store.endpoint": emu.url,
+                **config,
+            },
+        )
         store = GoogleStore.from_config(settings)
         store.wait = wait_none()
         store._emulator = emu  # type: ignore[attr-defined]  # for tests that play a person editing the sheet

@@ -9,8 +9,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE_PACKAGES = ("sheets_schema", "rules", "reports")
-FORBIDDEN_IMPORTS = {"os", "sys", "io", "socket", "pathlib", "shutil", "subprocess", "time", "requests", "gspread",
-                     "google", "openpyxl", "smtplib", "urllib", "http", "sync", "logging", "random", "tempfile"}
+FORBIDDEN_IMPORTS = {
+    "os",
+    "sys",
+    "io",
+    "socket",
+    "pathlib",
+    "shutil",
+    "subprocess",
+    "time",
+    "requests",
+    "gspread",
+    "google",
+    "openpyxl",
+    "smtplib",
+    "urllib",
+    "http",
+    "sync",
+    "logging",
+    "random",
+    "tempfile",
+}
 FORBIDDEN_CALLS = {"open", "print", "input", "now", "today", "utcnow", "getenv", "perf_counter", "monotonic"}
 
 
@@ -31,7 +50,13 @@ def test_pure_modules_do_no_io_and_read_no_clock(path):
         assert not set(names) & FORBIDDEN_IMPORTS, f"{path.name}:{node.lineno} imports {names}"
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else ""
+            )
             assert name not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno} calls {name}()"
 
 

@@ -22,8 +22,18 @@ from tests.sheets import tab
 from tests.sheets_emulator import SheetsEmulator
 
 SA = "sync@test-proj.iam.gserviceaccount.com"
-DEAL_ROWS = [{"deal_id": f"D-{i}", "deal_name": f"Deal {i}", "owner": "Sato", "stage": "Proposal", "amount": i * 1000,
-              "close_date": "2026-12-01", "notes": f"note {i}"} for i in range(1, 8)]
+DEAL_ROWS = [
+    {
+        "deal_id": f"D-{i}",
+        "deal_name": f"Deal {i}",
+        "owner": "Sato",
+        "stage": "Proposal",
+        "amount": i * 1000,
+        "close_date": "2026-12-01",
+        "notes": f"note {i}",
+    }
+    for i in range(1, 8)
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +48,11 @@ def setup(emu, tmp_path):
     tabs = {spec.en: tab(spec, *(DEAL_ROWS if spec.key == "deals" else [])) for spec in INPUT_TABS}
     sid = emu.create_spreadsheet("Team", tabs, shared_with=[SA], value_input="USER_ENTERED")
     path = tmp_path / "sfa-sync.toml"
-    path.write_text(f'reminders.at = "23:59"\n[store]\nkind = "google"\nspreadsheet = "{sid}"\ncredentials = "{key}"\n'
-                    f'endpoint = "{emu.url}"\n[service]\nbackups_dir = "saved"\n', encoding="utf-8")
+    path.write_text(
+        f'reminders.at = "23:59"\n[store]\nkind = "google"\nspreadsheet = "{sid}"\ncredentials = "{key}"\n'
+        f'endpoint = "{emu.url}"\n[service]\nbackups_dir = "saved"\n',
+        encoding="utf-8",
+    )
     return sid, path
 
 
@@ -61,7 +74,9 @@ def test_a_cycle_backs_up_the_input_tabs_as_read_private_and_typed(emu, setup):
     assert backup.path.parent == sheet_folder(config) and backup.path.parent.parent == path.parent / "saved"
     assert stat.S_IMODE(backup.path.stat().st_mode) == 0o600
     document = json.loads(gzip.decompress(backup.path.read_bytes()))
-    assert document["tabs"]["Deals"]["rows"][1][8] == {"$date": "2026-12-01"}  # a serial from Google, typed back
+    assert document["tabs"]["Deals"]["rows"][1][8] == {
+        "$date": "2026-12-01"
+    }  # a serial from Google, typed back
     assert load_backup(backup.path)["Deals"].rows[1][8] == date(2026, 12, 1)
 
 
@@ -89,7 +104,11 @@ def test_restore_brings_deleted_rows_back_exactly_and_dry_run_writes_nothing(emu
     emu.person_set(sid, "Deals", "H2", "999")  # ... and edits an amount afterwards
     runner = CliRunner()
     listed = runner.invoke(backups, ["--config", str(path)])
-    assert listed.exit_code == 0 and taken.name.removesuffix(".json.gz") in listed.output and "Deals 7" in listed.output
+    assert (
+        listed.exit_code == 0
+        and taken.name.removesuffix(".json.gz") in listed.output
+        and "Deals 7" in listed.output
+    )
     emu.reset_counters()
     dry = runner.invoke(restore, ["--config", str(path), taken.name, "--tab", "Deals", "--dry-run"])
     assert dry.exit_code == 0, dry.output
@@ -104,7 +123,9 @@ def test_restore_brings_deleted_rows_back_exactly_and_dry_run_writes_nothing(emu
     assert emu.count("spreadsheets.batchUpdate") == 1  # one write
     after = person_values(emu, sid)
     assert after[0] == before[0]
-    assert sorted(map(str, after[1:])) == sorted(map(str, before[1:]))  # the same rows, exactly; order: appended
+    assert sorted(map(str, after[1:])) == sorted(
+        map(str, before[1:])
+    )  # the same rows, exactly; order: appended
     assert [r[0] for r in after[1:]] == ["D-1", "D-4", "D-6", "D-7", "D-2", "D-3", "D-5"]
     again = runner.invoke(restore, ["--config", str(path), taken.name, "--dry-run"])
     assert "nothing to restore" in again.output

@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_benchmark_runs_at_a_tiny_size_and_counts_requests_and_cells(tmp_path):
     out = tmp_path / "tiny.json"
-    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--sizes", "tiny", "--json", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--sizes", "tiny", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "parse baseline" in done.stdout
     figures = json.loads(out.read_text())["sizes"]["tiny"]

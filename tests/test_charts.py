@@ -29,8 +29,16 @@ def write_report(path, locale="en"):
     report = build(locale)
     title = WIN_LOSS.title(locale)
     workbook = Workbook()
-    apply_changes(workbook, ChangeSet(tabs=[TabContent(title, report.rows, header_rows=report.header_rows,
-                                                         column_widths=report.column_widths)]))
+    apply_changes(
+        workbook,
+        ChangeSet(
+            tabs=[
+                TabContent(
+                    title, report.rows, header_rows=report.header_rows, column_widths=report.column_widths
+                )
+            ]
+        ),
+    )
     add_charts(workbook[title], report.charts)
     workbook.save(path)
     return report, title
@@ -48,7 +56,9 @@ def test_xlsx_charts_survive_save_and_reload(tmp_path):
     spec = next(c for c in report.charts if c.kind == "pie")
     ref = pie.series[0].val.numRef.f
     assert ref == f"'{title}'!$B${spec.series[0].first_row + 1}:$B${spec.series[0].last_row + 1}"
-    assert pie.series[0].cat.strRef.f.endswith(f"$A${spec.categories.first_row + 1}:$A${spec.categories.last_row + 1}")
+    assert pie.series[0].cat.strRef.f.endswith(
+        f"$A${spec.categories.first_row + 1}:$A${spec.categories.last_row + 1}"
+    )
     assert pie.series[0].tx.strRef.f == f"'{title}'!$B${spec.series[0].title_row + 1}"
     with zipfile.ZipFile(path) as archive:
         assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 3
@@ -61,8 +71,13 @@ def test_bar_line_and_percent_variants(tmp_path):
     for row in (["Source", "Rate"], ["Web", 0.3], ["Expo", 0.5]):
         ws.append(row)
     cats, vals = Series(0, 1, 2), Series(1, 1, 2, title_row=0)
-    add_charts(ws, (ChartSpec("bars", "bar", cats, (vals,), 0, 3, y_title="share", percent=True),
-                    ChartSpec("line", "line", cats, (vals, Series(1, 1, 2)), 20, 3)))
+    add_charts(
+        ws,
+        (
+            ChartSpec("bars", "bar", cats, (vals,), 0, 3, y_title="share", percent=True),
+            ChartSpec("line", "line", cats, (vals, Series(1, 1, 2)), 20, 3),
+        ),
+    )
     workbook.save(tmp_path / "v.xlsx")
     charts = load_workbook(tmp_path / "v.xlsx")["Data"]._charts
     bar = next(c for c in charts if isinstance(c, BarChart))
@@ -82,16 +97,30 @@ def test_libreoffice_keeps_the_charts_of_the_demo_workbook(tmp_path):
     config = load_config(None, **{"locale": "ja", "store.kind": "xlsx", "store.path": str(demo)})
     make_demo(config)
     book = read_book(XlsxStore(demo).read(), config).book
-    report = win_loss_report(book, {}, local_today(config), "ja", config.pipeline.to_pipeline(), config.reports)
+    report = win_loss_report(
+        book, {}, local_today(config), "ja", config.pipeline.to_pipeline(), config.reports
+    )
     workbook = load_workbook(demo)
     title = WIN_LOSS.title("ja")
     apply_changes(workbook, ChangeSet(tabs=[TabContent(title, report.rows)]))
     add_charts(workbook[title], report.charts)
     workbook.save(demo)
     out = tmp_path / "converted"
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(demo)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(demo),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     with zipfile.ZipFile(out / demo.name) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart") and n.endswith(".xml")]
         assert len(charts) == len(report.charts) == 3
@@ -109,7 +138,10 @@ def emu():
 
 def test_google_add_chart_requests_are_accepted_by_the_strict_emulator(emu):
     report = build()
-    rows = [[("" if v is None else v.isoformat() if hasattr(v, "isoformat") else v) for v in r] for r in report.rows]
+    rows = [
+        [("" if v is None else v.isoformat() if hasattr(v, "isoformat") else v) for v in r]
+        for r in report.rows
+    ]
     sid = emu.create_spreadsheet("Team", {WIN_LOSS.en: rows}, shared_with=[SA], value_input="RAW")
     sheet_id = emu.spreadsheet(sid).sheets[0].sheet_id
     session = requests.Session()
@@ -117,8 +149,9 @@ def test_google_add_chart_requests_are_accepted_by_the_strict_emulator(emu):
     sent = chart_requests(sheet_id, report.charts)
     answer = session.post(f"{emu.url}/v4/spreadsheets/{sid}:batchUpdate", json={"requests": sent}, timeout=10)
     assert answer.status_code == 200, answer.text
-    got = session.get(f"{emu.url}/v4/spreadsheets/{sid}", params={"fields": "sheets(properties.title,charts)"},
-                      timeout=10).json()
+    got = session.get(
+        f"{emu.url}/v4/spreadsheets/{sid}", params={"fields": "sheets(properties.title,charts)"}, timeout=10
+    ).json()
     charts = got["sheets"][0]["charts"]
     assert [c["spec"]["title"] for c in charts] == [c.title for c in report.charts]
     kinds = {c["spec"]["title"]: c["spec"] for c in charts}
@@ -126,11 +159,18 @@ def test_google_add_chart_requests_are_accepted_by_the_strict_emulator(emu):
     source = next(c for c in report.charts if c.title == "Win rate by lead source (%)")
     assert basic["chartType"] == "COLUMN" and basic["headerCount"] == 1
     assert basic["series"][0]["series"]["sourceRange"]["sources"][0] == {
-        "sheetId": sheet_id, "startRowIndex": source.series[0].title_row, "endRowIndex": source.series[0].last_row + 1,
-        "startColumnIndex": 4, "endColumnIndex": 5}
+        "sheetId": sheet_id,
+        "startRowIndex": source.series[0].title_row,
+        "endRowIndex": source.series[0].last_row + 1,
+        "startColumnIndex": 4,
+        "endColumnIndex": 5,
+    }
     assert "pieChart" in kinds["Lost reasons"]
     anchor = charts[0]["position"]["overlayPosition"]["anchorCell"]
-    assert (anchor["rowIndex"], anchor["columnIndex"]) == (report.charts[0].anchor_row, report.charts[0].anchor_col)
+    assert (anchor["rowIndex"], anchor["columnIndex"]) == (
+        report.charts[0].anchor_row,
+        report.charts[0].anchor_col,
+    )
 
 
 def test_a_misspelt_field_would_be_refused_by_the_emulator(emu):
@@ -145,5 +185,7 @@ def test_a_misspelt_field_would_be_refused_by_the_emulator(emu):
 
 
 def test_delete_requests_for_charts_drawn_last_time():
-    assert delete_chart_requests([7, 9]) == [{"deleteEmbeddedObject": {"objectId": 7}},
-                                             {"deleteEmbeddedObject": {"objectId": 9}}]
+    assert delete_chart_requests([7, 9]) == [
+        {"deleteEmbeddedObject": {"objectId": 7}},
+        {"deleteEmbeddedObject": {"objectId": 9}},
+    ]

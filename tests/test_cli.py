@@ -99,7 +99,9 @@ def test_a_config_file_points_at_its_workbook_relative_to_itself(tmp_path, capsy
 
 
 def test_python_dash_m_sync_works():
-    done = subprocess.run([sys.executable, "-m", "sync", "--help"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "sync", "--help"], capture_output=True, text=True, check=True
+    )
     assert "Sales-force automation" in done.stdout
 
 

@@ -91,8 +91,14 @@ class ForkServer:
 
     def __init__(self) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.crash_child"], cwd=ROOT, env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.crash_child"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def start(self, job: dict[str, Any]) -> int:
         assert self.process.stdin and self.process.stdout
@@ -164,9 +170,15 @@ def seed_sheet(config: Config, bad_cells: bool = True, init: bool = True) -> Non
     tabs, _ = locate_input_tabs(store.read())
     changes = ChangeSet()
     rows = demo_rows("en", TODAY, size=SIZE, bad_cells=bad_cells)
-    rows["calls"].append({"lead_id": rows["leads"][0]["lead_id"], "called_at": datetime(2026, 11, 27, 10, 0),
-                          "caller": rows["team"][1]["name"], "result": "Appointment",
-                          "appointment_date": date(2026, 12, 3)})  # becomes a deal and a first-visit task
+    rows["calls"].append(
+        {
+            "lead_id": rows["leads"][0]["lead_id"],
+            "called_at": datetime(2026, 11, 27, 10, 0),
+            "caller": rows["team"][1]["name"],
+            "result": "Appointment",
+            "appointment_date": date(2026, 12, 3),
+        }
+    )  # becomes a deal and a first-visit task
     for spec in INPUT_TABS:
         tab = tabs[spec.key]
         header = match_headers(spec, tab.title, tab.rows[0], config.locale)
@@ -186,10 +198,13 @@ def grid(snapshot: Snapshot) -> dict[str, tuple]:
 
 def mixed(now: dict, before: dict, after: dict) -> str:
     """Which tabs are as before, which as after, which neither (for a failure message)."""
+
     def state(title: str) -> str:
         got = now.get(title)
-        return "/".join(name for name, ref in (("before", before), ("after", after)) if ref.get(title) == got) or (
-            "missing" if got is None else "neither")
+        return "/".join(
+            name for name, ref in (("before", before), ("after", after)) if ref.get(title) == got
+        ) or ("missing" if got is None else "neither")
+
     return ", ".join(f"{title}: {state(title)}" for title in sorted(set(now) | set(before) | set(after)))
 
 
@@ -230,8 +245,9 @@ class Reference:
         """The sheet is as before or as after; the next cycle ends as a clean one, and a second writes nothing."""
         snapshot = store.read()  # (on .xlsx: the workbook opens)
         now = grid(snapshot)
-        assert now in (self.before, self.after), \
+        assert now in (self.before, self.after), (
             f"{what}: the sheet is neither as before nor as after: {mixed(now, self.before, self.after)}"
+        )
         tally.landed["after" if now == self.after else "before"] += 1
         if now == self.before:
             run_cycle(store, self.config, TODAY)
@@ -258,15 +274,25 @@ class Tally:
         self.stray_temp_files = 0
 
     def figures(self) -> dict[str, Any]:
-        return {"harness": "crash", "store": self.kind, "runs": self.runs, "kills": self.kills,
-                "finished_before_kill": self.finished_first, "kills_by_phase": dict(self.by_phase),
-                "kills_by_mode": dict(self.by_mode), "sheet_after_kill": dict(self.landed), "lost": self.lost,
-                "duplicated": self.duplicated, "reminder_repeats": self.repeats,
-                "stray_temp_files": self.stray_temp_files}
+        return {
+            "harness": "crash",
+            "store": self.kind,
+            "runs": self.runs,
+            "kills": self.kills,
+            "finished_before_kill": self.finished_first,
+            "kills_by_phase": dict(self.by_phase),
+            "kills_by_mode": dict(self.by_mode),
+            "sheet_after_kill": dict(self.landed),
+            "lost": self.lost,
+            "duplicated": self.duplicated,
+            "reminder_repeats": self.repeats,
+            "stray_temp_files": self.stray_temp_files,
+        }
 
 
-def run_killed(forks: ForkServer, job: dict[str, Any], arm: Callable[[int], None], tally: Tally,
-               mode: str, tmp: Path) -> str:
+def run_killed(
+    forks: ForkServer, job: dict[str, Any], arm: Callable[[int], None], tally: Tally, mode: str, tmp: Path
+) -> str:
     progress = tmp / "progress.txt"
     progress.unlink(missing_ok=True)
     job["progress"] = str(progress)
@@ -348,7 +374,11 @@ def test_a_cycle_killed_anywhere_on_xlsx_leaves_the_workbook_before_or_after_and
         if mode == "delay":
             arm = delay_arm(rng.uniform(0, span))
         else:
-            hook = {"type": mode, "marker": str(marker), "k": rng.randint(1, parts) if mode == "writestr" else 1}
+            hook = {
+                "type": mode,
+                "marker": str(marker),
+                "k": rng.randint(1, parts) if mode == "writestr" else 1,
+            }
             arm = marker_arm(marker)
         run_killed(forks, {**job, "hook": hook}, arm, tally, mode, tmp_path)
         stray = list(tmp_path.glob(".team.xlsx.*.tmp"))
@@ -421,12 +451,19 @@ def request_arm(emu: SheetsEmulator, n: int, unapplied: bool) -> Callable[[int],
     return arm
 
 
-def test_a_cycle_killed_anywhere_on_google_leaves_the_sheet_before_or_after_and_converges(forks, emu, tmp_path):
+def test_a_cycle_killed_anywhere_on_google_leaves_the_sheet_before_or_after_and_converges(
+    forks, emu, tmp_path
+):
     key = emu.write_service_account_key(tmp_path / "key.json", client_email=SA)
-    sid = emu.create_spreadsheet("Team", {spec.en: [header_row(spec)] for spec in INPUT_TABS}, shared_with=[SA],
-                                 rows=200, cols=30)
-    settings = {"store.kind": "google", "store.spreadsheet": sid, "store.credentials": str(key),
-                "store.endpoint": emu.url}
+    sid = emu.create_spreadsheet(
+        "Team", {spec.en: [header_row(spec)] for spec in INPUT_TABS}, shared_with=[SA], rows=200, cols=30
+    )
+    settings = {
+        "store.kind": "google",
+        "store.spreadsheet": sid,
+        "store.credentials": str(key),
+        "store.endpoint": emu.url,
+    }
     config = load_config(None, **settings)
     seed_sheet(config, init=False)
     store = GoogleStore.from_config(config)
@@ -500,8 +537,13 @@ def test_the_reminder_job_killed_anywhere_loses_no_reminder_and_repeats_at_most_
 
 def _reminders_under_kills(forks: ForkServer, tmp_path: Path, inbox: KillingInbox, port: int) -> None:
     path = tmp_path / "team.xlsx"
-    settings = {"store.path": str(path), "reminders.email.enabled": True, "reminders.email.host": "127.0.0.1",
-                "reminders.email.port": port, "reminders.email.security": "none"}
+    settings = {
+        "store.path": str(path),
+        "reminders.email.enabled": True,
+        "reminders.email.host": "127.0.0.1",
+        "reminders.email.port": port,
+        "reminders.email.security": "none",
+    }
     config = load_config(None, **settings)
     seed_sheet(config, bad_cells=False, init=False)
     run_cycle(XlsxStore(path), config, TODAY)  # the cycle gives every task its id first
@@ -510,7 +552,9 @@ def _reminders_under_kills(forks: ForkServer, tmp_path: Path, inbox: KillingInbo
     inputs = {spec.en: XlsxStore(path).read().tabs[spec.en].rows for spec in INPUT_TABS}
 
     def remind() -> None:
-        run_reminders(XlsxStore(path), config, NOW, notifiers=[EmailNotifier(config.reminders.email, attempts=1)])
+        run_reminders(
+            XlsxStore(path), config, NOW, notifiers=[EmailNotifier(config.reminders.email, attempts=1)]
+        )
 
     remind()
     expected = Counter(inbox.received)
@@ -540,15 +584,20 @@ def _reminders_under_kills(forks: ForkServer, tmp_path: Path, inbox: KillingInbo
                 inbox.pid = pid
 
         else:
-            hook = {"type": rng.choice(["replace-before", "replace-after"]), "marker": str(marker),
-                    "k": rng.randint(1, len(expected))}
+            hook = {
+                "type": rng.choice(["replace-before", "replace-after"]),
+                "marker": str(marker),
+                "k": rng.randint(1, len(expected)),
+            }
             arm = marker_arm(marker)
         inbox.pid = None
         run_killed(forks, {**job, "hook": hook}, arm, tally, mode, tmp_path)
         inbox.kill_at = None
         assert {spec.en: XlsxStore(path).read().tabs[spec.en].rows for spec in INPUT_TABS} == inputs
         recorded = ledger_rows(path)
-        assert all(row in clean_ledger for row in recorded[1:]), f"run {run}: a ledger entry no clean run makes"
+        assert all(row in clean_ledger for row in recorded[1:]), (
+            f"run {run}: a ledger entry no clean run makes"
+        )
         delivered_before = set(inbox.received)
         remind()
         got = Counter(inbox.received)
@@ -557,8 +606,10 @@ def _reminders_under_kills(forks: ForkServer, tmp_path: Path, inbox: KillingInbo
         tally.lost += len(lost)
         tally.repeats += repeats
         assert not lost, f"run {run} ({mode}): digests never delivered to {lost}"
-        assert repeats <= 1, f"run {run} ({mode}): {repeats} digests repeated (received before the kill: " \
-                             f"{sorted(delivered_before)})"
+        assert repeats <= 1, (
+            f"run {run} ({mode}): {repeats} digests repeated (received before the kill: "
+            f"{sorted(delivered_before)})"
+        )
         assert ledger_rows(path) == clean_ledger, f"run {run} ({mode}): the ledger differs from a clean run's"
         inbox.received.clear()
         remind()
@@ -568,13 +619,19 @@ def _reminders_under_kills(forks: ForkServer, tmp_path: Path, inbox: KillingInbo
     assert tally.lost == 0
 
 
-def test_a_save_killed_before_it_is_published_leaves_no_temporary_file_once_the_next_cycle_ran(forks, tmp_path):
+def test_a_save_killed_before_it_is_published_leaves_no_temporary_file_once_the_next_cycle_ran(
+    forks, tmp_path
+):
     path = tmp_path / "team.xlsx"
     config = load_config(None, **{"store.path": str(path)})
     seed_sheet(config, init=False)
     marker = tmp_path / "marker"
-    job = {"kind": "cycle", "config": {"store.path": str(path)}, "today": TODAY.isoformat(),
-           "hook": {"type": "replace-before", "marker": str(marker), "k": 1}}
+    job = {
+        "kind": "cycle",
+        "config": {"store.path": str(path)},
+        "today": TODAY.isoformat(),
+        "hook": {"type": "replace-before", "marker": str(marker), "k": 1},
+    }
     run_killed(forks, job, marker_arm(marker), Tally("xlsx"), "replace-before", tmp_path)
     run_cycle(XlsxStore(path), config, TODAY)
     assert list(tmp_path.glob(".team.xlsx.*.tmp")) == []

@@ -29,10 +29,21 @@ def cycle(store, config=EN, today=TODAY):
 
 
 def test_ids_go_into_empty_id_cells_only_and_continue_the_sequence():
-    store = book(leads=[{"lead_id": "L-000041", "company": "A"}, {"company": "B"}, {"lead_id": "MY-7", "company": "C"},
-                        {"company": "D"}])
+    store = book(
+        leads=[
+            {"lead_id": "L-000041", "company": "A"},
+            {"company": "B"},
+            {"lead_id": "MY-7", "company": "C"},
+            {"company": "D"},
+        ]
+    )
     cycle(store)
-    assert [cell(store, LEADS, r, "lead_id") for r in (1, 2, 3, 4)] == ["L-000041", "L-000042", "MY-7", "L-000043"]
+    assert [cell(store, LEADS, r, "lead_id") for r in (1, 2, 3, 4)] == [
+        "L-000041",
+        "L-000042",
+        "MY-7",
+        "L-000043",
+    ]
 
 
 def test_a_deleted_rows_id_is_never_reused():
@@ -46,10 +57,18 @@ def test_a_deleted_rows_id_is_never_reused():
 
 
 def test_duplicate_ids_are_flagged_not_fixed():
-    store = book(deals=[{"deal_id": "D-1", "deal_name": "A", "stage": "Won"}, {"deal_id": "d-1", "deal_name": "B", "stage": "Won"}])
+    store = book(
+        deals=[
+            {"deal_id": "D-1", "deal_name": "A", "stage": "Won"},
+            {"deal_id": "d-1", "deal_name": "B", "stage": "Won"},
+        ]
+    )
     report = cycle(store)
     assert [cell(store, DEALS, r, "deal_id") for r in (1, 2)] == ["D-1", "d-1"]
-    assert cell(store, DEALS, 1, "errors") == "A2: D-1 is also the id of row 3; give one of them a new id (or clear it and the service assigns one)"
+    assert (
+        cell(store, DEALS, 1, "errors")
+        == "A2: D-1 is also the id of row 3; give one of them a new id (or clear it and the service assigns one)"
+    )
     assert "A3: d-1 is also the id of row 2" in cell(store, DEALS, 2, "errors")
     assert len(report.analysis.problems) == 2
 
@@ -57,15 +76,24 @@ def test_duplicate_ids_are_flagged_not_fixed():
 @pytest.mark.parametrize(
     ("deal", "errors"),
     [
-        ({"deal_name": "X", "stage": "Proposal", "amount": "abc"},
-         "H2: 'abc' is not an amount; use e.g. 1200000, 1,200,000, ¥1,200,000 or 120万円"),
-        ({"deal_name": "X", "stage": "Proposal", "close_date": "2026/13/45"},
-         "I2: '2026/13/45' is not a real calendar date; check the month and day"),
-        ({"deal_name": "X", "stage": "Maybe"},
-         "G2: 'Maybe' is not a known stage; choose one of: Appointment / First visit / Proposal / Quotation / Negotiation / Won / Lost"),
+        (
+            {"deal_name": "X", "stage": "Proposal", "amount": "abc"},
+            "H2: 'abc' is not an amount; use e.g. 1200000, 1,200,000, ¥1,200,000 or 120万円",
+        ),
+        (
+            {"deal_name": "X", "stage": "Proposal", "close_date": "2026/13/45"},
+            "I2: '2026/13/45' is not a real calendar date; check the month and day",
+        ),
+        (
+            {"deal_name": "X", "stage": "Maybe"},
+            "G2: 'Maybe' is not a known stage; choose one of: Appointment / First visit / Proposal / Quotation / Negotiation / Won / Lost",
+        ),
         ({"deal_name": "X"}, "G2: Stage is empty; fill it in"),
         ({"deal_name": "X", "stage": "受注", "amount": "120万円"}, None),
-        ({"deal_name": "X", "stage": "won", "lead_id": "L-404"}, "B2: lead L-404 is not on the Leads tab; check the lead id"),
+        (
+            {"deal_name": "X", "stage": "won", "lead_id": "L-404"},
+            "B2: lead L-404 is not on the Leads tab; check the lead id",
+        ),
     ],
 )
 def test_bad_cells_are_reported_at_the_cell(deal, errors):
@@ -78,7 +106,10 @@ def test_bad_cells_are_reported_at_the_cell(deal, errors):
 def test_errors_render_in_japanese():
     store = book("ja", deals=[{"deal_name": "X", "stage": "提案", "amount": "abc"}])
     cycle(store, JA)
-    assert cell(store, DEALS, 1, "errors", "ja") == "H2: 「abc」 は金額ではありません。1200000、1,200,000、¥1,200,000、120万円 のように入力してください"
+    assert (
+        cell(store, DEALS, 1, "errors", "ja")
+        == "H2: 「abc」 は金額ではありません。1200000、1,200,000、¥1,200,000、120万円 のように入力してください"
+    )
 
 
 def test_a_bad_cell_gets_a_note_that_goes_away_when_fixed():
@@ -105,32 +136,74 @@ def test_derived_columns_across_tabs():
         leads=[{"lead_id": "L-1", "company": "Acme"}, {"lead_id": "L-2", "company": "Beta"}],
         calls=[
             {"lead_id": "L-1", "called_at": "2026/11/20 10:00", "caller": "Sato", "result": "No answer"},
-            {"lead_id": "L-1", "called_at": "2026/11/25 15:00", "caller": "Sato", "result": "Appointment",
-             "appointment_date": "2026/12/01"},
+            {
+                "lead_id": "L-1",
+                "called_at": "2026/11/25 15:00",
+                "caller": "Sato",
+                "result": "Appointment",
+                "appointment_date": "2026/12/01",
+            },
         ],
         deals=[
-            {"deal_id": "D-1", "lead_id": "L-1", "deal_name": "Acme deal", "owner": "Sato", "stage": "Appointment"},
+            {
+                "deal_id": "D-1",
+                "lead_id": "L-1",
+                "deal_name": "Acme deal",
+                "owner": "Sato",
+                "stage": "Appointment",
+            },
             {"deal_id": "D-2", "deal_name": "No owner", "stage": "Proposal"},
             {"deal_id": "D-3", "deal_name": "Gone", "owner": "Suzuki", "stage": "Proposal"},
             {"deal_id": "D-4", "deal_name": "Who", "owner": "Tanaka", "stage": "Proposal"},
         ],
         tasks=[
-            {"deal_id": "D-1", "type": "First visit", "title": "Visit Acme", "owner": "Sato", "due_date": "2026/12/01", "status": "Open"},
-            {"deal_id": "D-1", "title": "Send deck", "owner": "Sato", "due_date": "2026/11/27", "status": "Open"},
-            {"deal_id": "D-1", "title": "Old", "owner": "Sato", "due_date": "2026/11/01", "status": "Done", "completed_on": "2026/11/26"},
+            {
+                "deal_id": "D-1",
+                "type": "First visit",
+                "title": "Visit Acme",
+                "owner": "Sato",
+                "due_date": "2026/12/01",
+                "status": "Open",
+            },
+            {
+                "deal_id": "D-1",
+                "title": "Send deck",
+                "owner": "Sato",
+                "due_date": "2026/11/27",
+                "status": "Open",
+            },
+            {
+                "deal_id": "D-1",
+                "title": "Old",
+                "owner": "Sato",
+                "due_date": "2026/11/01",
+                "status": "Done",
+                "completed_on": "2026/11/26",
+            },
             {"deal_id": "D-1", "title": "Today", "owner": "Sato", "due_date": "2026/11/28"},
         ],
     )
     cycle(store)
     assert [cell(store, LEADS, 1, k) for k in ("calls_made", "last_call_at", "last_result", "deal_id")] == [
-        2, datetime(2026, 11, 25, 15, 0), "Appointment", "D-1"]
+        2,
+        datetime(2026, 11, 25, 15, 0),
+        "Appointment",
+        "D-1",
+    ]
     assert [cell(store, LEADS, 2, k) for k in ("calls_made", "last_call_at", "deal_id")] == [0, None, None]
     assert cell(store, CALLS, 1, "company") == "Acme"
-    assert cell(store, DEALS, 1, "created_on") == date(2026, 11, 25)  # first seen: the day of the appointment call
+    assert cell(store, DEALS, 1, "created_on") == date(
+        2026, 11, 25
+    )  # first seen: the day of the appointment call
     assert cell(store, DEALS, 1, "days_since_activity") == 2  # the task completed on 11-26
-    assert [cell(store, DEALS, 1, k) for k in ("open_tasks", "next_task_due", "next_task", "owner_check")] == [
-        3, date(2026, 11, 27), "Send deck", "OK"]
-    assert [cell(store, DEALS, r, "owner_check") for r in (2, 3, 4)] == ["no owner", "inactive", "not in Team"]
+    assert [
+        cell(store, DEALS, 1, k) for k in ("open_tasks", "next_task_due", "next_task", "owner_check")
+    ] == [3, date(2026, 11, 27), "Send deck", "OK"]
+    assert [cell(store, DEALS, r, "owner_check") for r in (2, 3, 4)] == [
+        "no owner",
+        "inactive",
+        "not in Team",
+    ]
     assert [cell(store, TASKS, r, "days_to_due") for r in (1, 2, 3, 4)] == [3, -1, None, 0]
     assert [cell(store, TASKS, r, "overdue") for r in (1, 2, 3, 4)] == [None, "overdue", None, "due today"]
 
@@ -145,7 +218,10 @@ def test_created_on_is_kept_and_days_count_from_it():
 
 
 def test_people_not_on_the_team_are_reported_where_they_are_typed():
-    store = book(team=TEAM_ROWS, tasks=[{"deal_id": None, "lead_id": None, "title": "x", "owner": "Nobody", "due_date": "2026/12/1"}])
+    store = book(
+        team=TEAM_ROWS,
+        tasks=[{"deal_id": None, "lead_id": None, "title": "x", "owner": "Nobody", "due_date": "2026/12/1"}],
+    )
     cycle(store)
     errors = cell(store, TASKS, 1, "errors")
     assert "B2: a task needs a deal id or a lead id" in errors
@@ -161,7 +237,9 @@ def test_blank_rows_between_data_are_skipped_and_kept():
 
 
 def test_a_second_cycle_writes_nothing():
-    store = book(team=TEAM_ROWS, leads=[{"company": "A"}], deals=[{"deal_name": "X", "stage": "??", "amount": "abc"}])
+    store = book(
+        team=TEAM_ROWS, leads=[{"company": "A"}], deals=[{"deal_name": "X", "stage": "??", "amount": "abc"}]
+    )
     first = cycle(store)
     second = cycle(store)
     assert first.wrote and not second.wrote
@@ -177,12 +255,16 @@ def test_a_missing_required_column_skips_the_tab_and_writes_nothing_to_it():
     report = cycle(store)
     assert store.tabs["Deals"].rows == before
     assert [p.render("en") for p in report.analysis.tab_problems] == [
-        "Deals!row 1: column Stage is missing from the header row; add it (any position) — this tab was skipped"]
+        "Deals!row 1: column Stage is missing from the header row; add it (any position) — this tab was skipped"
+    ]
 
 
 def test_missing_derived_columns_are_added_right_of_everything_people_typed():
     store = book()
-    store.tabs["Tasks"].rows = [["Title", "Owner", "Due date", "My notes"], ["Call", "Sato", "2026/12/01", "x", None, "stray"]]
+    store.tabs["Tasks"].rows = [
+        ["Title", "Owner", "Due date", "My notes"],
+        ["Call", "Sato", "2026/12/01", "x", None, "stray"],
+    ]
     cycle(store)
     header = store.tabs["Tasks"].rows[0]
     assert header[:4] == ["Title", "Owner", "Due date", "My notes"]
@@ -193,7 +275,10 @@ def test_missing_derived_columns_are_added_right_of_everything_people_typed():
 
 def test_columns_can_be_reordered_and_renamed_to_japanese():
     store = book()
-    store.tabs["Deals"].rows = [["メモ", "ステージ", "商談名", "金額"], ["note", "受注", "A社案件", "¥1,200,000"]]
+    store.tabs["Deals"].rows = [
+        ["メモ", "ステージ", "商談名", "金額"],
+        ["note", "受注", "A社案件", "¥1,200,000"],
+    ]
     cycle(store)
     assert store.tabs["Deals"].rows[1][:4] == ["note", "受注", "A社案件", "¥1,200,000"]
     assert store.tabs["Deals"].rows[0][4:6] == ["Deal ID", "Created on"]
@@ -201,10 +286,12 @@ def test_columns_can_be_reordered_and_renamed_to_japanese():
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text():
-    store = book(leads=[{"lead_id": "L-1", "company": "=HYPERLINK(\"http://x\")"}],
-                 calls=[{"lead_id": "L-1", "called_at": "2026/11/1", "caller": "a", "result": "No answer"}])
+    store = book(
+        leads=[{"lead_id": "L-1", "company": '=HYPERLINK("http://x")'}],
+        calls=[{"lead_id": "L-1", "called_at": "2026/11/1", "caller": "a", "result": "No answer"}],
+    )
     cycle(store)
-    assert cell(store, CALLS, 1, "company") == "=HYPERLINK(\"http://x\")"
+    assert cell(store, CALLS, 1, "company") == '=HYPERLINK("http://x")'
 
 
 def test_team_duplicates_and_bad_emails():
@@ -226,8 +313,10 @@ def test_a_second_tab_of_the_same_kind_is_named_with_the_fix():
     store = book()
     store.tabs["商談"] = store.tabs["Deals"].__class__("商談", [["商談名", "ステージ"], ["A社", "受注"]])
     report = cycle(store)
-    assert "'商談'!row 1: tabs Deals and 商談 are both a Deals tab; rename or delete 商談 — Deals is used" in [
-        p.render("en") for p in report.analysis.tab_problems]
+    assert (
+        "'商談'!row 1: tabs Deals and 商談 are both a Deals tab; rename or delete 商談 — Deals is used"
+        in [p.render("en") for p in report.analysis.tab_problems]
+    )
     assert store.tabs["商談"].rows == [["商談名", "ステージ"], ["A社", "受注"]]  # nothing written to it
 
 

@@ -75,7 +75,11 @@ def test_person_owned_columns_only_in_every_row() -> None:
 def test_default_counts_are_exact(locale: str) -> None:
     rows = book(locale).rows
     assert {tab: len(r) for tab, r in rows.items()} == {
-        "team": 10, "leads": 300, "calls": 900, "deals": 120, "tasks": 400,
+        "team": 10,
+        "leads": 300,
+        "calls": 900,
+        "deals": 120,
+        "tasks": 400,
     }
 
 
@@ -111,7 +115,9 @@ def test_deterministic_across_processes_whatever_the_hash_seed() -> None:
     )
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == digest(book("en").rows)
 
 
@@ -137,8 +143,12 @@ def test_every_good_cell_parses_and_every_choice_is_a_label_in_the_locale(locale
                 MODELS[tab].model_validate(row, context=CONTEXT)
     bad = bad_places(b)
     choice_columns = {
-        ("team", "role"): ROLES, ("team", "active"): YES_NO, ("leads", "status"): LEAD_STATUSES,
-        ("calls", "result"): CALL_RESULTS, ("tasks", "type"): TASK_TYPES, ("tasks", "status"): TASK_STATUSES,
+        ("team", "role"): ROLES,
+        ("team", "active"): YES_NO,
+        ("leads", "status"): LEAD_STATUSES,
+        ("calls", "result"): CALL_RESULTS,
+        ("tasks", "type"): TASK_TYPES,
+        ("tasks", "status"): TASK_STATUSES,
         ("deals", "stage"): Pipeline().choices,
     }
     for (tab, column), choices in choice_columns.items():
@@ -167,8 +177,16 @@ def test_cells_are_typed_as_a_person_types_them(locale: str) -> None:
 
 def test_japanese_rows_read_japanese_and_english_rows_do_not() -> None:
     ja, en = book("ja").rows, book("en").rows
-    for tab, column in (("team", "name"), ("leads", "company"), ("leads", "contact"), ("leads", "industry"),
-                        ("leads", "region"), ("leads", "lead_source"), ("deals", "deal_name"), ("tasks", "title")):
+    for tab, column in (
+        ("team", "name"),
+        ("leads", "company"),
+        ("leads", "contact"),
+        ("leads", "industry"),
+        ("leads", "region"),
+        ("leads", "lead_source"),
+        ("deals", "deal_name"),
+        ("tasks", "title"),
+    ):
         assert all(JAPANESE.search(str(r[column])) for r in ja[tab]), (tab, column)
     assert any(r["company"].startswith("株式会社") for r in ja["leads"])
     assert any(r["company"].endswith("株式会社") for r in ja["leads"])
@@ -179,8 +197,13 @@ def test_japanese_rows_read_japanese_and_english_rows_do_not() -> None:
                 assert not JAPANESE.search(str(value)), (tab, value)
     assert {r["industry"] for r in ja["leads"]} >= {"製造業", "IT・通信", "小売", "金融", "医療", "物流"}
     assert {r["region"] for r in ja["leads"]} >= {"東京都", "大阪府", "愛知県"}
-    assert {r["lead_source"] for r in en["leads"]} >= {"Webinar", "Exhibition", "Whitepaper", "Website inquiry",
-                                                       "Referral"}
+    assert {r["lead_source"] for r in en["leads"]} >= {
+        "Webinar",
+        "Exhibition",
+        "Whitepaper",
+        "Website inquiry",
+        "Referral",
+    }
 
 
 # ---------------------------------------------------------------------------------------------- ids
@@ -229,7 +252,10 @@ def test_references_hold_except_the_declared_bad_cells(locale: str) -> None:
         assert call["lead_id"] in lead_ids
         assert call["caller"] in team
         if call["result"] == appointment:
-            assert isinstance(call["appointment_date"], date) and call["appointment_date"] > call["called_at"].date()
+            assert (
+                isinstance(call["appointment_date"], date)
+                and call["appointment_date"] > call["called_at"].date()
+            )
             appointments.setdefault(call["lead_id"], []).append(call)
         else:
             assert call["appointment_date"] == ""
@@ -298,15 +324,23 @@ def test_rows_are_in_the_order_they_were_typed(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_calls_and_pipeline_look_like_a_real_team(locale: str) -> None:
     rows = book(locale).rows
-    results = Counter(CALL_RESULTS.find(r["result"]).key for r in rows["calls"] if CALL_RESULTS.find(r["result"]))  # type: ignore[union-attr]
+    results = Counter(
+        CALL_RESULTS.find(r["result"]).key for r in rows["calls"] if CALL_RESULTS.find(r["result"])
+    )  # type: ignore[union-attr]
     assert results.most_common(1)[0][0] == "no_answer"
-    reached = sum(n for key, n in results.items() if key in {"call_back", "not_interested", "information_sent",
-                                                               "appointment", "not_a_fit"})
+    reached = sum(
+        n
+        for key, n in results.items()
+        if key in {"call_back", "not_interested", "information_sent", "appointment", "not_a_fit"}
+    )
     assert 0.15 <= results["appointment"] / reached <= 0.3
     per_lead = Counter(r["lead_id"] for r in rows["calls"])
     assert sum(1 <= n <= 5 for n in per_lead.values()) / len(per_lead) > 0.85
-    stages = Counter(Pipeline().choices.find(r["stage"]).key for r in rows["deals"]  # type: ignore[union-attr]
-                     if Pipeline().choices.find(r["stage"]))
+    stages = Counter(
+        Pipeline().choices.find(r["stage"]).key
+        for r in rows["deals"]  # type: ignore[union-attr]
+        if Pipeline().choices.find(r["stage"])
+    )
     closed = stages["won"] + stages["lost"]
     assert 0.2 <= closed / len(rows["deals"]) <= 0.4
     assert len([s for s in stages if s not in ("won", "lost")]) >= 4  # spread across the pipeline
@@ -314,11 +348,18 @@ def test_calls_and_pipeline_look_like_a_real_team(locale: str) -> None:
     reasons = {r["lost_reason"] for r in rows["deals"] if r["stage"] == lost} - {""}
     assert len(reasons) >= 3
     assert all(r["lost_reason"] == "" for r in rows["deals"] if r["stage"] != lost)
-    stalled = [r for r in rows["deals"] if r["stage"] not in (lost, "Won", "受注")
-               and isinstance(r["close_date"], date) and r["close_date"] < TODAY]
+    stalled = [
+        r
+        for r in rows["deals"]
+        if r["stage"] not in (lost, "Won", "受注")
+        and isinstance(r["close_date"], date)
+        and r["close_date"] < TODAY
+    ]
     assert stalled  # open deals whose close date has long passed
-    owners = Counter("empty" if not r["owner"] else "setter" if r["owner"] == r["appointment_by"] else "other"
-                     for r in rows["deals"])
+    owners = Counter(
+        "empty" if not r["owner"] else "setter" if r["owner"] == r["appointment_by"] else "other"
+        for r in rows["deals"]
+    )
     assert owners["empty"] and owners["other"] and owners["setter"] > owners["other"]
 
 
@@ -418,7 +459,11 @@ def test_scaled_rows_have_the_requested_counts() -> None:
     size = scaled_size(100_000)
     rows = demo_rows("ja", TODAY, size=size)
     assert {t: len(r) for t, r in rows.items()} == {
-        "team": size.reps, "leads": size.leads, "calls": size.calls, "deals": size.deals, "tasks": size.tasks,
+        "team": size.reps,
+        "leads": size.leads,
+        "calls": size.calls,
+        "deals": size.deals,
+        "tasks": size.tasks,
     }
     cells = sum(len(rs) * len(rs[0]) for rs in rows.values())
     assert cells == person_cell_count(size)
@@ -437,7 +482,14 @@ def test_scaled_rows_have_the_requested_counts() -> None:
     offset=st.integers(0, 3000),
 )
 def test_any_small_size_generates_consistent_rows(
-    reps: int, leads: int, calls_per_lead: int, deals: int, tasks: int, months: int, seed: int, locale: str,
+    reps: int,
+    leads: int,
+    calls_per_lead: int,
+    deals: int,
+    tasks: int,
+    months: int,
+    seed: int,
+    locale: str,
     offset: int,
 ) -> None:
     today = date.fromordinal(date(2020, 1, 1).toordinal() + offset)

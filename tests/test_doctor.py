@@ -53,8 +53,11 @@ def new_sheet(emu, shared: bool = True, skip: str | None = None) -> str:
 
 def config_file(tmp_path: Path, emu, key: Path, sid: str, extra: str = "") -> Path:
     path = tmp_path / "sfa-sync.toml"
-    path.write_text(f'[store]\nkind = "google"\nspreadsheet = "{sid}"\ncredentials = "{key}"\nendpoint = "{emu.url}"\n'
-                    + extra, encoding="utf-8")
+    path.write_text(
+        f'[store]\nkind = "google"\nspreadsheet = "{sid}"\ncredentials = "{key}"\nendpoint = "{emu.url}"\n'
+        + extra,
+        encoding="utf-8",
+    )
     return path
 
 
@@ -68,6 +71,7 @@ def doctor(path: Path) -> tuple[str, int]:
 def set_up(emu, key, ready, tmp_path):
     def config(extra: str = "", key_file: Path = key) -> Path:
         return config_file(tmp_path, emu, key_file, ready, extra)
+
     return config
 
 
@@ -127,12 +131,17 @@ def test_a_missing_tab_and_a_missing_header(emu, key, tmp_path):
 
 def test_smtp_reachable_and_unreachable(set_up):
     with SmtpServer() as smtp:
-        out, code = doctor(set_up(f'[reminders.email]\nenabled = true\nhost = "127.0.0.1"\n'
-                                                        f'port = {smtp.port}\nsecurity = "none"\n'))
+        out, code = doctor(
+            set_up(
+                f'[reminders.email]\nenabled = true\nhost = "127.0.0.1"\n'
+                f'port = {smtp.port}\nsecurity = "none"\n'
+            )
+        )
     assert code == 0 and f"SMTP server 127.0.0.1:{smtp.port} answers" in out
     closed = free_port()
-    out, code = doctor(set_up(f'[reminders.email]\nenabled = true\nhost = "127.0.0.1"\n'
-                              f'port = {closed}\nsecurity = "none"\n'))
+    out, code = doctor(
+        set_up(f'[reminders.email]\nenabled = true\nhost = "127.0.0.1"\nport = {closed}\nsecurity = "none"\n')
+    )
     assert code == 9
     assert f"FIX  email reminders: SMTP server 127.0.0.1:{closed} unreachable or refused" in out
 

@@ -30,8 +30,10 @@ DEAL_ROWS = [
     {"deal_id": "D-000005", "deal_name": "Echo", "stage": "Maybe"},
     {"deal_name": "Foxtrot", "stage": "First visit"},
 ]
-TASK_ROWS = [{"deal_id": "D-000001", "title": "Visit", "owner": "Sato", "due_date": "2026-12-01"},
-             {"deal_id": "D-000005", "title": "Call", "owner": "Sato", "due_date": "2026-11-20"}]
+TASK_ROWS = [
+    {"deal_id": "D-000001", "title": "Visit", "owner": "Sato", "due_date": "2026-12-01"},
+    {"deal_id": "D-000005", "title": "Call", "owner": "Sato", "due_date": "2026-11-20"},
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +70,15 @@ def test_200_interleavings_of_people_editing_during_cycles(emu, tmp_path):
         tabs = {spec.en: tab(spec) for spec in INPUT_TABS}
         tabs["Deals"], tabs["Tasks"] = tab(DEALS, *DEAL_ROWS), tab(TASKS, *TASK_ROWS)
         sid = emu.create_spreadsheet("Team", tabs, shared_with=[SA], value_input="RAW")
-        config = load_config(None, **{"store.kind": "google", "store.spreadsheet": sid, "store.credentials": str(key),
-                                      "store.endpoint": emu.url})
+        config = load_config(
+            None,
+            **{
+                "store.kind": "google",
+                "store.spreadsheet": sid,
+                "store.credentials": str(key),
+                "store.endpoint": emu.url,
+            },
+        )
         if interleaving == 0:
             store = GoogleStore.from_config(config)  # one store (and token) for all; the sheet changes below
             store.wait = wait_none()
@@ -84,7 +93,9 @@ def test_200_interleavings_of_people_editing_during_cycles(emu, tmp_path):
 
         emu.reset_counters()
         emu.clear_hooks()
-        emu.on_request(rng.choice([1, 2, 3, 4]), person_edits_now)  # before any read, the verify, or the write
+        emu.on_request(
+            rng.choice([1, 2, 3, 4]), person_edits_now
+        )  # before any read, the verify, or the write
         run_cycle(store, config, TODAY)
         emu.clear_hooks()
         after = person_rows(emu, sid)

@@ -27,8 +27,21 @@ SA = "sync@test-proj.iam.gserviceaccount.com"
 TEAM_ROWS = [{"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True}]
 LEAD_ROWS = [{"lead_id": "L-1", "company": "=1+1 Holdings"}, {"company": "Beta"}]
 DEAL_ROWS = [
-    {"deal_id": "D-1", "lead_id": "L-1", "deal_name": "Acme", "owner": "Sato", "stage": "Proposal", "amount": "abc"},
-    {"deal_name": "Beta deal", "owner": "Nobody", "stage": "受注", "amount": 500000, "close_date": "2026-11-01"},
+    {
+        "deal_id": "D-1",
+        "lead_id": "L-1",
+        "deal_name": "Acme",
+        "owner": "Sato",
+        "stage": "Proposal",
+        "amount": "abc",
+    },
+    {
+        "deal_name": "Beta deal",
+        "owner": "Nobody",
+        "stage": "受注",
+        "amount": 500000,
+        "close_date": "2026-11-01",
+    },
 ]
 
 
@@ -58,8 +71,16 @@ def sheet(emu, **rows) -> str:
 
 
 def config_for(emu, key: Path, sid: str, **extra) -> Config:
-    return load_config(None, **{"store.kind": "google", "store.spreadsheet": sid, "store.credentials": str(key),
-                                "store.endpoint": emu.url, **extra})
+    return load_config(
+        None,
+        **{
+            "store.kind": "google",
+            "store.spreadsheet": sid,
+            "store.credentials": str(key),
+            "store.endpoint": emu.url,
+            **extra,
+        },
+    )
 
 
 def store_for(config: Config) -> GoogleStore:
@@ -90,8 +111,9 @@ def test_a_cycle_on_google_fills_ids_derived_columns_errors_and_notes(emu, key):
     assert errors[0] == "H2: 'abc' is not an amount; use e.g. 1200000, 1,200,000, ¥1,200,000 or 120万円"
     assert emu.cell(sid, "Deals", "H2").note.startswith("sfa-sync: ")
     assert column(emu, sid, LEADS, "deal_id") == ["D-1", None]
-    assert emu.requested_scopes and all(scopes == ["https://www.googleapis.com/auth/spreadsheets"]
-                                        for _, scopes in emu.requested_scopes)
+    assert emu.requested_scopes and all(
+        scopes == ["https://www.googleapis.com/auth/spreadsheets"] for _, scopes in emu.requested_scopes
+    )
 
 
 def test_request_counts_first_cycle_then_an_unchanged_sheet(emu, key):
@@ -120,12 +142,18 @@ def test_one_edited_cell_in_a_big_sheet_is_one_small_write(emu, key):
     [write] = [r for r in emu.requests if r.endpoint == "spreadsheets.batchUpdate"]
     written = sum(len(req["updateCells"]["rows"]) for req in write.body["requests"] if "updateCells" in req)
     assert written <= 3  # the error cell and the note (and nothing else)
-    assert column(emu, sid, LEADS, "errors")[1498].startswith("H1500: 'oops-not-a-number' is not a whole number")
+    assert column(emu, sid, LEADS, "errors")[1498].startswith(
+        "H1500: 'oops-not-a-number' is not a whole number"
+    )
 
 
 def test_values_are_typed_text_never_becomes_a_formula_and_dates_are_dates(emu, key):
-    sid = sheet(emu, leads=LEAD_ROWS, calls=[{"lead_id": "L-1", "called_at": "2026-11-20 10:00", "caller": "Sato",
-                                               "result": "No answer"}], deals=DEAL_ROWS)
+    sid = sheet(
+        emu,
+        leads=LEAD_ROWS,
+        calls=[{"lead_id": "L-1", "called_at": "2026-11-20 10:00", "caller": "Sato", "result": "No answer"}],
+        deals=DEAL_ROWS,
+    )
     cycle(emu, key, sid)
     company = emu.cell(sid, "Calls", "H2")
     assert company.value == "=1+1 Holdings" and not company.formula
@@ -146,7 +174,9 @@ def test_init_on_google_is_one_write_and_idempotent(emu, key):
     assert emu.cell(sid, "商談", "G2").validation is not None
     deals = next(s for s in emu.spreadsheet(sid).ordered() if s.title == "商談")
     health = emu.values(sid, "商談")[0].index("ヘルス")
-    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in deals.conditional_formats]
+    formulas = [
+        r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in deals.conditional_formats
+    ]
     assert f"=LEN(${chr(65 + health)}2)>0" in formulas  # flagged deals stand out
     emu.reset_counters()
     assert initialise(config) == 0
@@ -177,10 +207,18 @@ def test_not_shared_says_share_it_with_the_service_account(emu, key):
 
 def test_api_not_enabled_says_enable_it(emu, key):
     sid = sheet(emu)
-    emu.inject("spreadsheets.get", status=403, reason="SERVICE_DISABLED", message=(
-        "Google Sheets API has not been used in project 123456 before or it is disabled. Enable it by visiting "
-        "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456 then retry."))
-    with pytest.raises(AccessError, match="the Google Sheets API is not enabled for the service account's project"):
+    emu.inject(
+        "spreadsheets.get",
+        status=403,
+        reason="SERVICE_DISABLED",
+        message=(
+            "Google Sheets API has not been used in project 123456 before or it is disabled. Enable it by visiting "
+            "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456 then retry."
+        ),
+    )
+    with pytest.raises(
+        AccessError, match="the Google Sheets API is not enabled for the service account's project"
+    ):
         cycle(emu, key, sid)
 
 
@@ -211,7 +249,9 @@ def test_transient_read_failures_are_retried(emu, key):
 
 def test_an_ambiguous_write_is_re_read_and_never_applied_twice(emu, key):
     sid = sheet(emu, leads=LEAD_ROWS, deals=DEAL_ROWS)
-    emu.inject("spreadsheets.batchUpdate", status=503, times=1, when="after")  # applied, but the client sees 503
+    emu.inject(
+        "spreadsheets.batchUpdate", status=503, times=1, when="after"
+    )  # applied, but the client sees 503
     report = cycle(emu, key, sid)
     assert report.attempts == 2
     assert column(emu, sid, LEADS, "lead_id") == ["L-1", "L-000002"]
@@ -225,8 +265,14 @@ def grid_state(emu, sid) -> dict:
 
 
 CALL_ROWS = [  # an appointment on a lead with no deal: the cycle appends a deal and a first-visit task
-    {"call_id": "C-1", "lead_id": "L-000002", "called_at": "2026-11-20 10:00", "caller": "Sato",
-     "result": "Appointment", "appointment_date": "2026-12-01"},
+    {
+        "call_id": "C-1",
+        "lead_id": "L-000002",
+        "called_at": "2026-11-20 10:00",
+        "caller": "Sato",
+        "result": "Appointment",
+        "appointment_date": "2026-12-01",
+    },
 ]
 
 
@@ -264,7 +310,9 @@ def test_a_change_set_over_2_mb_goes_in_the_fewest_chunks_and_an_interruption_lo
     emu.clear_faults()
     emu.reset_counters()
     cycle(emu, key, sid)
-    sizes = [len(json.dumps(r.body).encode()) for r in emu.requests if r.endpoint == "spreadsheets.batchUpdate"]
+    sizes = [
+        len(json.dumps(r.body).encode()) for r in emu.requests if r.endpoint == "spreadsheets.batchUpdate"
+    ]
     assert grid_state(emu, sid) == expected
     assert sizes and all(size <= 2_000_000 for size in sizes)
 
@@ -274,9 +322,13 @@ def test_a_review_whose_rows_moved_is_patched_with_row_shifts_and_keeps_each_row
     from sync.plan import plan_owned_tab
 
     def review(*names: str, bold: tuple[int, ...]) -> TabContent:
-        rows = [("Overdue",) if n == "-" else ("Due today",) if n == "=" else (n, "Proposal", date(2026, 12, 1))
-                for n in names]
-        return TabContent("Review", (("Title",), ("Deal", "Stage", "Due"), *rows), header_rows=2, bold_rows=bold)
+        rows = [
+            ("Overdue",) if n == "-" else ("Due today",) if n == "=" else (n, "Proposal", date(2026, 12, 1))
+            for n in names
+        ]
+        return TabContent(
+            "Review", (("Title",), ("Deal", "Stage", "Due"), *rows), header_rows=2, bold_rows=bold
+        )
 
     before = review("-", *(f"D{i}" for i in range(30)), "=", "E1", bold=(2, 33))
     after = review("-", "D29", *(f"D{i}" for i in range(29)), "E0", "=", "E1", bold=(2, 34))
@@ -291,8 +343,13 @@ def test_a_review_whose_rows_moved_is_patched_with_row_shifts_and_keeps_each_row
     [write] = [r for r in emu.requests if r.endpoint == "spreadsheets.batchUpdate"]
     kinds = [next(iter(request)) for request in write.body["requests"]]
     assert "insertDimension" in kinds  # D29 moved up: a row inserted at the top (its old row now holds E0)
-    assert emu.values(sid, "Review") == [[v if not isinstance(v, date) else 46357 for v in row] for row in after.rows]
-    bold = [r for r in range(len(after.rows))
-            if ((emu.cell(sid, "Review", f"A{r + 1}").fmt or {}).get("textFormat") or {}).get("bold")]
+    assert emu.values(sid, "Review") == [
+        [v if not isinstance(v, date) else 46357 for v in row] for row in after.rows
+    ]
+    bold = [
+        r
+        for r in range(len(after.rows))
+        if ((emu.cell(sid, "Review", f"A{r + 1}").fmt or {}).get("textFormat") or {}).get("bold")
+    ]
     assert bold == [0, 1, 2, 34]  # the section title moved down with its row; E0 written plain
     assert emu.cell(sid, "Review", "C4").fmt["numberFormat"]["type"] == "DATE"  # D29's due date, written anew

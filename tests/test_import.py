@@ -34,8 +34,12 @@ def workbook(tmp_path):
 
 
 def run(workbook, *args, locale="ja"):
-    result = CliRunner().invoke(import_group, [*args, "--workbook", str(workbook), "--locale", locale],
-                                standalone_mode=False, catch_exceptions=True)
+    result = CliRunner().invoke(
+        import_group,
+        [*args, "--workbook", str(workbook), "--locale", locale],
+        standalone_mode=False,
+        catch_exceptions=True,
+    )
     return result
 
 
@@ -54,7 +58,8 @@ def test_a_shift_jis_excel_export_imports_and_a_second_import_adds_nothing(workb
     assert [(x.company, x.contact, x.email, x.employees) for x in leads] == [
         ("株式会社サンプル製作所", "山田 花子", "hanako@sample.co.jp", 250),
         ("テスト商事株式会社", "佐藤 次郎", "jiro@test-shoji.jp", 1200),
-        ("みらいソフト", "鈴木 一郎", "ichiro@mirai.example", 80)]
+        ("みらいソフト", "鈴木 一郎", "ichiro@mirai.example", 80),
+    ]
     assert {(x.lead_source, x.campaign, x.region) for x in leads} >= {("ウェビナー", "11月SFA", "東京都")}
     assert all(isinstance(x.handed_over_on, date) for x in leads)  # handed over today unless the file says
     again = run(workbook, "leads", str(csv))
@@ -68,10 +73,23 @@ def test_utf8_with_bom_dedupes_against_the_sheet_by_email_phone_and_company_cont
     store = XlsxStore(workbook)
     title = LEADS.title("ja")
     header = [str(h) for h in store.read().tabs[title].rows[0]]
-    existing = [{"lead_id": "L-7", "company": "株式会社エービー", "contact": "田中 太郎", "email": "Tanaka@AB.jp",
-                 "phone": "03-1111-2222"}]
-    store.write(ChangeSet(appends=[RowAppend(title, tuple(row.get(c.key) for c in LEADS.columns
-                                                          if c.label("ja") in header)) for row in existing]))
+    existing = [
+        {
+            "lead_id": "L-7",
+            "company": "株式会社エービー",
+            "contact": "田中 太郎",
+            "email": "Tanaka@AB.jp",
+            "phone": "03-1111-2222",
+        }
+    ]
+    store.write(
+        ChangeSet(
+            appends=[
+                RowAppend(title, tuple(row.get(c.key) for c in LEADS.columns if c.label("ja") in header))
+                for row in existing
+            ]
+        )
+    )
     csv = tmp_path / "list.csv"
     csv.write_text(
         "Company,Contact,Email,Phone\n"
@@ -80,25 +98,31 @@ def test_utf8_with_bom_dedupes_against_the_sheet_by_email_phone_and_company_cont
         "(株)エービー,田中太郎,,\n"  # same company and contact, written differently
         "New One,A,new@one.jp,\n"
         "New One,A,new@one.jp,\n",  # twice in the same file
-        encoding="utf-8-sig")
+        encoding="utf-8-sig",
+    )
     result = run(workbook, "leads", str(csv), "--source", "Web")
     assert "(UTF-8) -> リード: added 1, skipped 4 as duplicates, rejected 0" in result.output
-    for line in ("line 2: duplicate (same email as リード row 2 (L-7))",
-                 "line 3: duplicate (same phone number as リード row 2 (L-7))",
-                 "line 4: duplicate (same company and contact as リード row 2 (L-7))",
-                 "line 6: duplicate (same email as CSV line 5)"):
+    for line in (
+        "line 2: duplicate (same email as リード row 2 (L-7))",
+        "line 3: duplicate (same phone number as リード row 2 (L-7))",
+        "line 4: duplicate (same company and contact as リード row 2 (L-7))",
+        "line 6: duplicate (same email as CSV line 5)",
+    ):
         assert line in result.output
     assert [x.company for x in rows(workbook, "leads")] == ["株式会社エービー", "New One"]
 
 
 def test_broken_rows_are_rejected_with_line_and_reason_and_the_rest_imported(workbook, tmp_path):
     csv = tmp_path / "bad.csv"
-    csv.write_text("会社名,メールアドレス,従業員数\n"
-                   "Good Co,good@co.jp,10\n"
-                   ",nobody@co.jp,5\n"
-                   "Bad Mail,not-an-email,5\n"
-                   "Too,many,fields,here\n"
-                   "Bad Size,size@co.jp,many\n", encoding="utf-8")
+    csv.write_text(
+        "会社名,メールアドレス,従業員数\n"
+        "Good Co,good@co.jp,10\n"
+        ",nobody@co.jp,5\n"
+        "Bad Mail,not-an-email,5\n"
+        "Too,many,fields,here\n"
+        "Bad Size,size@co.jp,many\n",
+        encoding="utf-8",
+    )
     result = run(workbook, "leads", str(csv), locale="en")
     assert result.return_value == 1  # rows were rejected: exit code 1, like `check`
     assert "added 1, skipped 0 as duplicates, rejected 4" in result.output
@@ -113,7 +137,9 @@ def test_unknown_encoding_is_a_clear_error_naming_the_file_and_the_fix(workbook,
     csv.write_bytes("Company\nCafé Ü\n".encode("utf-16"))
     result = run(workbook, "leads", str(csv))
     assert isinstance(result.exception, ImportFileError)
-    assert str(result.exception).startswith(f"{csv}: the file is neither UTF-8 nor Shift_JIS (CP932); save it")
+    assert str(result.exception).startswith(
+        f"{csv}: the file is neither UTF-8 nor Shift_JIS (CP932); save it"
+    )
     assert rows(workbook, "leads") == []
 
 
@@ -122,8 +148,17 @@ def test_explicit_mapping_and_dry_run(workbook, tmp_path):
     csv.write_text("Firm,Person,Score\nAcme,Ann,90\n", encoding="utf-8")
     missing = run(workbook, "leads", str(csv), locale="en")
     assert isinstance(missing.exception, ImportFileError) and "--map" in str(missing.exception)
-    dry = run(workbook, "leads", str(csv), "--map", "Firm=company", "--map", "person=Contact", "--dry-run",
-              locale="en")
+    dry = run(
+        workbook,
+        "leads",
+        str(csv),
+        "--map",
+        "Firm=company",
+        "--map",
+        "person=Contact",
+        "--dry-run",
+        locale="en",
+    )
     assert "added 1" in dry.output and "Score" in dry.output and "dry run: nothing was written" in dry.output
     assert rows(workbook, "leads", "en") == []
     run(workbook, "leads", str(csv), "--map", "Firm=company", "--map", "person=Contact", locale="en")
@@ -134,16 +169,22 @@ def test_explicit_mapping_and_dry_run(workbook, tmp_path):
 
 def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
     csv = tmp_path / "deals.csv"
-    csv.write_bytes(("商談名,会社名,担当者,ステージ,金額,完了予定日,失注理由\r\n"
-                     "基幹刷新,サンプル製作所,佐藤,受注,120万円,2025/03/31,\r\n"
-                     "保守契約,テスト商事,佐藤,Lost,\"1,500,000\",2025/05/10,価格\r\n"
-                     "謎案件,テスト商事,佐藤,たぶん,1,2025/05/10,\r\n").encode("cp932"))
+    csv.write_bytes(
+        (
+            "商談名,会社名,担当者,ステージ,金額,完了予定日,失注理由\r\n"
+            "基幹刷新,サンプル製作所,佐藤,受注,120万円,2025/03/31,\r\n"
+            '保守契約,テスト商事,佐藤,Lost,"1,500,000",2025/05/10,価格\r\n'
+            "謎案件,テスト商事,佐藤,たぶん,1,2025/05/10,\r\n"
+        ).encode("cp932")
+    )
     first = run(workbook, "deals", str(csv))
     assert "added 2, skipped 0 as duplicates, rejected 1" in first.output
     assert "line 4: rejected — ステージ: 「たぶん」 はステージの選択肢にありません" in first.output
     deals = rows(workbook, "deals")
     assert [(d.deal_name, d.stage, d.amount, d.close_date) for d in deals] == [
-        ("基幹刷新", "won", 1_200_000, date(2025, 3, 31)), ("保守契約", "lost", 1_500_000, date(2025, 5, 10))]
+        ("基幹刷新", "won", 1_200_000, date(2025, 3, 31)),
+        ("保守契約", "lost", 1_500_000, date(2025, 5, 10)),
+    ]
     grid = XlsxStore(workbook).read().tabs[DEALS.title("ja")].rows
     assert "受注" in grid[1] and "失注" in grid[2]  # dropdown labels in the sheet's language
     again = run(workbook, "deals", str(csv))
@@ -151,9 +192,19 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
     assert len(rows(workbook, "deals")) == 2
 
 
-@pytest.mark.parametrize(("raw", "folded"), [
-    ("03-1234-5678", "0312345678"), ("+81 3-1234-5678", "0312345678"), ("＋８１（３）１２３４−５６７８", "0312345678"),
-    ("0081-3-1234-5678", "0312345678"), ("090 1234 5678", "09012345678"), ("内線", None), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("03-1234-5678", "0312345678"),
+        ("+81 3-1234-5678", "0312345678"),
+        ("＋８１（３）１２３４−５６７８", "0312345678"),
+        ("0081-3-1234-5678", "0312345678"),
+        ("090 1234 5678", "09012345678"),
+        ("内線", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_phone_normalization(raw, folded):
     assert normalize_phone(raw) == folded
 

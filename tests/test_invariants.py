@@ -27,7 +27,9 @@ from tests.sheets import header
 TODAY = date(2026, 11, 28)
 
 VALID = {
-    "text": st.sampled_from(["Acme", "株式会社テスト", "=not a formula", "+81 3", "-", "@home", "🚀 deal", "x" * 300]),
+    "text": st.sampled_from(
+        ["Acme", "株式会社テスト", "=not a formula", "+81 3", "-", "@home", "🚀 deal", "x" * 300]
+    ),
     "stage": st.sampled_from(["Proposal", "proposal", "提案", "受注", "Lost", " WON "]),
     "amount": st.sampled_from([1200000, "1,200,000", "¥1,200,000", "1,200,000円", "120万円", 0, 99.5]),
     "date": st.sampled_from(["2026-11-28", "2026/1/5", "2026年11月28日", datetime(2026, 3, 1), 46354]),
@@ -37,8 +39,16 @@ INVALID = {
     "amount": st.sampled_from(["abc", "12O,000", "-5", "万"]),
     "date": st.sampled_from(["2026/13/45", "tomorrow", "31/12/2026", 5]),
 }
-KIND = {"deal_name": "text", "company": "text", "owner": "text", "notes": "text", "lost_reason": "text",
-        "stage": "stage", "amount": "amount", "close_date": "date"}
+KIND = {
+    "deal_name": "text",
+    "company": "text",
+    "owner": "text",
+    "notes": "text",
+    "lost_reason": "text",
+    "stage": "stage",
+    "amount": "amount",
+    "close_date": "date",
+}
 REQUIRED = ("deal_name", "stage")
 
 
@@ -49,7 +59,9 @@ def deal_rows(draw):
     for index in range(1, draw(st.integers(0, 7)) + 1):
         row = {}
         for key, kind in KIND.items():
-            choice = draw(st.sampled_from(["blank", "valid", "invalid"] if kind in INVALID else ["blank", "valid"]))
+            choice = draw(
+                st.sampled_from(["blank", "valid", "invalid"] if kind in INVALID else ["blank", "valid"])
+            )
             if choice == "valid":
                 row[key] = draw(VALID[kind])
             elif choice == "invalid":
@@ -89,8 +101,14 @@ def test_memory_store_keeps_person_cells_and_reports_every_bad_cell(generated):
     before_person, after_person = person_cells(grid), person_cells(after)
     for index, (was, now) in enumerate(zip(before_person, after_person, strict=True), start=1):
         if was[0] is None and any(v is not None for v in was[1:]):
-            assert now[0] == f"D-{1 + sum(1 for r in before_person[:index - 1] if r[0] is None and any(r[1:])):06d}"
-            now = [None, *now[1:]]  # the only person cell the service may fill: an empty id of a row with content
+            assert (
+                now[0]
+                == f"D-{1 + sum(1 for r in before_person[: index - 1] if r[0] is None and any(r[1:])):06d}"
+            )
+            now = [
+                None,
+                *now[1:],
+            ]  # the only person cell the service may fill: an empty id of a row with content
         assert now == was
     assert reported(report.analysis.problems) == bad
     errors_col = len(DEALS.columns) - 1

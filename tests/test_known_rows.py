@@ -18,10 +18,15 @@ from tests.sheets import book, header
 from tests.test_service import Clock
 
 CELL = st.one_of(
-    st.none(), st.just(""), st.just("  "),
-    st.sampled_from(["Acme", "Proposal", "受注", "Maybe", "1,200,000円", "abc", "2026/11/28", "2026/13/45", "Sato"]),
+    st.none(),
+    st.just(""),
+    st.just("  "),
+    st.sampled_from(
+        ["Acme", "Proposal", "受注", "Maybe", "1,200,000円", "abc", "2026/11/28", "2026/13/45", "Sato"]
+    ),
     st.sampled_from([0, 1, 1.0, True, False, 46354, 46354.5, 5, -3]),
-    st.just(datetime(2026, 3, 1, 9, 30)), st.just(date(2026, 3, 2)),
+    st.just(datetime(2026, 3, 1, 9, 30)),
+    st.just(date(2026, 3, 2)),
 )
 
 
@@ -71,9 +76,18 @@ def test_a_value_that_changed_type_but_not_equality_is_parsed_again():
 def test_serve_parses_only_the_rows_that_changed_since_its_last_cycle(tmp_path, monkeypatch):
     import sheets_schema.rows as rows
 
-    config = load_config(None, **{"service.backups_dir": str(tmp_path / "b"), "reminders.at": "23:59",
-                                  "service.interval_minutes": 1})
-    deals = [{"deal_name": f"Deal {i}", "stage": "Proposal", "owner": "Sato", "amount": 100 * i} for i in range(1, 6)]
+    config = load_config(
+        None,
+        **{
+            "service.backups_dir": str(tmp_path / "b"),
+            "reminders.at": "23:59",
+            "service.interval_minutes": 1,
+        },
+    )
+    deals = [
+        {"deal_name": f"Deal {i}", "stage": "Proposal", "owner": "Sato", "amount": 100 * i}
+        for i in range(1, 6)
+    ]
     store, clock = book(deals=deals), Clock()
     service = Service(config, clock=clock, open_store_=lambda _config: store, holder="here:1:aaaa")
     parsed_rows: list[tuple[str, int]] = []
@@ -85,14 +99,18 @@ def test_serve_parses_only_the_rows_that_changed_since_its_last_cycle(tmp_path, 
 
     monkeypatch.setattr(rows, "_parse_rows", counting)
     try:
-        for _ in range(3):  # the first cycles fill in ids and derived cells: rows change, and are parsed again
+        for _ in range(
+            3
+        ):  # the first cycles fill in ids and derived cells: rows change, and are parsed again
             service.tick()
             clock.advance(1)
         parsed_rows.clear()
         service.tick()
         assert parsed_rows == [], "an unchanged sheet: every row taken from the last cycle"
         held = len(service.sheets[0].known)
-        assert held == sum(len(store.tabs[t].rows) - 1 for t in ("Deals", "Team")), "one cycle's rows, not two"
+        assert held == sum(len(store.tabs[t].rows) - 1 for t in ("Deals", "Team")), (
+            "one cycle's rows, not two"
+        )
         stage = [c.key for c in DEALS.columns].index("stage")
         store.edit("Deals", 3, stage, "Won")
         clock.advance(1)

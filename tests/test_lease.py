@@ -34,7 +34,9 @@ def test_who_holds_the_sheet():
 def test_claim_keeps_the_acquired_time_and_round_trips():
     me = LeaseKeeper("me:1:aa", 10)
     changes = ChangeSet()
-    me.claim(snapshot_with(Lease("me:1:aa", NOW + timedelta(minutes=1), NOW - timedelta(hours=1))), changes, NOW)
+    me.claim(
+        snapshot_with(Lease("me:1:aa", NOW + timedelta(minutes=1), NOW - timedelta(hours=1))), changes, NOW
+    )
     [content] = changes.tabs
     lease = read_lease(TabData(LEASE_TITLE, [list(r) for r in content.rows]))
     assert lease == Lease("me:1:aa", NOW + timedelta(minutes=10), NOW - timedelta(hours=1))

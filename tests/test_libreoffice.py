@@ -13,7 +13,9 @@ from sync.cli import main
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
+)
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_libreoffice_opens_the_demo_and_keeps_every_tab_and_value(tmp_path, locale):
     demo = tmp_path / f"demo-{locale}.xlsx"
@@ -21,9 +23,21 @@ def test_libreoffice_opens_the_demo_and_keeps_every_tab_and_value(tmp_path, loca
         main(["demo", "--out", str(demo), "--locale", locale])
     assert done.value.code == 0
     out = tmp_path / "converted"
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(demo)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(demo),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     ours, theirs = load_workbook(demo), load_workbook(out / demo.name)
     assert theirs.sheetnames == ours.sheetnames
     for title in ours.sheetnames[:5]:

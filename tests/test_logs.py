@@ -11,15 +11,23 @@ from sync.logs import REDACTED, setup_logging
 
 def test_json_lines_carry_the_fields_and_secrets_are_redacted():
     stream = io.StringIO()
-    handler = setup_logging("json", secrets=["hunter2-password", "https://chat.example/hook/abc"], stream=stream)
+    handler = setup_logging(
+        "json", secrets=["hunter2-password", "https://chat.example/hook/abc"], stream=stream
+    )
     try:
         log = logging.getLogger("sync.service")
         log.info("main: wrote; cells %d", 5, extra={"sheet": "main", "cells_written": 5})
-        log.error("send failed to https://chat.example/hook/abc with hunter2-password; Bearer ya29.abcdefghijkl")
+        log.error(
+            "send failed to https://chat.example/hook/abc with hunter2-password; Bearer ya29.abcdefghijkl"
+        )
     finally:
         logging.getLogger().removeHandler(handler)
     first, second = (json.loads(line) for line in stream.getvalue().splitlines())
-    assert first["message"] == "main: wrote; cells 5" and first["sheet"] == "main" and first["cells_written"] == 5
+    assert (
+        first["message"] == "main: wrote; cells 5"
+        and first["sheet"] == "main"
+        and first["cells_written"] == 5
+    )
     assert "hunter2" not in second["message"] and "hook/abc" not in second["message"]
     assert "ya29" not in second["message"] and second["message"].count(REDACTED) == 3
 

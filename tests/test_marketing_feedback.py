@@ -16,8 +16,14 @@ REPORTS = ReportsConfig(months_back=3, not_called_after_days=3)  # Sep, Oct and 
 
 
 def lead(lead_id, source, campaign, handed, caller="Kato"):
-    return {"lead_id": lead_id, "company": f"Company {lead_id}", "lead_source": source, "campaign": campaign,
-            "handed_over_on": handed, "assigned_caller": caller}
+    return {
+        "lead_id": lead_id,
+        "company": f"Company {lead_id}",
+        "lead_source": source,
+        "campaign": campaign,
+        "handed_over_on": handed,
+        "assigned_caller": caller,
+    }
 
 
 LEADS = [
@@ -86,7 +92,7 @@ def section(report, title: str) -> pd.DataFrame:
     start = next(i for i, r in enumerate(rows) if r and r[0] == title)
     header = rows[start + 1]
     body = []
-    for line in rows[start + 2:]:
+    for line in rows[start + 2 :]:
         if not line:
             break
         body.append(line + [None] * (len(header) - len(line)))
@@ -119,18 +125,28 @@ def figures(part, calls, deals):
     won = theirs[theirs["stage"] == "Won"]
     closed = theirs[theirs["stage"].isin(["Won", "Lost"])]
     n = len(part)
-    return [n, mine["lead_id"].nunique(), mine.loc[mine["result"].isin(REACHED), "lead_id"].nunique(),
-            len(appointment), round(100 * len(appointment) / n, 1),
-            round(float(days.median()), 1) if len(days) else None, len(theirs), len(won),
-            won["amount"].fillna(0).sum(), round(100 * len(won) / len(closed), 1) if len(closed) else None]
+    return [
+        n,
+        mine["lead_id"].nunique(),
+        mine.loc[mine["result"].isin(REACHED), "lead_id"].nunique(),
+        len(appointment),
+        round(100 * len(appointment) / n, 1),
+        round(float(days.median()), 1) if len(days) else None,
+        len(theirs),
+        len(won),
+        won["amount"].fillna(0).sum(),
+        round(100 * len(won) / len(closed), 1) if len(closed) else None,
+    ]
 
 
 def test_by_month_and_source_with_a_total_row():
     report = build()
     leads, calls, deals = frames()
     table = section(report, "By month of handover and lead source")
-    expected = [[month, source, *figures(part, calls, deals)]
-                for (month, source), part in leads.groupby(["month", "source"])]
+    expected = [
+        [month, source, *figures(part, calls, deals)]
+        for (month, source), part in leads.groupby(["month", "source"])
+    ]
     expected.append(["Total", "", *figures(leads, calls, deals)])
     assert table.values.tolist() == expected
     assert len(expected) == 8 and expected[-1][2] == 11
@@ -140,8 +156,10 @@ def test_by_source_and_campaign():
     report = build()
     leads, calls, deals = frames()
     table = section(report, "By lead source and campaign (all months shown)")
-    expected = [[source, campaign, *figures(part, calls, deals)]
-                for (source, campaign), part in leads.groupby(["source", "campaign"])]
+    expected = [
+        [source, campaign, *figures(part, calls, deals)]
+        for (source, campaign), part in leads.groupby(["source", "campaign"])
+    ]
     assert table.values.tolist() == expected
 
 
@@ -159,7 +177,9 @@ def test_call_results_other_than_appointment_most_frequent_first():
 def test_leads_not_called_after_n_days():
     report = build()
     leads, calls, _ = frames()
-    waiting = leads[~leads["lead_id"].isin(calls["lead_id"]) & (leads["handed"] <= pd.Timestamp("2026-11-25"))]
+    waiting = leads[
+        ~leads["lead_id"].isin(calls["lead_id"]) & (leads["handed"] <= pd.Timestamp("2026-11-25"))
+    ]
     table = section(report, "Leads not called 3 days or more after handover")
     assert list(table["Lead ID"]) == list(waiting.sort_values("handed")["lead_id"]) == ["L-13"]
     assert table.iloc[0]["Days since handover"] == 26 and table.iloc[0]["Assigned caller"] == "Mori"
@@ -180,7 +200,9 @@ def test_bad_input_is_counted_in_the_excluded_section():
 
 def test_japanese():
     report = build("ja")
-    assert report.rows[0] == ("マーケティングフィードバック — 受渡 2026-09〜2026-11 のリード(2026-11-28 時点)",)
+    assert report.rows[0] == (
+        "マーケティングフィードバック — 受渡 2026-09〜2026-11 のリード(2026-11-28 時点)",
+    )
     table = section(report, "受渡月・リードソース別")
     assert list(table.columns)[:6] == ["月", "リードソース", "受渡リード数", "架電済", "接続", "アポ獲得"]
     assert table.iloc[-1]["月"] == "合計" and table.iloc[-1]["受渡リード数"] == 11

@@ -76,16 +76,27 @@ def config_for(locale="en", **reminders):
         (
             "en",
             "[sfa-sync] Task reminders: 1 overdue, 1 due soon",
-            ["Overdue (1)", "- 2026-11-25 (3 days overdue) task T-2 [Follow-up] — Acme rollout / Acme (T-2)",
-             "Due soon (1)", "- 2026-11-29 (in 1 day) task T-1 [First visit] — Acme rollout / Acme (T-1)"],
-            ["Due today (1)", "- 2026-11-28 (today) task T-3 [Call] — Beta KK (T-3)",
-             "- 2026-12-01 (in 3 days) task T-4 — Gamma pilot / Gamma (T-4)"],
+            [
+                "Overdue (1)",
+                "- 2026-11-25 (3 days overdue) task T-2 [Follow-up] — Acme rollout / Acme (T-2)",
+                "Due soon (1)",
+                "- 2026-11-29 (in 1 day) task T-1 [First visit] — Acme rollout / Acme (T-1)",
+            ],
+            [
+                "Due today (1)",
+                "- 2026-11-28 (today) task T-3 [Call] — Beta KK (T-3)",
+                "- 2026-12-01 (in 3 days) task T-4 — Gamma pilot / Gamma (T-4)",
+            ],
         ),
         (
             "ja",
             "[sfa-sync] タスクのリマインダー: 期限超過 1件、期限間近 1件",
-            ["期限超過 (1)", "- 2026-11-25 (3日超過) task T-2 [フォローアップ] — Acme rollout / Acme (T-2)",
-             "期限間近 (1)", "- 2026-11-29 (あと1日) task T-1 [初訪] — Acme rollout / Acme (T-1)"],
+            [
+                "期限超過 (1)",
+                "- 2026-11-25 (3日超過) task T-2 [フォローアップ] — Acme rollout / Acme (T-2)",
+                "期限間近 (1)",
+                "- 2026-11-29 (あと1日) task T-1 [初訪] — Acme rollout / Acme (T-1)",
+            ],
             ["本日期限 (1)", "- 2026-11-28 (本日) task T-3 [電話] — Beta KK (T-3)"],
         ),
     ],
@@ -105,7 +116,9 @@ def test_each_owner_gets_one_email_with_their_tasks(smtp, locale, sato_subject, 
     [suzuki] = smtp.inbox.to("suzuki@example.com")
     for line in suzuki_lines:
         assert line in suzuki.plain.splitlines()
-    run_reminders(memory, config_for(locale), NOW + timedelta(seconds=30), notifiers=[mailer(email_config(smtp.port))])
+    run_reminders(
+        memory, config_for(locale), NOW + timedelta(seconds=30), notifiers=[mailer(email_config(smtp.port))]
+    )
     assert len(smtp.inbox.messages) == 2  # nothing twice
 
 
@@ -123,8 +136,9 @@ def test_starttls_with_login_and_the_password_from_the_environment(certificate, 
 
 def test_implicit_ssl(certificate):
     with SmtpServer("ssl", certificate) as server:
-        outcome = run_reminders(store(), config_for(), NOW,
-                                notifiers=[mailer(email_config(server.port, "ssl"), certificate)])
+        outcome = run_reminders(
+            store(), config_for(), NOW, notifiers=[mailer(email_config(server.port, "ssl"), certificate)]
+        )
     assert outcome.ok and len(server.inbox.messages) == 2
 
 
@@ -147,7 +161,8 @@ def test_a_missing_password_variable_names_the_variable():
     config = email_config(free_port(), user="sfa", password_env="TEST_SMTP_PW")
     outcome = run_reminders(store(), config_for(), NOW, notifiers=[mailer(config)])
     assert "environment variable TEST_SMTP_PW (the SMTP password for reminders.email.user) is not set" in (
-        outcome.failures[0].reason)
+        outcome.failures[0].reason
+    )
 
 
 def test_a_refusing_server_loses_nothing(caplog):
@@ -158,8 +173,9 @@ def test_a_refusing_server_loses_nothing(caplog):
     assert "the SMTP server refused the connection" in first.failures[0].reason
     assert "attempt 1 failed (the SMTP server refused the connection); retrying" in caplog.text
     with SmtpServer(port=port) as server:
-        second = run_reminders(memory, config_for(), NOW + timedelta(minutes=5),
-                               notifiers=[mailer(email_config(port))])
+        second = run_reminders(
+            memory, config_for(), NOW + timedelta(minutes=5), notifiers=[mailer(email_config(port))]
+        )
     assert second.ok and len(server.inbox.messages) == 2
 
 
@@ -202,7 +218,8 @@ def test_slack_blocks_in_japanese_and_a_webhook_per_team(hook):
     assert by_path[EAST_PATH]["text"].startswith("*Satoさんのタスク*\n*期限超過* (1)")  # Sato is in East
     assert by_path[HOOK_PATH]["text"].startswith("*Suzukiさんのタスク*\n*本日期限* (1)")  # West: the default
     assert by_path[EAST_PATH]["blocks"] == [
-        {"type": "section", "text": {"type": "mrkdwn", "text": by_path[EAST_PATH]["text"]}}]
+        {"type": "section", "text": {"type": "mrkdwn", "text": by_path[EAST_PATH]["text"]}}
+    ]
 
 
 def test_a_failing_webhook_is_retried_then_reported_and_sent_next_run(hook, caplog):
@@ -214,10 +231,13 @@ def test_a_failing_webhook_is_retried_then_reported_and_sent_next_run(hook, capl
     assert (hook.attempts, len(hook.posts)) == (2, 1)
     memory.edit("Tasks", 1, 6, "2026-11-29")  # moved: due again
     hook.fail_next, hook.fail_status = 10, 503
-    failed = run_reminders(memory, config_for(), NOW, notifiers=[chatter(ChatConfig(enabled=True), env, attempts=3)])
+    failed = run_reminders(
+        memory, config_for(), NOW, notifiers=[chatter(ChatConfig(enabled=True), env, attempts=3)]
+    )
     assert failed.failures[0].reason == (
         "chat message for Sato: the webhook answered HTTP 503 (webhook from $SFA_SYNC_CHAT_WEBHOOK); "
-        "the reminders stay due for the next run")
+        "the reminders stay due for the next run"
+    )
     assert hook.attempts == 5
     hook.fail_next = 0
     run_reminders(memory, config_for(), NOW, notifiers=[chatter(ChatConfig(enabled=True), env)])
@@ -237,11 +257,16 @@ def test_a_revoked_webhook_is_not_retried(hook):
 
 def test_an_unreachable_webhook_keeps_its_url_out_of_the_reason():
     url = f"http://127.0.0.1:{free_port()}{HOOK_PATH}"
-    outcome = run_reminders(store(), config_for(), NOW,
-                            notifiers=[chatter(ChatConfig(enabled=True), {"SFA_SYNC_CHAT_WEBHOOK": url}, attempts=2)])
+    outcome = run_reminders(
+        store(),
+        config_for(),
+        NOW,
+        notifiers=[chatter(ChatConfig(enabled=True), {"SFA_SYNC_CHAT_WEBHOOK": url}, attempts=2)],
+    )
     assert outcome.failures[0].reason == (
         "chat message for Sato: cannot connect to the webhook (webhook from $SFA_SYNC_CHAT_WEBHOOK); "
-        "the reminders stay due for the next run")
+        "the reminders stay due for the next run"
+    )
 
 
 # --- the whole job: logs, config, CLI, xlsx ------------------------------------------------------------
@@ -251,11 +276,20 @@ def test_no_secret_or_lead_contact_in_any_log_line(smtp, hook, certificate, capl
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("SFA_SYNC_CHAT_WEBHOOK", hook.url + HOOK_PATH)
     team = [*TEAM[:2], {"name": "Tanaka", "email": "not-an-address", "active": True}]
-    memory = store(team=team, tasks=[task("T-1", "Sato", "2026-11-28", deal_id="D-1"),
-                                     task("T-2", "Tanaka", "2026-11-28", lead_id="L-2")])
+    memory = store(
+        team=team,
+        tasks=[
+            task("T-1", "Sato", "2026-11-28", deal_id="D-1"),
+            task("T-2", "Tanaka", "2026-11-28", lead_id="L-2"),
+        ],
+    )
     config = config_for(email=email_config(smtp.port), chat=ChatConfig(enabled=True))
     outcome = run_reminders(memory, config, NOW)  # the notifiers the config describes
-    assert [(d.owner, d.channel) for d in outcome.sent] == [("Sato", "email"), ("Sato", "chat"), ("Tanaka", "chat")]
+    assert [(d.owner, d.channel) for d in outcome.sent] == [
+        ("Sato", "email"),
+        ("Sato", "chat"),
+        ("Tanaka", "chat"),
+    ]
     assert "reminders: sent email to Sato (1 tasks)" in caplog.text
     logged = caplog.text + "\n".join(outcome.lines())
     for secret in [*LEAD_SECRETS, "KEY-1234", "TOKEN-5678", "/v1/spaces/AAAA", "not-an-address"]:
@@ -266,8 +300,10 @@ def test_remind_command_dry_run_prints_and_writes_nothing(tmp_path):
     path = workbook_with_tasks(tmp_path)
     before = path.read_bytes()
     result = CliRunner().invoke(remind, ["--workbook", str(path), "--dry-run"])
-    assert result.output == ("reminders: no channel is enabled; set reminders.email.enabled = true and/or "
-                             "reminders.chat.enabled = true in the config\nreminders: nothing to send\n")
+    assert result.output == (
+        "reminders: no channel is enabled; set reminders.email.enabled = true and/or "
+        "reminders.chat.enabled = true in the config\nreminders: nothing to send\n"
+    )
     toml = tmp_path / "sfa-sync.toml"
     toml.write_text('[reminders.email]\nenabled = true\nhost = "127.0.0.1"\nport = 9\n', encoding="utf-8")
     result = CliRunner().invoke(remind, ["--config", str(toml), "--workbook", str(path), "--dry-run"])
@@ -280,8 +316,11 @@ def test_remind_command_dry_run_prints_and_writes_nothing(tmp_path):
 def test_remind_command_sends_and_exits_9_on_failure(tmp_path, smtp, monkeypatch):
     path = workbook_with_tasks(tmp_path)
     toml = tmp_path / "sfa-sync.toml"
-    toml.write_text(f'[store]\npath = "{path.name}"\n[reminders.email]\nenabled = true\nhost = "127.0.0.1"\n'
-                    f'port = {smtp.port}\nsecurity = "none"\n', encoding="utf-8")
+    toml.write_text(
+        f'[store]\npath = "{path.name}"\n[reminders.email]\nenabled = true\nhost = "127.0.0.1"\n'
+        f'port = {smtp.port}\nsecurity = "none"\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(remind, ["--config", str(toml)])
     assert result.exit_code == 0, result.output
     assert "reminders: sent email to Sato (1 tasks)" in result.output
@@ -326,4 +365,3 @@ def test_the_ledger_tab_is_hidden_in_the_xlsx_and_survives_a_cycle(tmp_path, smt
     assert [c.value for c in sheet[2]][:4] == ["T-000001", "due_today", now.date().isoformat(), "email"]
     again = run_reminders(XlsxStore(path), config, now, notifiers=[mailer(email_config(smtp.port))])
     assert again.sent == [] and len(smtp.inbox.messages) == 1
-

@@ -96,8 +96,14 @@ def test_amounts_people_type(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("abc", "not_amount"), ("12O,000", "not_amount"), ("-5", "negative_amount"), (-3, "negative_amount"),
-     ("万", "not_amount"), (float("nan"), "not_amount")],
+    [
+        ("abc", "not_amount"),
+        ("12O,000", "not_amount"),
+        ("-5", "negative_amount"),
+        (-3, "negative_amount"),
+        ("万", "not_amount"),
+        (float("nan"), "not_amount"),
+    ],
 )
 def test_bad_amounts(raw, code):
     with pytest.raises(CellParseError) as failed:
@@ -105,7 +111,9 @@ def test_bad_amounts(raw, code):
     assert failed.value.code == code
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("250", 250), ("1,200人", 1200), ("300名", 300), (40.0, 40), ("", None)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("250", 250), ("1,200人", 1200), ("300名", 300), (40.0, 40), ("", None)]
+)
 def test_whole_numbers(raw, expected):
     assert parse_int(raw) == expected
 
@@ -132,7 +140,9 @@ def test_messages_exist_in_both_languages():
     japanese = failed.value.message("ja").render("ja")
     assert "'abc' is not an amount" in english
     assert "「abc」" in japanese and "金額" in japanese
-    assert Message("not_date", {"value": "'x'"}).render("ja") != Message("not_date", {"value": "'x'"}).render("en")
+    assert Message("not_date", {"value": "'x'"}).render("ja") != Message("not_date", {"value": "'x'"}).render(
+        "en"
+    )
 
 
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2199, 12, 31)))
@@ -150,7 +160,9 @@ def test_every_amount_round_trips_through_every_format(amount):
     assert parse_amount(f"{amount}万円") == amount * 10_000
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(), st.datetimes()))
+@given(
+    st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(), st.datetimes())
+)
 def test_parsers_never_crash_on_any_cell(value):
     for parse in (parse_date, parse_datetime, parse_amount, parse_int, parse_email, parse_bool, parse_text):
         try:

@@ -37,7 +37,13 @@ LEADS = [
 ]
 DEALS = [
     {"deal_id": "D-1", "lead_id": "L-1", "deal_name": "Acme rollout", "stage": "Proposal", "owner": "Sato"},
-    {"deal_id": "D-2", "deal_name": "Gamma pilot", "company": "Gamma", "stage": "Negotiation", "owner": "Suzuki"},
+    {
+        "deal_id": "D-2",
+        "deal_name": "Gamma pilot",
+        "company": "Gamma",
+        "stage": "Negotiation",
+        "owner": "Suzuki",
+    },
 ]
 
 
@@ -147,8 +153,14 @@ def remind(memory, notifiers, now=NOW, config=EN, **options):
 def test_one_digest_per_owner_then_nothing_twice():
     memory, mail = store(), Recorder()
     outcome = remind(memory, [mail])
-    assert mail.take() == [("Sato", ("T-2:overdue", "T-1:due_soon")), ("Suzuki", ("T-3:due_today", "T-4:due_soon"))]
-    assert [(d.owner, d.channel, d.tasks) for d in outcome.sent] == [("Sato", "email", 2), ("Suzuki", "email", 2)]
+    assert mail.take() == [
+        ("Sato", ("T-2:overdue", "T-1:due_soon")),
+        ("Suzuki", ("T-3:due_today", "T-4:due_soon")),
+    ]
+    assert [(d.owner, d.channel, d.tasks) for d in outcome.sent] == [
+        ("Sato", "email", 2),
+        ("Suzuki", "email", 2),
+    ]
     ledger = memory.tabs[LEDGER_TITLE]
     assert ledger.hidden
     assert ledger.rows[0] == list(LEDGER_HEADER)
@@ -192,7 +204,10 @@ def edit_task(memory, row, key, value):
 
 
 def test_moving_the_due_date_reminds_again_and_done_stops_it():
-    memory, mail = store(tasks=[task("T-1", "Sato", "2026-11-28"), task("T-2", "Sato", "2026-11-28")]), Recorder()
+    memory, mail = (
+        store(tasks=[task("T-1", "Sato", "2026-11-28"), task("T-2", "Sato", "2026-11-28")]),
+        Recorder(),
+    )
     remind(memory, [mail])
     assert mail.take() == [("Sato", ("T-1:due_today", "T-2:due_today"))]
     edit_task(memory, 1, "due_date", "2026-11-29")  # moved to tomorrow
@@ -214,12 +229,19 @@ def test_a_failed_send_is_reported_and_sent_on_the_next_run():
     chat.failing = False
     outcome = remind(memory, [mail, chat])
     assert mail.take() == []  # email was delivered: not again
-    assert chat.take() == [("Sato", ("T-2:overdue", "T-1:due_soon")), ("Suzuki", ("T-3:due_today", "T-4:due_soon"))]
+    assert chat.take() == [
+        ("Sato", ("T-2:overdue", "T-1:due_soon")),
+        ("Suzuki", ("T-3:due_today", "T-4:due_soon")),
+    ]
     assert outcome.ok
 
 
 def test_owners_without_a_usable_email_are_reported_and_still_get_chat():
-    tasks = [task("T-1", "Tanaka", "2026-11-28"), task("T-2", "Ito", "2026-11-28"), task("T-3", "Nobody", "2026-11-28")]
+    tasks = [
+        task("T-1", "Tanaka", "2026-11-28"),
+        task("T-2", "Ito", "2026-11-28"),
+        task("T-3", "Nobody", "2026-11-28"),
+    ]
     memory, mail, chat = store(tasks=tasks), Recorder("email"), Recorder("chat")
     outcome = remind(memory, [mail, chat])
     assert mail.take() == []
@@ -237,7 +259,9 @@ def test_dry_run_sends_and_writes_nothing():
     outcome = remind(memory, [mail], dry_run=True)
     assert mail.take() == [] and memory.writes == 0
     assert [(channel, d.owner, len(d.tasks)) for channel, d in outcome.planned] == [
-        ("email", "Sato", 2), ("email", "Suzuki", 2)]
+        ("email", "Sato", 2),
+        ("email", "Suzuki", 2),
+    ]
 
 
 class CrashingStore:
@@ -274,7 +298,10 @@ def test_the_ledger_is_kept_when_the_tasks_tab_cannot_be_read():
     assert memory.tabs[LEDGER_TITLE].rows == ledger_rows
     memory.tabs["Tasks"] = tasks_tab
     remind(memory, [mail])
-    assert mail.take() == [("Sato", ("T-2:overdue", "T-1:due_soon")), ("Suzuki", ("T-3:due_today", "T-4:due_soon"))]
+    assert mail.take() == [
+        ("Sato", ("T-2:overdue", "T-1:due_soon")),
+        ("Suzuki", ("T-3:due_today", "T-4:due_soon")),
+    ]
 
 
 def test_local_today_is_the_teams_day_not_the_servers():
@@ -303,5 +330,7 @@ def test_owner_names_match_like_the_sheet_does():
 def test_the_service_loop_runs_the_job_once_a_day_at_the_configured_local_time(local_time, last_run_day, due):
     config = Config(reminders=RemindersConfig(at="09:00"))
     hour, minute = map(int, local_time.split(":"))
-    now = datetime(2026, 11, 28, hour, minute, tzinfo=TOKYO).astimezone(ZoneInfo("UTC"))  # server clock in UTC
+    now = datetime(2026, 11, 28, hour, minute, tzinfo=TOKYO).astimezone(
+        ZoneInfo("UTC")
+    )  # server clock in UTC
     assert is_reminder_time(config, now, last_run_day) is due

@@ -16,8 +16,10 @@ from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker, values
 
 DAY0 = date(2026, 11, 2)
-TEAM_ROWS = [{"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True},
-             {"name": "Ito", "email": "ito@example.com", "role": "Rep", "active": False}]
+TEAM_ROWS = [
+    {"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True},
+    {"name": "Ito", "email": "ito@example.com", "role": "Rep", "active": False},
+]
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +86,14 @@ def flags_after(make, deal: dict, today: date, tasks=(), config=None, first_day:
     return deal_cell(store, 1, "health"), store
 
 
-BASE = {"deal_id": "D-1", "deal_name": "Acme", "owner": "Sato", "stage": "Proposal", "amount": 100,
-        "close_date": "2026-12-31"}
+BASE = {
+    "deal_id": "D-1",
+    "deal_name": "Acme",
+    "owner": "Sato",
+    "stage": "Proposal",
+    "amount": 100,
+    "close_date": "2026-12-31",
+}
 OPEN_TASK = {"deal_id": "D-1", "title": "Call", "owner": "Sato", "due_date": "2026-12-20"}
 
 
@@ -151,10 +159,20 @@ def test_history_across_simulated_days_and_a_restart_changes_nothing(make):
     assert deal_cell(store, 1, "days_in_stage") == 5
     assert deal_cell(store, 1, "closed_on") in (None, "")  # reopened after lost
     events = [row[2:5] for row in values(store, "_sfa_events")[1:]]
-    assert [e[0] for e in events] == ["stage", "close_date", "close_date", "close_date", "amount", "stage", "stage"]
+    assert [e[0] for e in events] == [
+        "stage",
+        "close_date",
+        "close_date",
+        "close_date",
+        "amount",
+        "stage",
+        "stage",
+    ]
     assert events[-2][1:] == ["Quotation", "lost"] or events[-2][1:] == ["quotation", "lost"]
     before = values(store, "Deals")
-    assert not run_cycle(store, config, today).wrote  # the same day again, as after a restart: nothing to write
+    assert not run_cycle(
+        store, config, today
+    ).wrote  # the same day again, as after a restart: nothing to write
     assert values(store, "Deals") == before
 
 
@@ -178,8 +196,14 @@ def test_today_is_the_teams_local_day_across_midnight():
 # ----------------------------------------------------------------------------------- appointment -> deal
 
 LEAD = {"lead_id": "L-1", "company": "Acme", "assigned_caller": "Sato"}
-APPOINTMENT = {"call_id": "C-1", "lead_id": "L-1", "called_at": "2026-11-01 10:00", "caller": "Sato",
-               "result": "Appointment", "appointment_date": "2026-11-10"}
+APPOINTMENT = {
+    "call_id": "C-1",
+    "lead_id": "L-1",
+    "called_at": "2026-11-01 10:00",
+    "caller": "Sato",
+    "result": "Appointment",
+    "appointment_date": "2026-11-10",
+}
 
 
 def test_an_appointment_becomes_a_deal_and_a_first_visit_task_once(make):
@@ -209,7 +233,9 @@ def test_a_deleted_auto_deal_is_not_created_again(make):
 
 
 def test_no_owner_when_the_lead_has_no_assignment_and_it_is_flagged(make):
-    store, config = make(sheet(team=TEAM_ROWS, leads=[{**LEAD, "assigned_caller": None}], calls=[APPOINTMENT]))
+    store, config = make(
+        sheet(team=TEAM_ROWS, leads=[{**LEAD, "assigned_caller": None}], calls=[APPOINTMENT])
+    )
     run_cycle(store, config, DAY0)
     assert column(store, DEALS, "owner") == [None] or column(store, DEALS, "owner") == [""]
     assert "no owner assigned after Sato's appointment" in column(store, DEALS, "health")[0]
@@ -241,7 +267,7 @@ def review_table(store) -> dict[str, list]:
     rows = review_rows(store)
     start = next(i for i, r in enumerate(rows) if r and r[0] == "Deal ID")
     out = {}
-    for row in rows[start + 1:]:
+    for row in rows[start + 1 :]:
         if not row or row[0] in (None, ""):
             break
         out[row[0]] = row
@@ -255,8 +281,13 @@ def test_the_review_lists_flagged_deals_most_severe_first_with_an_action(make):
         {**BASE, "deal_id": "D-3", "stage": "Won"},
         {**BASE, "deal_id": "D-4", "stage": "Maybe", "amount": 50},
     ]
-    store, config = make(sheet(team=TEAM_ROWS, deals=deals,
-                               tasks=[{**OPEN_TASK, "deal_id": d} for d in ("D-1", "D-2", "D-3", "D-4")]))
+    store, config = make(
+        sheet(
+            team=TEAM_ROWS,
+            deals=deals,
+            tasks=[{**OPEN_TASK, "deal_id": d} for d in ("D-1", "D-2", "D-3", "D-4")],
+        )
+    )
     run_cycle(store, config, DAY0)
     run_cycle(store, config, DAY0 + timedelta(days=50))
     table = review_table(store)
@@ -294,7 +325,10 @@ def test_a_managers_decision_survives_ten_cycles_while_the_list_changes(make):
         if 3 <= day < 6:
             assert "D-3" not in table
         else:
-            assert table["D-3"][decision_col:decision_col + 2] == ["Close as lost", "Talked to Sato 11/2"], day
+            assert table["D-3"][decision_col : decision_col + 2] == [
+                "Close as lost",
+                "Talked to Sato 11/2",
+            ], day
 
 
 def _type_in_review(store, row: int, col: int, value: str) -> None:
@@ -307,13 +341,20 @@ def _type_in_review(store, row: int, col: int, value: str) -> None:
         wb["Manager Review"].cell(row + 1, col + 1).value = value
         wb.save(store.path)
     else:
-        store_emulator(store).person_set(store.spreadsheet_id, "Manager Review", f"{chr(65 + col)}{row + 1}", value)
+        store_emulator(store).person_set(
+            store.spreadsheet_id, "Manager Review", f"{chr(65 + col)}{row + 1}", value
+        )
 
 
 def _add_task(store, deal_id: str) -> None:
     grid = values(store, "Tasks")
     set_row = len(grid)
-    for key, value in {"deal_id": deal_id, "title": "Call", "owner": "Sato", "due_date": "2026-12-20"}.items():
+    for key, value in {
+        "deal_id": deal_id,
+        "title": "Call",
+        "owner": "Sato",
+        "due_date": "2026-12-20",
+    }.items():
         set_cell(store, TASKS, set_row, key, value)
 
 

@@ -49,10 +49,22 @@ def shows(rows) -> list[tuple]:
 LONG = [f"Deal {i}" for i in range(40)]
 CASES = {
     # name: (current rows, desired rows, the most cells the write may carry)
-    "one deal climbs to the top": (deals(*LONG), [deals(*LONG)[25], *deals(*LONG)[:25], *deals(*LONG)[26:]], 3),
+    "one deal climbs to the top": (
+        deals(*LONG),
+        [deals(*LONG)[25], *deals(*LONG)[:25], *deals(*LONG)[26:]],
+        3,
+    ),
     "one deal leaves the list": (deals(*LONG), deals(*LONG)[:10] + deals(*LONG)[11:], 0),
-    "one deal joins in the middle": (deals(*LONG), [*deals(*LONG)[:10], ("New", "Won", 5), *deals(*LONG)[10:]], 3),
-    "one amount changes in place": (deals(*LONG), [*deals(*LONG)[:5], ("Deal 5", "Proposal", 7), *deals(*LONG)[6:]], 1),
+    "one deal joins in the middle": (
+        deals(*LONG),
+        [*deals(*LONG)[:10], ("New", "Won", 5), *deals(*LONG)[10:]],
+        3,
+    ),
+    "one amount changes in place": (
+        deals(*LONG),
+        [*deals(*LONG)[:5], ("Deal 5", "Proposal", 7), *deals(*LONG)[6:]],
+        1,
+    ),
     "the list empties": (deals(*LONG), [], 4),  # (a rewrite of the title and header is cheaper)
 }
 
@@ -89,8 +101,11 @@ def test_a_patch_that_would_change_nothing_is_never_chosen():
     from datetime import datetime
 
     changes = ChangeSet()
-    plan_owned_tab(TabData(TITLE, [["Head", "N"], ["a", datetime(2026, 12, 1)]]),
-                   TabContent(TITLE, (("Head", "N"), ("a", 46357))), changes)
+    plan_owned_tab(
+        TabData(TITLE, [["Head", "N"], ["a", datetime(2026, 12, 1)]]),
+        TabContent(TITLE, (("Head", "N"), ("a", 46357))),
+        changes,
+    )
     assert not changes.patches and changes.cells
 
 
@@ -126,8 +141,14 @@ def test_a_section_title_that_moves_is_shifted_with_its_look_and_the_rows_writte
     assert shows(tab.rows) == shows(after.rows)
 
 
-CELL = st.one_of(st.none(), st.just(""), st.sampled_from(["a", "b", "c", "Won"]), st.integers(0, 3),
-                 st.just(True), st.just(date(2026, 11, 28)))
+CELL = st.one_of(
+    st.none(),
+    st.just(""),
+    st.sampled_from(["a", "b", "c", "Won"]),
+    st.integers(0, 3),
+    st.just(True),
+    st.just(date(2026, 11, 28)),
+)
 ROW = st.lists(CELL, max_size=4).map(tuple)
 
 
@@ -147,8 +168,14 @@ def test_any_patch_turns_the_old_rows_into_the_new(old, new, data):
 
 def test_an_xlsx_tab_patched_shows_the_new_rows_with_their_look(tmp_path):
     before = content(("Overdue",), *fixed(*FIRST), ("Due today",), *fixed(*SECOND), bold=(2, 13))
-    after = content(("Overdue",), *fixed(*FIRST[1:]), ("Due today",), ("X", date(2026, 12, 1), 1),
-                    *fixed(*SECOND), bold=(2, 12))
+    after = content(
+        ("Overdue",),
+        *fixed(*FIRST[1:]),
+        ("Due today",),
+        ("X", date(2026, 12, 1), 1),
+        *fixed(*SECOND),
+        bold=(2, 12),
+    )
     path = tmp_path / "book.xlsx"
     store = XlsxStore(path)
     store.create_empty()
@@ -164,7 +191,6 @@ def test_an_xlsx_tab_patched_shows_the_new_rows_with_their_look(tmp_path):
     assert ws.cell(14, 2).is_date and ws.cell(15, 3).number_format == "General"
 
 
-
 def test_on_google_a_patch_goes_in_one_request_with_its_rows_or_is_a_rewrite_when_too_large():
     """Rows moved without their new content would leave empty rows in the Manager Review's table, hiding the
     managers' decisions below them from the next cycle: shifts and rows are never split between requests."""
@@ -178,13 +204,19 @@ def test_on_google_a_patch_goes_in_one_request_with_its_rows_or_is_a_rewrite_whe
     changes = ChangeSet(tabs=filler.tabs, patches=[patch])
     batches = build_requests(changes, {TITLE: SheetInfo(7, 10, 3), "Other": SheetInfo(8, 2000, 3)}, None)
     assert len(batches) > 1
-    holding = [i for i, batch in enumerate(batches) for r in batch
-               if r.get("insertDimension", {}).get("range", {}).get("sheetId") == 7
-               or r.get("updateCells", {}).get("start", {}).get("sheetId") == 7]
+    holding = [
+        i
+        for i, batch in enumerate(batches)
+        for r in batch
+        if r.get("insertDimension", {}).get("range", {}).get("sheetId") == 7
+        or r.get("updateCells", {}).get("start", {}).get("sheetId") == 7
+    ]
     assert len(set(holding)) == 1, "the patch's shifts and rows in one request"
     huge = row_patch([list(r) for r in small.rows], content(*big_rows))
     [*_, last] = build_requests(ChangeSet(patches=[huge]), {TITLE: SheetInfo(7, 10, 3)}, None)
-    assert not any("insertDimension" in r for batch in [last] for r in batch), "too large: rewritten in slices"
+    assert not any("insertDimension" in r for batch in [last] for r in batch), (
+        "too large: rewritten in slices"
+    )
 
 
 def test_on_google_a_patch_that_empties_a_full_grid_keeps_one_row_since_sheets_refuses_to_delete_them_all():
@@ -195,5 +227,9 @@ def test_on_google_a_patch_that_empties_a_full_grid_keeps_one_row_since_sheets_r
     [batch] = build_requests(ChangeSet(patches=[patch]), {TITLE: SheetInfo(7, len(before.rows), 3)}, None)
     kinds = [next(iter(request)) for request in batch]
     assert kinds == ["appendDimension", "deleteDimension"]
-    assert batch[1]["deleteDimension"]["range"] == {"sheetId": 7, "dimension": "ROWS", "startIndex": 2,
-                                                   "endIndex": len(before.rows)}
+    assert batch[1]["deleteDimension"]["range"] == {
+        "sheetId": 7,
+        "dimension": "ROWS",
+        "startIndex": 2,
+        "endIndex": len(before.rows),
+    }

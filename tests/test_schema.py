@@ -39,7 +39,14 @@ def test_tab_names_are_valid_in_excel_and_google():
 
 @pytest.mark.parametrize(
     ("title", "key"),
-    [("Deals", "deals"), (" deals ", "deals"), ("商談", "deals"), ("架電履歴", "calls"), ("ＬＥＡＤＳ", "leads"), ("Other", None)],
+    [
+        ("Deals", "deals"),
+        (" deals ", "deals"),
+        ("商談", "deals"),
+        ("架電履歴", "calls"),
+        ("ＬＥＡＤＳ", "leads"),
+        ("Other", None),
+    ],
 )
 def test_tabs_are_found_by_name_in_either_language(title, key):
     found = find_tab(title)
@@ -51,8 +58,10 @@ def test_tabs_are_found_by_name_in_either_language(title, key):
     [
         (["Deal ID", "Stage", "Deal name"], {"deal_id": 0, "stage": 1, "deal_name": 2}),
         ([" deal id ", "STAGE", "deal  name"], {"deal_id": 0, "stage": 1, "deal_name": 2}),
-        (["商談ID", "ステージ", "商談名", "金額", "完了予定日", "失注理由"],
-         {"deal_id": 0, "stage": 1, "deal_name": 2, "amount": 3, "close_date": 4, "lost_reason": 5}),
+        (
+            ["商談ID", "ステージ", "商談名", "金額", "完了予定日", "失注理由"],
+            {"deal_id": 0, "stage": 1, "deal_name": 2, "amount": 3, "close_date": 4, "lost_reason": 5},
+        ),
         (["My column", "Stage *", "金額(円)", None, "Deal name"], {"stage": 1, "amount": 2, "deal_name": 4}),
     ],
 )
@@ -66,7 +75,10 @@ def test_a_duplicated_header_is_reported_and_the_first_is_used():
     header = match_headers(DEALS, "Deals", ["Stage", "Deal name", "Amount", "amount"], "en")
     assert header.columns["amount"] == 2
     [problem] = header.problems
-    assert problem.render("en") == "Deals!D1: Amount appears twice in the header row (C1, D1); rename or delete one — the first is used"
+    assert (
+        problem.render("en")
+        == "Deals!D1: Amount appears twice in the header row (C1, D1); rename or delete one — the first is used"
+    )
 
 
 def test_a_missing_required_column_makes_the_tab_unusable():
@@ -106,7 +118,10 @@ def test_the_fast_path_builds_the_same_models_as_pydantic():
                         assert bad_cells, (key, row, result.problems)
                         rows_with_problems += 1
                         continue
-                    assert result.model == model.model_validate(row, context={"pipeline": pipeline}), (key, row)
+                    assert result.model == model.model_validate(row, context={"pipeline": pipeline}), (
+                        key,
+                        row,
+                    )
                     assert result.model.model_fields_set == set(model.model_fields)
             assert (rows_with_problems > 0) is bad_cells
     # rows share their model's set of fields; a copy with a change (a new id) must not touch it

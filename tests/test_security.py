@@ -37,7 +37,15 @@ from tests.stores import SA, StoreMaker
 
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
-INJECTIONS = ["=1+1", "+1+1", "-1+1", "@SUM(1,1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")"]
+INJECTIONS = [
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+    '=HYPERLINK("http://evil.example","x")',
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +59,53 @@ def hostile_sheet() -> dict:
     evil = iter(INJECTIONS * 20)
     team = [{"name": next(evil), "email": "sato@example.com", "role": "Rep", "active": True}]
     name = team[0]["name"]
-    leads = [{"lead_id": "L-1", "company": next(evil), "contact": next(evil), "industry": next(evil),
-              "region": next(evil), "lead_source": next(evil), "campaign": next(evil), "assigned_caller": name}]
-    calls = [{"lead_id": "L-1", "called_at": "2026-11-20 10:00", "caller": name, "result": "Appointment",
-              "appointment_date": "2026-11-30", "notes": next(evil)}]
-    deals = [{"deal_id": "D-1", "lead_id": "L-1", "deal_name": next(evil), "company": next(evil), "owner": name,
-              "stage": "Proposal", "amount": next(evil), "close_date": "2026-11-01", "notes": next(evil)},
-             {"deal_id": "D-2", "lead_id": "L-1", "deal_name": next(evil), "owner": name, "stage": "Lost",
-              "lost_reason": next(evil), "close_date": "2026-11-01"}]
-    tasks = [{"task_id": "T-1", "deal_id": "D-1", "title": next(evil), "owner": name, "due_date": "2026-11-29"}]
+    leads = [
+        {
+            "lead_id": "L-1",
+            "company": next(evil),
+            "contact": next(evil),
+            "industry": next(evil),
+            "region": next(evil),
+            "lead_source": next(evil),
+            "campaign": next(evil),
+            "assigned_caller": name,
+        }
+    ]
+    calls = [
+        {
+            "lead_id": "L-1",
+            "called_at": "2026-11-20 10:00",
+            "caller": name,
+            "result": "Appointment",
+            "appointment_date": "2026-11-30",
+            "notes": next(evil),
+        }
+    ]
+    deals = [
+        {
+            "deal_id": "D-1",
+            "lead_id": "L-1",
+            "deal_name": next(evil),
+            "company": next(evil),
+            "owner": name,
+            "stage": "Proposal",
+            "amount": next(evil),
+            "close_date": "2026-11-01",
+            "notes": next(evil),
+        },
+        {
+            "deal_id": "D-2",
+            "lead_id": "L-1",
+            "deal_name": next(evil),
+            "owner": name,
+            "stage": "Lost",
+            "lost_reason": next(evil),
+            "close_date": "2026-11-01",
+        },
+    ]
+    tasks = [
+        {"task_id": "T-1", "deal_id": "D-1", "title": next(evil), "owner": name, "due_date": "2026-11-29"}
+    ]
     rows = {"team": team, "leads": leads, "calls": calls, "deals": deals, "tasks": tasks}
     return {spec.en: tab(spec, *rows[spec.key]) for spec in INPUT_TABS}
 
@@ -69,7 +115,9 @@ def import_hostile_leads(store, config, tmp_path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Company", "Contact", "Email", "Campaign"])
-        writer.writerows([f"{value} Co {i}", value, f"lead{i}@example.com", value] for i, value in enumerate(INJECTIONS))
+        writer.writerows(
+            [f"{value} Co {i}", value, f"lead{i}@example.com", value] for i, value in enumerate(INJECTIONS)
+        )
     report = run_import(store, config, "leads", path, TODAY)
     assert report.added and not report.rejected
 
@@ -80,8 +128,13 @@ def test_formula_looking_text_stays_text_in_every_tab_on_xlsx(emu, tmp_path):
     run_cycle(store, config, TODAY)
     run_cycle(XlsxStore(store.path), config, TODAY)
     workbook = load_workbook(store.path)
-    formulas = [f"{ws.title}!{cell.coordinate}" for ws in workbook.worksheets for row in ws.iter_rows()
-                for cell in row if cell.data_type == "f"]
+    formulas = [
+        f"{ws.title}!{cell.coordinate}"
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     assert formulas == []
     seen = {cell.value for ws in workbook.worksheets for row in ws.iter_rows() for cell in row}
     assert "=1+1" in seen and "@SUM(1,1)" in seen  # kept as the text people typed
@@ -112,20 +165,33 @@ def test_a_full_demo_run_and_remind_logs_no_credential_and_no_personal_data(tmp_
         webhook = hook.url + WEBHOOK_PATH
         monkeypatch.setenv("SFA_SYNC_SMTP_PASSWORD", SMTP_PASSWORD)
         monkeypatch.setenv("SFA_SYNC_CHAT_WEBHOOK", webhook)
-        config = load_config(None, **{
-            "store.path": str(tmp_path / "demo.xlsx"), "reminders.email.enabled": True,
-            "reminders.email.host": "127.0.0.1", "reminders.email.port": smtp.port,
-            "reminders.email.user": "sfa-sync@example.com", "reminders.chat.enabled": True})
+        config = load_config(
+            None,
+            **{
+                "store.path": str(tmp_path / "demo.xlsx"),
+                "reminders.email.enabled": True,
+                "reminders.email.host": "127.0.0.1",
+                "reminders.email.port": smtp.port,
+                "reminders.email.user": "sfa-sync@example.com",
+                "reminders.chat.enabled": True,
+            },
+        )
         make_demo(config)
         run_cycle(XlsxStore(config.store.path), config, TODAY)
-        notifiers = [EmailNotifier(config.reminders.email, tls_context=certificate.client_context(), attempts=1),
-                     ChatNotifier(config.reminders.chat, attempts=1)]
+        notifiers = [
+            EmailNotifier(config.reminders.email, tls_context=certificate.client_context(), attempts=1),
+            ChatNotifier(config.reminders.chat, attempts=1),
+        ]
         outcome = run_reminders(XlsxStore(config.store.path), config, NOW, notifiers=notifiers)
         assert outcome.sent and smtp.inbox.logins and hook.posts
     leads = XlsxStore(config.store.path).read().tabs["Leads"].rows
     labels = [str(h) for h in leads[0]]
-    personal = {str(row[labels.index(name)]) for row in leads[1:] for name in ("Contact", "Email", "Phone")
-                if labels.index(name) < len(row) and row[labels.index(name)] not in (None, "")}
+    personal = {
+        str(row[labels.index(name)])
+        for row in leads[1:]
+        for name in ("Contact", "Email", "Phone")
+        if labels.index(name) < len(row) and row[labels.index(name)] not in (None, "")
+    }
     team = {str(row[0]) for row in XlsxStore(config.store.path).read().tabs["Team"].rows[1:] if row}
     personal -= team  # reps' names are logged on purpose ("sent email to …"); a lead may share one by chance
     assert len(personal) > 100
@@ -177,22 +243,36 @@ def test_only_the_spreadsheets_scope_is_requested(emu, tmp_path):
 def rep_can_write(emu, sid: str, title: str, a1: str) -> bool:
     token = emu.issue_token("rep@example.com")
     url = f"{emu.url}/v4/spreadsheets/{sid}/values/'{title}'!{a1}?valueInputOption=RAW"
-    answer = requests.put(url, json={"values": [["typed by a rep"]]}, headers={"Authorization": f"Bearer {token}"},
-                          timeout=10)
+    answer = requests.put(
+        url, json={"values": [["typed by a rep"]]}, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     return answer.status_code == 200
 
 
-def test_generated_and_state_tabs_and_derived_columns_are_protected_for_the_service_account_only(emu, tmp_path):
+def test_generated_and_state_tabs_and_derived_columns_are_protected_for_the_service_account_only(
+    emu, tmp_path
+):
     sid = emu.create_spreadsheet("Empty", {"Sheet1": []}, shared_with=[SA, "rep@example.com"])
     key = emu.write_service_account_key(tmp_path / "key.json", client_email=SA)
-    config = load_config(None, **{"store.kind": "google", "store.spreadsheet": sid, "store.credentials": str(key),
-                                  "store.endpoint": emu.url})
+    config = load_config(
+        None,
+        **{
+            "store.kind": "google",
+            "store.spreadsheet": sid,
+            "store.credentials": str(key),
+            "store.endpoint": emu.url,
+        },
+    )
     initialise(config)
     store = GoogleStore.from_config(config)
     run_cycle(store, config, TODAY)
     titles = [s.title for s in emu.spreadsheet(sid).ordered()]
-    owned = [t for t in titles if t.startswith("_sfa_") or t in ("Manager Review", "Reminders",
-                                                                 "Marketing Feedback", "Win-Loss Analysis")]
+    owned = [
+        t
+        for t in titles
+        if t.startswith("_sfa_")
+        or t in ("Manager Review", "Reminders", "Marketing Feedback", "Win-Loss Analysis")
+    ]
     assert len(owned) >= 6
     assert [t for t in owned if rep_can_write(emu, sid, t, "A1")] == []
     assert rep_can_write(emu, sid, "Deals", "C2")  # a person's column
@@ -202,8 +282,15 @@ def test_generated_and_state_tabs_and_derived_columns_are_protected_for_the_serv
 def test_derived_columns_are_protected_below_row_2000(emu, tmp_path):
     sid = emu.create_spreadsheet("Empty", {"Sheet1": []}, shared_with=[SA, "rep@example.com"], rows=3000)
     key = emu.write_service_account_key(tmp_path / "key.json", client_email=SA)
-    config = load_config(None, **{"store.kind": "google", "store.spreadsheet": sid, "store.credentials": str(key),
-                                  "store.endpoint": emu.url})
+    config = load_config(
+        None,
+        **{
+            "store.kind": "google",
+            "store.spreadsheet": sid,
+            "store.credentials": str(key),
+            "store.endpoint": emu.url,
+        },
+    )
     initialise(config)
     assert not rep_can_write(emu, sid, "Deals", "L2500")
 
@@ -270,8 +357,14 @@ def test_a_malformed_api_answer_ends_in_a_clear_store_error(emu, tmp_path, case)
 def test_an_oversized_cell_is_reported_and_the_workbook_stays_valid(emu, tmp_path):
     huge = "9" * 20_000 + "x"  # not an amount, and a cell far larger than any message should quote
     store, config = StoreMaker("xlsx", tmp_path, lambda: emu)(
-        {spec.en: tab(spec, *([{"deal_name": "Big", "stage": "Proposal", "amount": huge}]
-                              if spec.key == "deals" else [])) for spec in INPUT_TABS})
+        {
+            spec.en: tab(
+                spec,
+                *([{"deal_name": "Big", "stage": "Proposal", "amount": huge}] if spec.key == "deals" else []),
+            )
+            for spec in INPUT_TABS
+        }
+    )
     report = run_cycle(store, config, TODAY)
     assert [p.cell for p in report.analysis.problems if p.tab == "Deals"] == ["H2"]
     snapshot = XlsxStore(store.path).read()
@@ -288,7 +381,9 @@ def test_a_sheets_api_slower_than_the_timeout_ends_in_a_store_error(emu, tmp_pat
     key = emu.write_service_account_key(tmp_path / "key.json", client_email=SA)
     sid = emu.create_spreadsheet("Team", {"Deals": [["Deal ID"]]}, shared_with=[SA])
     credentials, email = load_credentials(key)
-    store = GoogleStore(sid, credentials, email, endpoint=emu.url, attempts=2, wait=wait_none(), timeout=(1, 0.3))
+    store = GoogleStore(
+        sid, credentials, email, endpoint=emu.url, attempts=2, wait=wait_none(), timeout=(1, 0.3)
+    )
     emu.inject_delay("spreadsheets.get", seconds=1.5, times=None)
     try:
         with pytest.raises(StoreError, match="could not be reached"):
@@ -305,8 +400,9 @@ def test_the_token_endpoint_has_a_timeout_too(tmp_path, emu):
         key.write_text(json.dumps(info))
         os.chmod(key, 0o600)
         credentials, email = load_credentials(key)
-        store = GoogleStore("sheet-id", credentials, email, endpoint=emu.url, attempts=1, wait=wait_none(),
-                            timeout=(1, 0.3))
+        store = GoogleStore(
+            "sheet-id", credentials, email, endpoint=emu.url, attempts=1, wait=wait_none(), timeout=(1, 0.3)
+        )
         with pytest.raises(SfaSyncError):
             store.read()
 
@@ -315,10 +411,15 @@ def test_smtp_and_webhook_calls_time_out_into_a_notify_error(tmp_path):
     from sync.config import ChatConfig, EmailConfig
 
     with SilentServer() as silent:
-        email = EmailNotifier(EmailConfig(enabled=True, host="127.0.0.1", port=silent.port, security="none",
-                                          timeout=0.3), attempts=1)
-        chat = ChatNotifier(ChatConfig(enabled=True, timeout=0.3),
-                            env={"SFA_SYNC_CHAT_WEBHOOK": f"http://127.0.0.1:{silent.port}/hook"}, attempts=1)
+        email = EmailNotifier(
+            EmailConfig(enabled=True, host="127.0.0.1", port=silent.port, security="none", timeout=0.3),
+            attempts=1,
+        )
+        chat = ChatNotifier(
+            ChatConfig(enabled=True, timeout=0.3),
+            env={"SFA_SYNC_CHAT_WEBHOOK": f"http://127.0.0.1:{silent.port}/hook"},
+            attempts=1,
+        )
         from rules.reminders import Digest
 
         digest = Digest(owner="Sato", email="sato@example.com", team=None, tasks=())

@@ -33,8 +33,15 @@ class Clock:
 
 @pytest.fixture
 def config(tmp_path):
-    return load_config(None, **{"service.backups_dir": str(tmp_path / "backups"), "reminders.at": "23:59",
-                                "service.lease_minutes": 10, "service.interval_minutes": 1})
+    return load_config(
+        None,
+        **{
+            "service.backups_dir": str(tmp_path / "backups"),
+            "reminders.at": "23:59",
+            "service.lease_minutes": 10,
+            "service.interval_minutes": 1,
+        },
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -145,8 +152,13 @@ def test_a_second_instance_waits_while_the_lease_is_held_and_takes_over_after_ex
 
 def test_once_on_a_held_sheet_says_who_holds_it_and_exits_8(config):
     store, clock = book(deals=DEALS), Clock()
-    store.tabs[LEASE_TITLE] = MemoryStore({LEASE_TITLE: [list(r) for r in lease_content(
-        Lease("elsewhere:9:cccc", START + timedelta(minutes=5))).rows]}).tabs[LEASE_TITLE]
+    store.tabs[LEASE_TITLE] = MemoryStore(
+        {
+            LEASE_TITLE: [
+                list(r) for r in lease_content(Lease("elsewhere:9:cccc", START + timedelta(minutes=5))).rows
+            ]
+        }
+    ).tabs[LEASE_TITLE]
     with pytest.raises(WriteConflictError, match="held by elsewhere:9:cccc") as held:
         service(config, store, clock, once=True).run_once()
     assert held.value.exit_code == 8
@@ -158,8 +170,9 @@ def test_a_lease_left_by_a_dead_process_of_this_host_is_taken_at_once(config):
 
     store, clock = book(deals=DEALS), Clock()
     gone = f"{socket.gethostname()}:999999:dddd"  # no such pid
-    store.tabs[LEASE_TITLE] = MemoryStore({LEASE_TITLE: [list(r) for r in lease_content(
-        Lease(gone, START + timedelta(minutes=5))).rows]}).tabs[LEASE_TITLE]
+    store.tabs[LEASE_TITLE] = MemoryStore(
+        {LEASE_TITLE: [list(r) for r in lease_content(Lease(gone, START + timedelta(minutes=5))).rows]}
+    ).tabs[LEASE_TITLE]
     [entry] = service(config, store, clock).tick()
     assert entry.outcome == "ok"
 
@@ -203,13 +216,26 @@ def test_the_request_budget_keeps_any_minute_under_its_rate():
 def test_several_sheets_are_synced_in_one_tick_each_with_its_own_lease_and_log(tmp_path):
     from sync.config import SheetConfig, StoreConfig
 
-    base = load_config(None, **{"service.backups_dir": str(tmp_path), "reminders.at": "23:59",
-                                "service.max_concurrent_sheets": 2})
-    config = base.model_copy(update={"sheets": (SheetConfig(name="east", store=StoreConfig(path=tmp_path / "e.xlsx")),
-                                                SheetConfig(name="west", store=StoreConfig(path=tmp_path / "w.xlsx")))})
-    stores = {str(config.store.path): book(deals=DEALS), str(tmp_path / "e.xlsx"): book(deals=DEALS),
-              str(tmp_path / "w.xlsx"): book()}
-    run = Service(config, clock=Clock(), open_store_=lambda c: stores[str(c.store.path)], holder="here:1:aaaa")
+    base = load_config(
+        None,
+        **{"service.backups_dir": str(tmp_path), "reminders.at": "23:59", "service.max_concurrent_sheets": 2},
+    )
+    config = base.model_copy(
+        update={
+            "sheets": (
+                SheetConfig(name="east", store=StoreConfig(path=tmp_path / "e.xlsx")),
+                SheetConfig(name="west", store=StoreConfig(path=tmp_path / "w.xlsx")),
+            )
+        }
+    )
+    stores = {
+        str(config.store.path): book(deals=DEALS),
+        str(tmp_path / "e.xlsx"): book(deals=DEALS),
+        str(tmp_path / "w.xlsx"): book(),
+    }
+    run = Service(
+        config, clock=Clock(), open_store_=lambda c: stores[str(c.store.path)], holder="here:1:aaaa"
+    )
     STARTED.append(run)
     entries = run.tick()
     assert [e.outcome for e in entries] == ["ok", "ok", "ok"]

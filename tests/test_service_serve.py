@@ -64,7 +64,8 @@ def new_sheet(emu) -> str:
 def write_config(folder: Path, emu, key: Path, sid: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "sfa-sync.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 [store]
 kind = "google"
 spreadsheet = "{sid}"
@@ -79,14 +80,22 @@ interval_minutes = 0.01
 requests_per_minute = 300
 lease_minutes = 1
 backups_dir = "backups"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
 def start_serve(config: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-c", RUNNER, "serve", "--config", str(config), "--log-format", "json",
-                             *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", RUNNER, "serve", "--config", str(config), "--log-format", "json", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def sync_log(emu, sid: str) -> list[dict]:
@@ -137,23 +146,33 @@ def test_serve_keeps_going_through_failures_logs_each_cycle_and_stops_cleanly_on
     try:
         wait_for(lambda: len(sync_log(emu, sid)) >= 3, "three logged cycles")
         emu.inject("spreadsheets.get", status=500, times=5)  # every retry of one cycle's read fails
-        wait_for(lambda: any(r["outcome"] == "FAILED" for r in sync_log(emu, sid)), "a failed cycle in the Sync Log")
+        wait_for(
+            lambda: any(r["outcome"] == "FAILED" for r in sync_log(emu, sid)),
+            "a failed cycle in the Sync Log",
+        )
         emu.fail_randomly(rate=0.2, seed=7, statuses=(429, 500, 503), include_timeouts=True)
         failed_at = len(sync_log(emu, sid))
         wait_for(lambda: len(sync_log(emu, sid)) >= failed_at + 5, "five more cycles under random faults")
         emu.clear_faults()
         ok_after = len([r for r in sync_log(emu, sid) if r["outcome"] == "OK"])
-        wait_for(lambda: len([r for r in sync_log(emu, sid) if r["outcome"] == "OK"]) > ok_after, "a cycle after")
+        wait_for(
+            lambda: len([r for r in sync_log(emu, sid) if r["outcome"] == "OK"]) > ok_after, "a cycle after"
+        )
     finally:
         code, lines = stop(process)
     assert code == 0
     rows = sync_log(emu, sid)
     failed = [r for r in rows if r["outcome"] == "FAILED"]
     assert failed and "500" in failed[-1]["error"]
-    assert [r["started_at"] for r in rows] == sorted((r["started_at"] for r in rows), reverse=True)  # newest first
+    assert [r["started_at"] for r in rows] == sorted(
+        (r["started_at"] for r in rows), reverse=True
+    )  # newest first
     cycles = [line for line in lines if line.get("outcome") in ("ok", "quiet", "failed")]
     assert len(cycles) >= len(rows)  # one line per cycle, logged or quiet
-    assert all({"sheet", "rows_read", "problems", "cells_written", "requests", "duration_s"} <= set(c) for c in cycles)
+    assert all(
+        {"sheet", "rows_read", "problems", "cells_written", "requests", "duration_s"} <= set(c)
+        for c in cycles
+    )
     assert any(line["message"].startswith("signal SIGTERM") for line in lines)
     assert any("lease released" in line["message"] for line in lines)
     assert emu.values(sid, LEASE_TITLE) == [["key", "value"]]  # given back on the way out
@@ -195,8 +214,12 @@ def test_two_serve_processes_on_one_sheet_never_overlap_a_cycle(emu, key, tmp_pa
     assert code_a == 0
     assert code_b == 0
     assert any("held by" in line["message"] for line in lines_b), "the second one said who holds the sheet"
-    holder_a = next(line["message"].split(" as ")[-1] for line in lines_a if line["message"].startswith("serving"))
-    holder_b = next(line["message"].split(" as ")[-1] for line in lines_b if line["message"].startswith("serving"))
+    holder_a = next(
+        line["message"].split(" as ")[-1] for line in lines_a if line["message"].startswith("serving")
+    )
+    holder_b = next(
+        line["message"].split(" as ")[-1] for line in lines_b if line["message"].startswith("serving")
+    )
     # Every write request carries the lease of the instance that made it: first only A's, then only B's.
     writers = []
     for record in emu.requests:
@@ -211,4 +234,6 @@ def test_two_serve_processes_on_one_sheet_never_overlap_a_cycle(emu, key, tmp_pa
     rows = list(reversed(sync_log(emu, sid)))  # oldest first
     instances = [r["holder"] for r in rows]
     assert set(instances) == {holder_a, holder_b}
-    assert instances == sorted(instances, key=lambda h: h == holder_b), "A's cycles, then B's, never interleaved"
+    assert instances == sorted(instances, key=lambda h: h == holder_b), (
+        "A's cycles, then B's, never interleaved"
+    )

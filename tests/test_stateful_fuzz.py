@@ -50,11 +50,20 @@ REPORT = os.environ.get("SFA_RELIABILITY_REPORT")
 DAY0 = date(2026, 11, 2)
 SPECS = {spec.en: spec for spec in INPUT_TABS}
 
-TEAM = [{"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True},
-        {"name": "Ito", "email": "ito@example.com", "role": "Manager", "active": True}]
+TEAM = [
+    {"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True},
+    {"name": "Ito", "email": "ito@example.com", "role": "Manager", "active": True},
+]
 LEADS = [{"lead_id": "L-1", "company": "Acme", "contact": "Ken Mori", "assigned_caller": "Sato"}]
-CALLS = [{"lead_id": "L-1", "called_at": "2026-11-01 10:00", "caller": "Sato", "result": "Appointment",
-          "appointment_date": "2026-11-10"}]
+CALLS = [
+    {
+        "lead_id": "L-1",
+        "called_at": "2026-11-01 10:00",
+        "caller": "Sato",
+        "result": "Appointment",
+        "appointment_date": "2026-11-10",
+    }
+]
 
 VALID: dict[Kind, list[Any]] = {
     Kind.ID: ["X-1", "X-2", "L-1", "D-000001"],
@@ -77,8 +86,15 @@ GARBAGE: dict[Kind, list[Any]] = {
     Kind.STAGE: ["Maybe"],
     Kind.CHOICE: ["???"],
 }
-FORMULAS = ["=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")", "+81 3 1234", "-5 items", "@SUM(A1)",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    "=1+1",
+    '=HYPERLINK("http://evil.example","x")',
+    "+81 3 1234",
+    "-5 items",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+]
 GARBAGE_VALUES = {value for values in GARBAGE.values() for value in values}
 
 
@@ -173,8 +189,11 @@ class PeopleAndService(RuleBasedStateMachine):
     @initialize()
     def setup(self) -> None:
         grids = {spec.en: [header(spec)] for spec in INPUT_TABS}
-        grids |= {"Team": tab(SPECS["Team"], *TEAM), "Leads": tab(SPECS["Leads"], *LEADS),
-                  "Calls": tab(SPECS["Calls"], *CALLS)}
+        grids |= {
+            "Team": tab(SPECS["Team"], *TEAM),
+            "Leads": tab(SPECS["Leads"], *LEADS),
+            "Calls": tab(SPECS["Calls"], *CALLS),
+        }
         self.sheet = self.make_sheet(grids)
         self.config: Config = Config()
         self.today = DAY0
@@ -360,8 +379,10 @@ class PeopleAndService(RuleBasedStateMachine):
             if title in before:
                 self.check_tab(spec, before[title], after[title])
         again = run_cycle(self.sheet.store, self.config, self.today)
-        assert not again.wrote, (f"a second cycle wrote again: {again.analysis.changes.cells[:5]} "
-                                 f"{[t.title for t in again.analysis.changes.tabs]}")
+        assert not again.wrote, (
+            f"a second cycle wrote again: {again.analysis.changes.cells[:5]} "
+            f"{[t.title for t in again.analysis.changes.tabs]}"
+        )
         assert report.attempts == 1
 
     def check_tab(self, spec: TabSpec, before: TabData, after: TabData) -> None:
@@ -381,10 +402,13 @@ class PeopleAndService(RuleBasedStateMachine):
                         continue  # a new derived column's header may land in an empty header cell
                     if c == id_col and has_content:
                         continue  # the one person cell the service fills
-                    assert blank(now), f"{title}!{a1(r, c)}: the service wrote {now!r} into a person's empty cell"
+                    assert blank(now), (
+                        f"{title}!{a1(r, c)}: the service wrote {now!r} into a person's empty cell"
+                    )
                     continue
-                assert now == value and type(now) is type(value), \
+                assert now == value and type(now) is type(value), (
                     f"{title}!{a1(r, c)}: a person typed {value!r}, the sheet now shows {now!r}"
+                )
         if not found.usable:
             return
         self.check_ids(spec, before, after, id_col)
@@ -393,14 +417,19 @@ class PeopleAndService(RuleBasedStateMachine):
     def check_ids(self, spec: TabSpec, before: TabData, after: TabData, id_col: int | None) -> None:
         if id_col is None:
             return
-        column = [key_of(str(after.cell(r, id_col))) for r in range(1, len(after.rows))
-                  if not blank(after.cell(r, id_col))]
+        column = [
+            key_of(str(after.cell(r, id_col)))
+            for r in range(1, len(after.rows))
+            if not blank(after.cell(r, id_col))
+        ]
         for r in range(1, len(after.rows)):
             new = after.cell(r, id_col)
             if blank(new) or not blank(before.cell(r, id_col)):
                 continue
             key = key_of(str(new))
-            assert column.count(key) == 1, f"{spec.en}!{a1(r, id_col)}: the service assigned {new}, a duplicate"
+            assert column.count(key) == 1, (
+                f"{spec.en}!{a1(r, id_col)}: the service assigned {new}, a duplicate"
+            )
             assert key not in self.assigned[spec.en], f"{spec.en}!{a1(r, id_col)}: {new} was assigned before"
             self.assigned[spec.en].add(key)
 
@@ -412,7 +441,9 @@ class PeopleAndService(RuleBasedStateMachine):
             for c, value in enumerate(after.rows[r]):
                 if isinstance(value, str) and value in GARBAGE.get(kinds.get(c), ()):  # type: ignore[arg-type]
                     text = str(after.cell(r, errors_col) or "") if errors_col is not None else ""
-                    assert a1(r, c) in text, f"{spec.en}!{a1(r, c)}: {value!r} is not reported (Errors: {text!r})"
+                    assert a1(r, c) in text, (
+                        f"{spec.en}!{a1(r, c)}: {value!r} is not reported (Errors: {text!r})"
+                    )
                     FIGURES["bad_cells_checked"] += 1
 
     @invariant()
@@ -430,9 +461,14 @@ def test_an_appointment_call_with_an_unknown_lead_converges_in_one_cycle():
     a deal and a first-visit task; the rows are appended without their Errors, so the NEXT cycle writes
     'lead L-404 is not on the Leads tab' (or 'X is not on the Team tab') into both, with notes: the cycle
     does not converge in one run (invariant: a repeated cycle writes nothing)."""
-    store = MemoryStore({spec.en: [header(spec)] for spec in INPUT_TABS}
-                        | {"Team": tab(SPECS["Team"], *TEAM), "Leads": tab(SPECS["Leads"], *LEADS),
-                           "Calls": tab(SPECS["Calls"], {**CALLS[0], "lead_id": "L-404"})})
+    store = MemoryStore(
+        {spec.en: [header(spec)] for spec in INPUT_TABS}
+        | {
+            "Team": tab(SPECS["Team"], *TEAM),
+            "Leads": tab(SPECS["Leads"], *LEADS),
+            "Calls": tab(SPECS["Calls"], {**CALLS[0], "lead_id": "L-404"}),
+        }
+    )
     first = run_cycle(store, Config(), DAY0)
     assert first.analysis.rows_created == 2
     second = run_cycle(store, Config(), DAY0)
@@ -484,7 +520,9 @@ QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 
 
 class TestOnMemory(PeopleAndService.TestCase):  # type: ignore[name-defined]
-    settings = settings(max_examples=examples(100), stateful_step_count=40, deadline=None, suppress_health_check=QUIET)
+    settings = settings(
+        max_examples=examples(100), stateful_step_count=40, deadline=None, suppress_health_check=QUIET
+    )
 
     @classmethod
     def teardown_class(cls) -> None:
@@ -492,7 +530,9 @@ class TestOnMemory(PeopleAndService.TestCase):  # type: ignore[name-defined]
 
 
 class TestOnXlsx(OnXlsx.TestCase):  # type: ignore[name-defined]
-    settings = settings(max_examples=examples(10), stateful_step_count=25, deadline=None, suppress_health_check=QUIET)
+    settings = settings(
+        max_examples=examples(10), stateful_step_count=25, deadline=None, suppress_health_check=QUIET
+    )
 
     @classmethod
     def teardown_class(cls) -> None:

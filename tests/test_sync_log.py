@@ -18,7 +18,10 @@ def test_newest_first_and_trimmed_to_keep():
     for minute in (1, 2):
         rows = sync_log_rows([entry(minute)], rows, "en", keep=2)
     assert len(rows) == 3
-    assert [r["started_at"] for r in read_log(rows)] == ["2026-11-28T09:02:00+09:00", "2026-11-28T09:01:00+09:00"]
+    assert [r["started_at"] for r in read_log(rows)] == [
+        "2026-11-28T09:02:00+09:00",
+        "2026-11-28T09:01:00+09:00",
+    ]
 
 
 def test_a_switch_of_language_keeps_the_rows_and_reorders_by_header_name():

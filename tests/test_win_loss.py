@@ -21,31 +21,108 @@ REPORTS = ReportsConfig(min_segment=3)
 START = date(2025, 11, 28)  # the 12-month window is (START, TODAY]
 
 LEADS = [
-    {"lead_id": "L-1", "company": "A", "lead_source": "Web", "campaign": "Spring", "industry": "製造業",
-     "employees": 30, "region": "東京都", "assigned_caller": "Kato"},
-    {"lead_id": "L-2", "company": "B", "lead_source": "Web", "campaign": "Spring", "industry": "製造業",
-     "employees": 120, "region": "東京都", "assigned_caller": "Kato"},
-    {"lead_id": "L-3", "company": "C", "lead_source": "Seminar", "campaign": "Expo", "industry": "製造業",
-     "employees": 500, "region": "大阪府", "assigned_caller": "Mori"},
-    {"lead_id": "L-4", "company": "D", "lead_source": "Seminar", "campaign": "Expo", "industry": "製造業",
-     "employees": 40, "region": "東京都", "assigned_caller": "Mori"},
-    {"lead_id": "L-5", "company": "E", "lead_source": "Referral", "industry": "IT", "employees": 2000,
-     "region": "大阪府", "assigned_caller": "Kato"},
-    {"lead_id": "L-6", "company": "F", "lead_source": "Web", "campaign": "Spring", "industry": "IT",
-     "employees": 60, "region": "東京都", "assigned_caller": "Mori"},
-    {"lead_id": "L-7", "company": "G", "lead_source": "Seminar", "campaign": "Expo", "industry": "IT",
-     "employees": 10, "region": "愛知県"},
-    {"lead_id": "L-8", "company": "H", "lead_source": "Referral", "industry": "製造業", "employees": 300,
-     "region": "東京都", "assigned_caller": "Kato"},
-    {"lead_id": "L-9", "company": "I", "lead_source": "Web", "campaign": "Spring", "industry": "IT",
-     "employees": 80, "region": "大阪府", "assigned_caller": "Mori"},
+    {
+        "lead_id": "L-1",
+        "company": "A",
+        "lead_source": "Web",
+        "campaign": "Spring",
+        "industry": "製造業",
+        "employees": 30,
+        "region": "東京都",
+        "assigned_caller": "Kato",
+    },
+    {
+        "lead_id": "L-2",
+        "company": "B",
+        "lead_source": "Web",
+        "campaign": "Spring",
+        "industry": "製造業",
+        "employees": 120,
+        "region": "東京都",
+        "assigned_caller": "Kato",
+    },
+    {
+        "lead_id": "L-3",
+        "company": "C",
+        "lead_source": "Seminar",
+        "campaign": "Expo",
+        "industry": "製造業",
+        "employees": 500,
+        "region": "大阪府",
+        "assigned_caller": "Mori",
+    },
+    {
+        "lead_id": "L-4",
+        "company": "D",
+        "lead_source": "Seminar",
+        "campaign": "Expo",
+        "industry": "製造業",
+        "employees": 40,
+        "region": "東京都",
+        "assigned_caller": "Mori",
+    },
+    {
+        "lead_id": "L-5",
+        "company": "E",
+        "lead_source": "Referral",
+        "industry": "IT",
+        "employees": 2000,
+        "region": "大阪府",
+        "assigned_caller": "Kato",
+    },
+    {
+        "lead_id": "L-6",
+        "company": "F",
+        "lead_source": "Web",
+        "campaign": "Spring",
+        "industry": "IT",
+        "employees": 60,
+        "region": "東京都",
+        "assigned_caller": "Mori",
+    },
+    {
+        "lead_id": "L-7",
+        "company": "G",
+        "lead_source": "Seminar",
+        "campaign": "Expo",
+        "industry": "IT",
+        "employees": 10,
+        "region": "愛知県",
+    },
+    {
+        "lead_id": "L-8",
+        "company": "H",
+        "lead_source": "Referral",
+        "industry": "製造業",
+        "employees": 300,
+        "region": "東京都",
+        "assigned_caller": "Kato",
+    },
+    {
+        "lead_id": "L-9",
+        "company": "I",
+        "lead_source": "Web",
+        "campaign": "Spring",
+        "industry": "IT",
+        "employees": 80,
+        "region": "大阪府",
+        "assigned_caller": "Mori",
+    },
 ]
 
 
 def deal(deal_id, lead_id, stage, amount=None, owner=None, by=None, reason=None, close_date=None):
-    return {"deal_id": deal_id, "lead_id": lead_id, "deal_name": f"deal {deal_id}", "stage": stage,
-            "amount": amount, "owner": owner, "appointment_by": by, "lost_reason": reason,
-            "close_date": close_date}
+    return {
+        "deal_id": deal_id,
+        "lead_id": lead_id,
+        "deal_name": f"deal {deal_id}",
+        "stage": stage,
+        "amount": amount,
+        "owner": owner,
+        "appointment_by": by,
+        "lost_reason": reason,
+        "close_date": close_date,
+    }
 
 
 DEALS = [
@@ -56,7 +133,9 @@ DEALS = [
     deal("D-5", "L-5", "Lost", 4_000_000, "Sato", "Kato", "価格"),
     deal("D-6", "L-6", "Lost", 800_000, "Tanaka", "Mori", "競合"),
     deal("D-7", "L-7", "Lost", None, "Tanaka", None, "価格"),
-    deal("D-8", "L-8", "Won", 5_000_000, "Tanaka", "Kato", close_date="2026/07/31"),  # no facts: close date column
+    deal(
+        "D-8", "L-8", "Won", 5_000_000, "Tanaka", "Kato", close_date="2026/07/31"
+    ),  # no facts: close date column
     deal("D-9", "L-9", "Won", "abc", "Ito", "Mori"),  # an amount that does not parse
     deal("D-10", "L-9", "Lost", 100_000, "Ito", reason="競合"),  # no facts, no close date: excluded
     deal("D-11", "L-404", "Won", 1_000_000, "Ito", "Kato"),  # its lead is missing
@@ -89,26 +168,90 @@ FACTS_TABLE = [  # deal id, created on, closed on, stage before close
     ("D-19", date(2025, 10, 1), date(2025, 11, 29), "proposal"),  # the window's first day: inside
     ("D-20", date(2025, 10, 1), date(2025, 11, 28), "proposal"),  # the day before it: outside
 ]
-FACTS = {d.lower(): DealFacts(d, created_on=c, closed_on=x, stage_before_close=s) for d, c, x, s in FACTS_TABLE}
+FACTS = {
+    d.lower(): DealFacts(d, created_on=c, closed_on=x, stage_before_close=s) for d, c, x, s in FACTS_TABLE
+}
 
 TASKS = [
-    {"deal_id": "D-1", "type": "First visit", "title": "visit", "owner": "Sato", "due_date": "2026/08/05",
-     "status": "Done", "completed_on": "2026/08/05"},
-    {"deal_id": "D-1", "type": "Follow-up", "title": "follow", "owner": "Sato", "due_date": "2026/08/20",
-     "status": "Done", "completed_on": "2026/08/20"},
-    {"deal_id": "D-3", "type": "First visit", "title": "visit", "owner": "Suzuki", "due_date": "2026/06/20",
-     "status": "Done", "completed_on": "2026/06/20"},
-    {"deal_id": "D-3", "type": "Proposal", "title": "proposal", "owner": "Suzuki", "due_date": "2026/07/10",
-     "status": "Done", "completed_on": "2026/07/10"},
-    {"deal_id": "D-3", "type": "Quote", "title": "quote", "owner": "Suzuki", "due_date": "2026/08/01",
-     "status": "Done", "completed_on": "2026/08/01"},
-    {"deal_id": "D-5", "type": "First visit", "title": "visit", "owner": "Sato", "due_date": "2026/09/08",
-     "status": "Done", "completed_on": "2026/09/08"},
-    {"deal_id": "D-6", "type": "Call", "title": "call", "owner": "Tanaka", "due_date": "2026/07/30", "status": "Open"},
-    {"deal_id": "D-13", "type": "Quote", "title": "send quote", "owner": "Sato", "due_date": "2026/12/01",
-     "status": "Open"},
-    {"deal_id": "D-14", "type": "Meeting", "title": "done meeting", "owner": "Suzuki", "due_date": "2026/11/01",
-     "status": "Done", "completed_on": "2026/11/01"},
+    {
+        "deal_id": "D-1",
+        "type": "First visit",
+        "title": "visit",
+        "owner": "Sato",
+        "due_date": "2026/08/05",
+        "status": "Done",
+        "completed_on": "2026/08/05",
+    },
+    {
+        "deal_id": "D-1",
+        "type": "Follow-up",
+        "title": "follow",
+        "owner": "Sato",
+        "due_date": "2026/08/20",
+        "status": "Done",
+        "completed_on": "2026/08/20",
+    },
+    {
+        "deal_id": "D-3",
+        "type": "First visit",
+        "title": "visit",
+        "owner": "Suzuki",
+        "due_date": "2026/06/20",
+        "status": "Done",
+        "completed_on": "2026/06/20",
+    },
+    {
+        "deal_id": "D-3",
+        "type": "Proposal",
+        "title": "proposal",
+        "owner": "Suzuki",
+        "due_date": "2026/07/10",
+        "status": "Done",
+        "completed_on": "2026/07/10",
+    },
+    {
+        "deal_id": "D-3",
+        "type": "Quote",
+        "title": "quote",
+        "owner": "Suzuki",
+        "due_date": "2026/08/01",
+        "status": "Done",
+        "completed_on": "2026/08/01",
+    },
+    {
+        "deal_id": "D-5",
+        "type": "First visit",
+        "title": "visit",
+        "owner": "Sato",
+        "due_date": "2026/09/08",
+        "status": "Done",
+        "completed_on": "2026/09/08",
+    },
+    {
+        "deal_id": "D-6",
+        "type": "Call",
+        "title": "call",
+        "owner": "Tanaka",
+        "due_date": "2026/07/30",
+        "status": "Open",
+    },
+    {
+        "deal_id": "D-13",
+        "type": "Quote",
+        "title": "send quote",
+        "owner": "Sato",
+        "due_date": "2026/12/01",
+        "status": "Open",
+    },
+    {
+        "deal_id": "D-14",
+        "type": "Meeting",
+        "title": "done meeting",
+        "owner": "Suzuki",
+        "due_date": "2026/11/01",
+        "status": "Done",
+        "completed_on": "2026/11/01",
+    },
 ]
 CALLS = [
     {"lead_id": "L-1", "called_at": "2026/07/25 10:00", "caller": "Kato", "result": "Appointment"},
@@ -130,7 +273,7 @@ def section(report, title: str) -> pd.DataFrame:
     start = next(i for i, r in enumerate(rows) if r and r[0] == title)
     header = rows[start + 1]
     body = []
-    for line in rows[start + 2:]:
+    for line in rows[start + 2 :]:
         if not line:
             break
         body.append(line + [None] * (len(header) - len(line)))
@@ -150,9 +293,12 @@ def truth() -> pd.DataFrame:
     frame = frame[frame["closed_on"].notna() & (frame["closed_on"] <= TODAY)].copy()
     frame["won"] = frame["stage"] == "Won"
     amounts = {"1,200万円": 12_000_000, "abc": None}
-    frame["amount"] = frame["amount"].map(lambda a: amounts.get(a, a) if isinstance(a, str) else a).astype(float)
-    frame["days"] = frame.apply(lambda r: (r.closed_on - r.created_on).days if pd.notna(r.created_on) else None,
-                                axis=1).astype(float)
+    frame["amount"] = (
+        frame["amount"].map(lambda a: amounts.get(a, a) if isinstance(a, str) else a).astype(float)
+    )
+    frame["days"] = frame.apply(
+        lambda r: (r.closed_on - r.created_on).days if pd.notna(r.created_on) else None, axis=1
+    ).astype(float)
     leads = pd.DataFrame(LEADS).rename(columns={"lead_id": "lead"})
     frame = frame.merge(leads, left_on="lead_id", right_on="lead", how="left")
     frame["in_window"] = frame["closed_on"] > START
@@ -187,13 +333,27 @@ def test_overall_window_and_all_time():
 
 
 def size_band(n):
-    return None if pd.isna(n) else ("1-49 employees" if n < 50 else "50-299 employees" if n < 300 else
-                                    "300-999 employees" if n < 1000 else "1,000+ employees")
+    return (
+        None
+        if pd.isna(n)
+        else (
+            "1-49 employees"
+            if n < 50
+            else "50-299 employees"
+            if n < 300
+            else "300-999 employees"
+            if n < 1000
+            else "1,000+ employees"
+        )
+    )
 
 
 def deal_band(a):
-    return "(unknown)" if pd.isna(a) else ("under ¥1M" if a < 1e6 else "¥1M-5M" if a < 5e6 else
-                                          "¥5M-10M" if a < 1e7 else "¥10M+")
+    return (
+        "(unknown)"
+        if pd.isna(a)
+        else ("under ¥1M" if a < 1e6 else "¥1M-5M" if a < 5e6 else "¥5M-10M" if a < 1e7 else "¥10M+")
+    )
 
 
 def segment_values(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -204,9 +364,13 @@ def segment_values(frame: pd.DataFrame) -> dict[str, pd.Series]:
 
     caller = frame["appointment_by"].fillna(frame["assigned_caller"]).fillna("(blank)")
     return {
-        "Lead source": lead_col("lead_source"), "Campaign": lead_col("campaign"), "Industry": lead_col("industry"),
+        "Lead source": lead_col("lead_source"),
+        "Campaign": lead_col("campaign"),
+        "Industry": lead_col("industry"),
         "Company size": frame["employees"].map(size_band).fillna("(blank)").where(~no_lead, "(no lead)"),
-        "Region": lead_col("region"), "Owner": frame["owner"].fillna("(blank)"), "Caller": caller,
+        "Region": lead_col("region"),
+        "Owner": frame["owner"].fillna("(blank)"),
+        "Caller": caller,
         "Deal size": frame["amount"].map(deal_band),
     }
 
@@ -220,8 +384,20 @@ def test_every_segment_row():
         for value, part in frame.groupby(values):
             n, won = len(part), int(part["won"].sum())
             low, high = independent_wilson(won, n)
-            expected.append((name, value, n, won, pct(won, n), round(100 * low, 1), round(100 * high, 1),
-                             med(part["days"]), won_amount(part), "too few to judge" if n < 3 else ""))
+            expected.append(
+                (
+                    name,
+                    value,
+                    n,
+                    won,
+                    pct(won, n),
+                    round(100 * low, 1),
+                    round(100 * high, 1),
+                    med(part["days"]),
+                    won_amount(part),
+                    "too few to judge" if n < 3 else "",
+                )
+            )
     got = [tuple(r) for r in table.itertuples(index=False)]
     assert sorted(got, key=str) == sorted(expected, key=str)
     names = list(table["Segment"])  # segments in the order of the issue, biggest values first
@@ -238,8 +414,13 @@ def independent_wilson(k, n, z=1.959963984540054):
 
 @pytest.mark.parametrize(
     ("k", "n", "low", "high"),
-    [(5, 10, 0.2365931, 0.7634069), (0, 10, 0.0, 0.2775328), (10, 10, 0.7224672, 1.0),
-     (81, 263, 0.2553, 0.3662), (1, 1, 0.2065493, 1.0)],
+    [
+        (5, 10, 0.2365931, 0.7634069),
+        (0, 10, 0.0, 0.2775328),
+        (10, 10, 0.7224672, 1.0),
+        (81, 263, 0.2553, 0.3662),
+        (1, 1, 0.2065493, 1.0),
+    ],
 )
 def test_wilson_interval_known_values(k, n, low, high):
     found = wilson(k, n)
@@ -256,14 +437,17 @@ def test_lost_reasons_and_stage_before_lost():
     lost = frame[frame["in_window"] & ~frame["won"]].copy()
     lost["reason"] = lost["lost_reason"].fillna("(blank)")
     table = section(report, "Lost reasons (last 12 months)")
-    expected = {reason: (len(part), pct(len(part), len(lost)), part["amount"].fillna(0).sum())
-                for reason, part in lost.groupby("reason")}
+    expected = {
+        reason: (len(part), pct(len(part), len(lost)), part["amount"].fillna(0).sum())
+        for reason, part in lost.groupby("reason")
+    }
     assert {r[0]: tuple(r[1:]) for r in table.itertuples(index=False)} == expected
     stages = section(report, "Stage before lost (last 12 months)")
     names = {"proposal": "Proposal", "quotation": "Quotation", "first_visit": "First visit"}
     counts = lost["before"].map(names).fillna("(unknown)").value_counts()
     assert {r[0]: (r[1], r[2]) for r in stages.itertuples(index=False)} == {
-        k: (v, pct(v, len(lost))) for k, v in counts.items()}
+        k: (v, pct(v, len(lost))) for k, v in counts.items()
+    }
 
 
 def test_month_by_month():
@@ -274,8 +458,12 @@ def test_month_by_month():
     assert list(table["Month"]) == [str(p) for p in pd.period_range("2025-11", "2026-11", freq="M")]
     for row in table.itertuples(index=False):
         part = window[window["month"] == row[0]]
-        assert tuple(row[1:]) == (len(part), int(part["won"].sum()), pct(int(part["won"].sum()), len(part)),
-                                  won_amount(part))
+        assert tuple(row[1:]) == (
+            len(part),
+            int(part["won"].sum()),
+            pct(int(part["won"].sum()), len(part)),
+            won_amount(part),
+        )
 
 
 def test_rep_behaviour_and_quartiles():
@@ -302,11 +490,20 @@ def test_rep_behaviour_and_quartiles():
         part = window[window["owner"].isin(owners)]
         per = [per_deal(d) for d in part.itertuples()]
         opened = open_deals[open_deals["owner"].isin(owners)]
-        with_next = sum(((tasks["deal_id"] == d) & (tasks["status"] == "Open")).any() for d in opened["deal_id"])
+        with_next = sum(
+            ((tasks["deal_id"] == d) & (tasks["status"] == "Open")).any() for d in opened["deal_id"]
+        )
         n, won = len(part), int(part["won"].sum())
-        return (n, won, pct(won, n), round(sum(p[0] for p in per) / n, 1),
-                med(pd.Series([p[1] for p in per], dtype=float)),
-                med(pd.Series([g for p in per for g in p[2]], dtype=float)), len(opened), pct(with_next, len(opened)))
+        return (
+            n,
+            won,
+            pct(won, n),
+            round(sum(p[0] for p in per) / n, 1),
+            med(pd.Series([p[1] for p in per], dtype=float)),
+            med(pd.Series([g for p in per for g in p[2]], dtype=float)),
+            len(opened),
+            pct(with_next, len(opened)),
+        )
 
     table = section(report, "Rep behaviour (deals closed in the last 12 months)")
     rows = {r[0]: tuple(r[1:]) for r in table.itertuples(index=False)}
@@ -330,11 +527,16 @@ def test_ideal_lead_profile_in_plain_words():
         for value, part in window.groupby(values):
             low = independent_wilson(int(part["won"].sum()), len(part))[0]
             if len(part) >= 3 and low > overall:
-                lines.append((low, f"{name} = {value}: {100 * part['won'].mean():.0f}% won of {len(part)}, "
-                                   f"overall {100 * overall:.0f}%"))
+                lines.append(
+                    (
+                        low,
+                        f"{name} = {value}: {100 * part['won'].mean():.0f}% won of {len(part)}, "
+                        f"overall {100 * overall:.0f}%",
+                    )
+                )
     rows = [list(r) for r in report.rows]
     start = next(i for i, r in enumerate(rows) if r and str(r[0]).startswith("Ideal lead profile"))
-    got = [r[0] for r in rows[start + 1:] if r][: len(lines)]
+    got = [r[0] for r in rows[start + 1 :] if r][: len(lines)]
     assert got == [text for _, text in sorted(lines, key=lambda x: -x[0])]
     assert "Industry = 製造業: 100% won of 5, overall 54%" in got
 
@@ -351,8 +553,9 @@ def test_bad_input_is_counted_in_the_excluded_section_with_its_reason():
         "won deals without an amount (blank or not a number)": 1,  # D-9
         "extra segment favourite colour: no such Leads or Deals column": 13,
     }
-    assert report.rows[2] == ("Closed-on date: from the change history for 14 deals, "
-                              "from the Close date column for 1",)
+    assert report.rows[2] == (
+        "Closed-on date: from the change history for 14 deals, from the Close date column for 1",
+    )
     segments = section(report, "By segment (last 12 months)")
     assert set(segments["Segment"]) >= {"Notes"}
 
@@ -381,10 +584,14 @@ def test_charts_point_at_their_tables():
     assert set(by_title) == {"Win rate by lead source (%)", "Won amount by month", "Lost reasons"}
     rows = report.rows
     source = by_title["Win rate by lead source (%)"]
-    assert {rows[r][0] for r in range(source.categories.first_row, source.categories.last_row + 1)} == {"Lead source"}
+    assert {rows[r][0] for r in range(source.categories.first_row, source.categories.last_row + 1)} == {
+        "Lead source"
+    }
     assert rows[source.series[0].title_row][source.series[0].col] == "Win rate (%)"
     month = by_title["Won amount by month"]
-    assert rows[month.categories.first_row][0] == "2025-11" and rows[month.categories.last_row][0] == "2026-11"
+    assert (
+        rows[month.categories.first_row][0] == "2025-11" and rows[month.categories.last_row][0] == "2026-11"
+    )
     pie = by_title["Lost reasons"]
     assert pie.kind == "pie" and rows[pie.series[0].title_row][pie.series[0].col] == "Deals"
     width = max(len(r) for r in rows)

@@ -32,7 +32,7 @@ def workbook(tmp_path: Path) -> Path:
     wb = load_workbook(path)
     deals = wb["Deals"]
     deals.append(["D-1", None, "Big deal", "Acme", "Sato", None, "Proposal", "abc"])
-    deals.append([None, None, "=CONCAT(\"A\",\"B\")", "Beta", "Sato", None, "Won", 500000, "2026/11/01"])
+    deals.append([None, None, '=CONCAT("A","B")', "Beta", "Sato", None, "Won", 500000, "2026/11/01"])
     deals["K2"] = "call back Monday"
     deals["K2"].font = Font(bold=True, color="FF0000")
     deals["C2"].comment = Comment("keep me", "Sato")
@@ -77,8 +77,17 @@ def test_a_cycle_keeps_everything_people_put_in_the_workbook(workbook):
     cycle(workbook)
     wb = load_workbook(workbook)
     deals = wb["Deals"]
-    assert [deals.cell(2, c).value for c in range(1, 9)] == ["D-1", None, "Big deal", "Acme", "Sato", None, "Proposal", "abc"]
-    assert deals["C3"].value == "=CONCAT(\"A\",\"B\")"  # a formula a person typed stays a formula
+    assert [deals.cell(2, c).value for c in range(1, 9)] == [
+        "D-1",
+        None,
+        "Big deal",
+        "Acme",
+        "Sato",
+        None,
+        "Proposal",
+        "abc",
+    ]
+    assert deals["C3"].value == '=CONCAT("A","B")'  # a formula a person typed stays a formula
     assert deals["K2"].font.bold and deals["K2"].value == "call back Monday"
     assert deals["C2"].comment.text == "keep me"
     assert deals.column_dimensions["C"].width == 42
@@ -134,7 +143,9 @@ def test_a_failed_save_leaves_the_old_file_and_no_temp_file(workbook, monkeypatc
 
     monkeypatch.setattr(Workbook, "save", broken_save)
     before = fingerprint(workbook)
-    with pytest.raises(Exception, match=r"could not save the workbook .No space left on device.; nothing was changed"):
+    with pytest.raises(
+        Exception, match=r"could not save the workbook .No space left on device.; nothing was changed"
+    ):
         cycle(workbook)
     assert fingerprint(workbook) == before
     assert sorted(os.listdir(workbook.parent)) == ["team.xlsx"]

@@ -110,7 +110,7 @@ def classify(error: Exception) -> tuple[str, bool]:
         transient = bool(codes) and all(400 <= code < 500 for code in codes)
         return f"the SMTP server refused the owner's address ({', '.join(map(str, codes))})", transient
     if isinstance(error, smtplib.SMTPNotSupportedError):
-        return "the SMTP server does not support STARTTLS; use security = \"ssl\" or \"none\"", False
+        return 'the SMTP server does not support STARTTLS; use security = "ssl" or "none"', False
     if isinstance(error, smtplib.SMTPServerDisconnected):
         if isinstance(error.__context__, TimeoutError):  # smtplib reports a read timeout as a disconnect
             return "the SMTP server did not answer in time", True

@@ -59,7 +59,7 @@ class EndpointSession(AuthorizedSession):
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
         if url.startswith(GOOGLE_SHEETS):
-            url = self.endpoint + url[len(GOOGLE_SHEETS):]
+            url = self.endpoint + url[len(GOOGLE_SHEETS) :]
         return super().request(method, url, *args, **kwargs)
 
 
@@ -112,15 +112,20 @@ class GoogleStore:
             ) from odd
 
     def _read(self) -> Snapshot:
-        meta = self._call_read(lambda: self.http.spreadsheets_get(self.spreadsheet_id, {"fields": METADATA_FIELDS}))
+        meta = self._call_read(
+            lambda: self.http.spreadsheets_get(self.spreadsheet_id, {"fields": METADATA_FIELDS})
+        )
         sheets = meta.get("sheets", [])
         self._sheets = {
             s["properties"]["title"]: SheetInfo(
                 s["properties"]["sheetId"],
                 s["properties"].get("gridProperties", {}).get("rowCount", 0),
                 s["properties"].get("gridProperties", {}).get("columnCount", 0),
-                [p["protectedRangeId"] for p in s.get("protectedRanges", [])
-                 if p.get("description") == PROTECTION_MARK],
+                [
+                    p["protectedRangeId"]
+                    for p in s.get("protectedRanges", [])
+                    if p.get("description") == PROTECTION_MARK
+                ],
                 [c["chartId"] for c in s.get("charts", []) if "chartId" in c],
             )
             for s in sheets
@@ -131,8 +136,10 @@ class GoogleStore:
         timezone = meta.get("properties", {}).get("timeZone")
         del meta, sheets
         values = self._batch_get([_quoted(title) for title, _, _ in kept])
-        tabs = {title: TabData(title, rows, hidden, notes)
-                for (title, hidden, notes), rows in zip(kept, values, strict=True)}
+        tabs = {
+            title: TabData(title, rows, hidden, notes)
+            for (title, hidden, notes), rows in zip(kept, values, strict=True)
+        }
         return Snapshot(tabs, timezone=timezone)
 
     def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
@@ -158,16 +165,24 @@ class GoogleStore:
     def _batch_get(self, ranges: list[str], major: str = "ROWS") -> list[list[list[Any]]]:
         if not ranges:
             return []
-        params = {"ranges": ranges, "valueRenderOption": "UNFORMATTED_VALUE",
-                  "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": major}
+        params = {
+            "ranges": ranges,
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+            "majorDimension": major,
+        }
         url = f"{GOOGLE_SHEETS}/v4/spreadsheets/{self.spreadsheet_id}/values:batchGet"
         answer = self._call_read(lambda: self.http.request("get", url, params=params).json())
         return [vr.get("values", []) for vr in answer.get("valueRanges", [])]
 
     def _call_read(self, call: Callable[[], Any]) -> Any:
         """Reads are safe to repeat: bounded exponential backoff with jitter on 429, 5xx and timeouts."""
-        retrying = Retrying(stop=stop_after_attempt(self.attempts), wait=self.wait, reraise=True,
-                            retry=retry_if_exception(_is_transient))
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self.wait,
+            reraise=True,
+            retry=retry_if_exception(_is_transient),
+        )
         try:
             for attempt in retrying:
                 with attempt:
@@ -189,8 +204,12 @@ class GoogleStore:
     def _send_write(self, body: dict) -> None:
         """A 429 means Google did not apply the batch: wait and send again. Anything else that leaves
         the outcome unknown is not retried blindly: the cycle reads again and plans what is left."""
-        retrying = Retrying(stop=stop_after_attempt(self.attempts), wait=self.wait, reraise=True,
-                            retry=retry_if_exception(_is_rate_limited))
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self.wait,
+            reraise=True,
+            retry=retry_if_exception(_is_rate_limited),
+        )
         try:
             for attempt in retrying:
                 with attempt:
@@ -212,8 +231,10 @@ class GoogleStore:
         if isinstance(failed, APIError):
             return self._api_error(failed)
         if isinstance(failed, requests.RequestException | TransportError):
-            return StoreError(f"{self.describe()}: Google Sheets could not be reached ({_reason(failed)}); "
-                              "check the network or proxy, the next run retries")
+            return StoreError(
+                f"{self.describe()}: Google Sheets could not be reached ({_reason(failed)}); "
+                "check the network or proxy, the next run retries"
+            )
         return failed
 
     def _api_error(self, failed: APIError) -> StoreError:
@@ -221,20 +242,30 @@ class GoogleStore:
         message = str(failed.error.get("message", "")) if isinstance(failed.error, dict) else str(failed)
         who = self.client_email or "the service account"
         if code == 404:
-            return AccessError(f"{self.describe()} not found; check store.spreadsheet (the id or URL of the sheet)")
-        if code == 403 and ("has not been used" in message or "disabled" in message or "SERVICE_DISABLED" in str(failed.error)):
-            return AccessError(f"the Google Sheets API is not enabled for the service account's project; enable it "
-                               f"in the Google Cloud console (APIs & Services > Library > Google Sheets API) ({message})")
+            return AccessError(
+                f"{self.describe()} not found; check store.spreadsheet (the id or URL of the sheet)"
+            )
+        if code == 403 and (
+            "has not been used" in message or "disabled" in message or "SERVICE_DISABLED" in str(failed.error)
+        ):
+            return AccessError(
+                f"the Google Sheets API is not enabled for the service account's project; enable it "
+                f"in the Google Cloud console (APIs & Services > Library > Google Sheets API) ({message})"
+            )
         if code == 403 and "protected" in message:
-            return AccessError(f"{self.describe()}: a protected range blocks {who}; add it as an editor of the "
-                               f"protected range, or remove the protection ({message})")
+            return AccessError(
+                f"{self.describe()}: a protected range blocks {who}; add it as an editor of the "
+                f"protected range, or remove the protection ({message})"
+            )
         if code == 403:
             return AccessError(f"{self.describe()} is not shared with {who}; share it with {who} as Editor")
         if code == 401:
             return AccessError(f"Google rejected the credentials of {who}; create a new key ({message})")
         if code == 429:
-            return QuotaError(f"{self.describe()}: Google's quota is exhausted ({message}); the next run retries — "
-                              "run less often or ask for more quota")
+            return QuotaError(
+                f"{self.describe()}: Google's quota is exhausted ({message}); the next run retries — "
+                "run less often or ask for more quota"
+            )
         return StoreError(f"{self.describe()}: Google answered {code}: {message}")
 
 
@@ -278,5 +309,3 @@ def _trim(values: list[Any]) -> list[Any]:
 
 def _normal(values: list[Any]) -> list[Any]:
     return ["" if v is None else v for v in values]
-
-

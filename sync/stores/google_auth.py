@@ -25,8 +25,11 @@ log = logging.getLogger(__name__)
 def load_credentials(key_file: Path | None) -> tuple[Any, str | None]:
     """(credentials, the service account's email if known). Key file: config, else
     GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials (Cloud Run, GCE, gcloud)."""
-    path = key_file or (Path(os.environ["GOOGLE_APPLICATION_CREDENTIALS"])
-                        if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") else None)
+    path = key_file or (
+        Path(os.environ["GOOGLE_APPLICATION_CREDENTIALS"])
+        if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+        else None
+    )
     if path is not None:
         return _from_key_file(path)
     try:
@@ -48,12 +51,16 @@ def _from_key_file(path: Path) -> tuple[Any, str | None]:
         raise ConfigError(f"{path}: not a readable JSON key file ({bad}); download the key again") from None
     _warn_if_readable_by_others(path)
     if info.get("type") != "service_account":
-        raise ConfigError(f"{path}: not a service-account key (type is {info.get('type')!r}); "
-                          "create a key for a service account in the Google Cloud console")
+        raise ConfigError(
+            f"{path}: not a service-account key (type is {info.get('type')!r}); "
+            "create a key for a service account in the Google Cloud console"
+        )
     try:
         credentials = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
     except (ValueError, KeyError) as bad:
-        raise ConfigError(f"{path}: the key file is incomplete or damaged ({bad}); download the key again") from None
+        raise ConfigError(
+            f"{path}: the key file is incomplete or damaged ({bad}); download the key again"
+        ) from None
     return credentials, info.get("client_email")
 
 

@@ -18,8 +18,10 @@ _BASIC_TYPES = {"column": "COLUMN", "bar": "BAR", "line": "LINE"}
 
 def chart_requests(sheet_id: int, charts: tuple[ChartSpec, ...]) -> list[dict[str, Any]]:
     """One addChart request per chart, anchored on `sheet_id` where the spec says."""
-    return [{"addChart": {"chart": {"spec": _spec(sheet_id, chart), "position": _position(sheet_id, chart)}}}
-            for chart in charts]
+    return [
+        {"addChart": {"chart": {"spec": _spec(sheet_id, chart), "position": _position(sheet_id, chart)}}}
+        for chart in charts
+    ]
 
 
 def delete_chart_requests(chart_ids: list[int]) -> list[dict[str, Any]]:
@@ -27,9 +29,17 @@ def delete_chart_requests(chart_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def _position(sheet_id: int, chart: ChartSpec) -> dict[str, Any]:
-    return {"overlayPosition": {
-        "anchorCell": {"sheetId": sheet_id, "rowIndex": chart.anchor_row, "columnIndex": chart.anchor_col},
-        "widthPixels": WIDTH_PX, "heightPixels": HEIGHT_PX}}
+    return {
+        "overlayPosition": {
+            "anchorCell": {
+                "sheetId": sheet_id,
+                "rowIndex": chart.anchor_row,
+                "columnIndex": chart.anchor_col,
+            },
+            "widthPixels": WIDTH_PX,
+            "heightPixels": HEIGHT_PX,
+        }
+    }
 
 
 def _with_header(chart: ChartSpec) -> bool:
@@ -39,17 +49,26 @@ def _with_header(chart: ChartSpec) -> bool:
 
 def _data(sheet_id: int, series: Series, header: bool) -> dict[str, Any]:
     first = series.first_row - 1 if header else series.first_row
-    grid = {"sheetId": sheet_id, "startRowIndex": first, "endRowIndex": series.last_row + 1,
-            "startColumnIndex": series.col, "endColumnIndex": series.col + 1}
+    grid = {
+        "sheetId": sheet_id,
+        "startRowIndex": first,
+        "endRowIndex": series.last_row + 1,
+        "startColumnIndex": series.col,
+        "endColumnIndex": series.col + 1,
+    }
     return {"sourceRange": {"sources": [grid]}}
 
 
 def _spec(sheet_id: int, chart: ChartSpec) -> dict[str, Any]:
     if chart.kind == "pie":
-        return {"title": chart.title, "pieChart": {
-            "legendPosition": "RIGHT_LEGEND",
-            "domain": _data(sheet_id, chart.categories, False),
-            "series": _data(sheet_id, chart.series[0], False)}}
+        return {
+            "title": chart.title,
+            "pieChart": {
+                "legendPosition": "RIGHT_LEGEND",
+                "domain": _data(sheet_id, chart.categories, False),
+                "series": _data(sheet_id, chart.series[0], False),
+            },
+        }
     header = _with_header(chart)
     axis: list[dict[str, Any]] = [{"position": "BOTTOM_AXIS"}]
     if chart.y_title:
@@ -59,8 +78,13 @@ def _spec(sheet_id: int, chart: ChartSpec) -> dict[str, Any]:
         "legendPosition": "NO_LEGEND" if len(chart.series) == 1 else "BOTTOM_LEGEND",
         "axis": axis,
         "domains": [{"domain": _data(sheet_id, chart.categories, header)}],
-        "series": [{"series": _data(sheet_id, s, header),
-                    "targetAxis": "BOTTOM_AXIS" if chart.kind == "bar" else "LEFT_AXIS"} for s in chart.series],
+        "series": [
+            {
+                "series": _data(sheet_id, s, header),
+                "targetAxis": "BOTTOM_AXIS" if chart.kind == "bar" else "LEFT_AXIS",
+            }
+            for s in chart.series
+        ],
         "headerCount": 1 if header else 0,
     }
     return {"title": chart.title, "basicChart": basic}

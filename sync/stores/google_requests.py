@@ -52,8 +52,10 @@ def cell_data(value: CellValue) -> dict[str, Any]:
 
 
 def _dated(value: date, kind: str, pattern: str) -> dict[str, Any]:
-    return {"userEnteredValue": {"numberValue": date_to_serial(value)},
-            "userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}}}
+    return {
+        "userEnteredValue": {"numberValue": date_to_serial(value)},
+        "userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}},
+    }
 
 
 @dataclass
@@ -78,8 +80,10 @@ class Plan:
 
 def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str | None) -> list[list[dict]]:
     """The batchUpdate request lists, each at most 2 MB, in the order they must be sent."""
-    sheets = {title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids), list(i.chart_ids))
-              for title, i in sheets.items()}
+    sheets = {
+        title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids), list(i.chart_ids))
+        for title, i in sheets.items()
+    }
     builder = _Builder(sheets, editor)
     for title in changes.new_tabs:
         builder.add_sheet(title)
@@ -110,9 +114,13 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
 
 
 def _note(note: NoteWrite, sheets: dict[str, SheetInfo]) -> dict:
-    return {"updateCells": {"start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row,
-                                      "columnIndex": note.col},
-                            "rows": [{"values": [{"note": note.text} if note.text else {}]}], "fields": "note"}}
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheets[note.tab].sheet_id, "rowIndex": note.row, "columnIndex": note.col},
+            "rows": [{"values": [{"note": note.text} if note.text else {}]}],
+            "fields": "note",
+        }
+    }
 
 
 class _Builder:
@@ -124,8 +132,17 @@ class _Builder:
         if title in self.sheets:
             return
         self.sheets[title] = SheetInfo(self.next_id, DEFAULT_ROWS, DEFAULT_COLS)
-        self.plan.add({"addSheet": {"properties": {"sheetId": self.next_id, "title": title, "gridProperties": {
-            "rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS}}}})
+        self.plan.add(
+            {
+                "addSheet": {
+                    "properties": {
+                        "sheetId": self.next_id,
+                        "title": title,
+                        "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLS},
+                    }
+                }
+            }
+        )
         self.next_id += 1
 
     def owned_tab(self, content: TabContent) -> list[dict]:
@@ -169,7 +186,12 @@ def _merge_appends(requests: list[dict]) -> list[dict]:
     for request in requests:
         previous = merged[-1].get("appendCells") if merged else None
         current = request.get("appendCells")
-        if previous and current and previous["sheetId"] == current["sheetId"] and previous["fields"] == current["fields"]:
+        if (
+            previous
+            and current
+            and previous["sheetId"] == current["sheetId"]
+            and previous["fields"] == current["fields"]
+        ):
             merged[-1] = {"appendCells": {**previous, "rows": previous["rows"] + current["rows"]}}
         else:
             merged.append(request)
@@ -192,10 +214,20 @@ def _grow_grids(changes: ChangeSet, sheets: dict[str, SheetInfo]) -> list[dict]:
     requests = []
     for title in sorted(set(need_rows) | set(need_cols)):
         info = sheets[title]
-        for dimension, need, have in (("ROWS", need_rows[title], info.rows), ("COLUMNS", need_cols[title], info.cols)):
+        for dimension, need, have in (
+            ("ROWS", need_rows[title], info.rows),
+            ("COLUMNS", need_cols[title], info.cols),
+        ):
             if need > have:
-                requests.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": dimension,
-                                                     "length": need - have}})
+                requests.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": info.sheet_id,
+                            "dimension": dimension,
+                            "length": need - have,
+                        }
+                    }
+                )
                 if dimension == "ROWS":
                     info.rows = need
                 else:
@@ -224,35 +256,70 @@ def _cell_runs(cells: list[CellWrite], sheets: dict[str, SheetInfo]) -> list[dic
 
 
 def _update(sheet_id: int, row: int, col: int, values: list[CellValue]) -> dict:
-    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
-                            "rows": [{"values": [cell_data(v)]} for v in values], "fields": VALUE_FIELDS}}
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+            "rows": [{"values": [cell_data(v)]} for v in values],
+            "fields": VALUE_FIELDS,
+        }
+    }
 
 
 def _append(values: tuple[CellValue, ...], sheet_id: int) -> dict:
-    return {"appendCells": {"sheetId": sheet_id, "rows": [{"values": [cell_data(v) for v in values]}],
-                            "fields": VALUE_FIELDS}}
+    return {
+        "appendCells": {
+            "sheetId": sheet_id,
+            "rows": [{"values": [cell_data(v) for v in values]}],
+            "fields": VALUE_FIELDS,
+        }
+    }
 
 
-def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, editor: str | None,
-               out: list[dict]) -> int:
+def _owned_tab(
+    content: TabContent, sheets: dict[str, SheetInfo], next_id: int, editor: str | None, out: list[dict]
+) -> int:
     rows = max(len(content.rows) + 1, 2)
     cols = max([1, *(len(r) for r in content.rows)])
     info = sheets.get(content.title)
     if info is None:
         info = sheets[content.title] = SheetInfo(next_id, rows, cols)
         next_id += 1
-        out.append({"addSheet": {"properties": {
-            "sheetId": info.sheet_id, "title": content.title, "hidden": content.hidden,
-            "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": content.header_rows}}}})
+        out.append(
+            {
+                "addSheet": {
+                    "properties": {
+                        "sheetId": info.sheet_id,
+                        "title": content.title,
+                        "hidden": content.hidden,
+                        "gridProperties": {
+                            "rowCount": rows,
+                            "columnCount": cols,
+                            "frozenRowCount": content.header_rows,
+                        },
+                    }
+                }
+            }
+        )
         if editor:
             out.append(_protect({"sheetId": info.sheet_id}, editor))
     else:
         info.rows, info.cols = max(info.rows, rows), max(info.cols, cols)
-        out.append({"updateSheetProperties": {
-            "properties": {"sheetId": info.sheet_id, "hidden": content.hidden,
-                           "gridProperties": {"rowCount": info.rows, "columnCount": info.cols,
-                                              "frozenRowCount": content.header_rows}},
-            "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)"}})
+        out.append(
+            {
+                "updateSheetProperties": {
+                    "properties": {
+                        "sheetId": info.sheet_id,
+                        "hidden": content.hidden,
+                        "gridProperties": {
+                            "rowCount": info.rows,
+                            "columnCount": info.cols,
+                            "frozenRowCount": content.header_rows,
+                        },
+                    },
+                    "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)",
+                }
+            }
+        )
     bold_rows = set(content.bold_rows)
     grid_rows = []
     for index, row in enumerate(content.rows):
@@ -262,12 +329,25 @@ def _owned_tab(content: TabContent, sheets: dict[str, SheetInfo], next_id: int, 
     # tab is written in slices of rows, each its own request, so a split write can put them in several
     # batches (a generated tab left half-written by an interruption is rebuilt whole by the next cycle).
     first = grid_rows[:ROWS_PER_SLICE]
-    out.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": first,
-                                "fields": "userEnteredValue,userEnteredFormat"}})
+    out.append(
+        {
+            "updateCells": {
+                "range": {"sheetId": info.sheet_id},
+                "rows": first,
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        }
+    )
     for start in range(ROWS_PER_SLICE, len(grid_rows), ROWS_PER_SLICE):
-        out.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
-                                    "rows": grid_rows[start:start + ROWS_PER_SLICE],
-                                    "fields": "userEnteredValue,userEnteredFormat"}})
+        out.append(
+            {
+                "updateCells": {
+                    "start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
+                    "rows": grid_rows[start : start + ROWS_PER_SLICE],
+                    "fields": "userEnteredValue,userEnteredFormat",
+                }
+            }
+        )
     out += delete_chart_requests(info.chart_ids)  # the tab's charts are drawn anew with its content
     info.chart_ids = []
     out += chart_requests(info.sheet_id, content.charts)
@@ -300,25 +380,41 @@ def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
     shifts = []
     for shift in patch.shifts:
         if shift.count > 0:  # inherit from the row after: a new row under the header must not turn blue
-            span = {"sheetId": info.sheet_id, "dimension": "ROWS", "startIndex": shift.at,
-                    "endIndex": shift.at + shift.count}
+            span = {
+                "sheetId": info.sheet_id,
+                "dimension": "ROWS",
+                "startIndex": shift.at,
+                "endIndex": shift.at + shift.count,
+            }
             shifts.append({"insertDimension": {"range": span, "inheritFromBefore": False}})
             info.rows += shift.count
         else:
             if shift.at - shift.count >= info.rows:  # Sheets refuses to delete every non-frozen row: keep one
-                shifts.append({"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS", "length": 1}})
+                shifts.append(
+                    {"appendDimension": {"sheetId": info.sheet_id, "dimension": "ROWS", "length": 1}}
+                )
                 info.rows += 1
-            span = {"sheetId": info.sheet_id, "dimension": "ROWS", "startIndex": shift.at,
-                    "endIndex": shift.at - shift.count}
+            span = {
+                "sheetId": info.sheet_id,
+                "dimension": "ROWS",
+                "startIndex": shift.at,
+                "endIndex": shift.at - shift.count,
+            }
             shifts.append({"deleteDimension": {"range": span}})
             info.rows += shift.count
     writes = []
     run: list[PatchedRow] = []
     for row in [*patch.rows, None]:
         if run and (row is None or row.row != run[-1].row + 1 or len(run) == ROWS_PER_SLICE):
-            writes.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": run[0].row, "columnIndex": 0},
-                                           "rows": [_styled_row(r.values, r.style) for r in run],
-                                           "fields": "userEnteredValue,userEnteredFormat"}})
+            writes.append(
+                {
+                    "updateCells": {
+                        "start": {"sheetId": info.sheet_id, "rowIndex": run[0].row, "columnIndex": 0},
+                        "rows": [_styled_row(r.values, r.style) for r in run],
+                        "fields": "userEnteredValue,userEnteredFormat",
+                    }
+                }
+            )
             run = []
         if row is not None:
             run.append(row)
@@ -326,39 +422,107 @@ def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
 
 
 def _protect(grid_range: dict, editor: str) -> dict:
-    return {"addProtectedRange": {"protectedRange": {"range": grid_range, "description": PROTECTION_MARK,
-                                                     "editors": {"users": [editor]}}}}
+    return {
+        "addProtectedRange": {
+            "protectedRange": {
+                "range": grid_range,
+                "description": PROTECTION_MARK,
+                "editors": {"users": [editor]},
+            }
+        }
+    }
 
 
 def _layout(layout: TabLayout, info: SheetInfo, editor: str | None) -> list[dict]:
     sheet = info.sheet_id
     requests: list[dict] = [{"deleteProtectedRange": {"protectedRangeId": pid}} for pid in info.protected_ids]
-    requests.append({"updateSheetProperties": {"properties": {"sheetId": sheet, "gridProperties": {"frozenRowCount": 1}},
-                                               "fields": "gridProperties.frozenRowCount"}})
+    requests.append(
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": sheet, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount",
+            }
+        }
+    )
     if layout.highlight_col is not None:  # flagged rows (e.g. Deals' Health not empty) stand out
         flag = _column_letter(layout.highlight_col)
         width = max(c.col for c in layout.columns) + 1
-        requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
-            "ranges": [{"sheetId": sheet, "startRowIndex": 1, "endRowIndex": layout.max_rows,
-                        "startColumnIndex": 0, "endColumnIndex": width}],
-            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": f"=LEN(${flag}2)>0"}]},
-                            "format": {"backgroundColor": FLAGGED}}}}})
+        requests.append(
+            {
+                "addConditionalFormatRule": {
+                    "index": 0,
+                    "rule": {
+                        "ranges": [
+                            {
+                                "sheetId": sheet,
+                                "startRowIndex": 1,
+                                "endRowIndex": layout.max_rows,
+                                "startColumnIndex": 0,
+                                "endColumnIndex": width,
+                            }
+                        ],
+                        "booleanRule": {
+                            "condition": {
+                                "type": "CUSTOM_FORMULA",
+                                "values": [{"userEnteredValue": f"=LEN(${flag}2)>0"}],
+                            },
+                            "format": {"backgroundColor": FLAGGED},
+                        },
+                    },
+                }
+            }
+        )
     for column in layout.columns:
-        header = {"sheetId": sheet, "startRowIndex": 0, "endRowIndex": 1,
-                  "startColumnIndex": column.col, "endColumnIndex": column.col + 1}
+        header = {
+            "sheetId": sheet,
+            "startRowIndex": 0,
+            "endRowIndex": 1,
+            "startColumnIndex": column.col,
+            "endColumnIndex": column.col + 1,
+        }
         body = {**header, "startRowIndex": 1, "endRowIndex": layout.max_rows}
         fill = GREY if column.derived else HEADER_BLUE
-        requests.append({"repeatCell": {"range": header, "cell": {"userEnteredFormat": {
-            "textFormat": {"bold": True, "italic": column.derived}, "backgroundColor": fill}},
-            "fields": "userEnteredFormat(textFormat,backgroundColor)"}})
+        requests.append(
+            {
+                "repeatCell": {
+                    "range": header,
+                    "cell": {
+                        "userEnteredFormat": {
+                            "textFormat": {"bold": True, "italic": column.derived},
+                            "backgroundColor": fill,
+                        }
+                    },
+                    "fields": "userEnteredFormat(textFormat,backgroundColor)",
+                }
+            }
+        )
         if column.derived:
-            requests.append({"repeatCell": {"range": body, "cell": {"userEnteredFormat": {"backgroundColor": GREY}},
-                                            "fields": "userEnteredFormat.backgroundColor"}})
+            requests.append(
+                {
+                    "repeatCell": {
+                        "range": body,
+                        "cell": {"userEnteredFormat": {"backgroundColor": GREY}},
+                        "fields": "userEnteredFormat.backgroundColor",
+                    }
+                }
+            )
             if editor:  # the whole column, however far the sheet grows (no endRowIndex)
                 column_range = {k: v for k, v in header.items() if k != "endRowIndex"}
                 requests.append(_protect(column_range, editor))
         if column.options:
-            requests.append({"setDataValidation": {"range": body, "rule": {
-                "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": o} for o in column.options]},
-                "strict": False, "showCustomUi": True}}})
+            requests.append(
+                {
+                    "setDataValidation": {
+                        "range": body,
+                        "rule": {
+                            "condition": {
+                                "type": "ONE_OF_LIST",
+                                "values": [{"userEnteredValue": o} for o in column.options],
+                            },
+                            "strict": False,
+                            "showCustomUi": True,
+                        },
+                    }
+                }
+            )
     return requests

@@ -86,9 +86,9 @@ def apply_patch(tab: TabData, patch: TabPatch) -> None:
         while len(tab.rows) < shift.at:
             tab.rows.append([])
         if shift.count > 0:
-            tab.rows[shift.at:shift.at] = [[] for _ in range(shift.count)]
+            tab.rows[shift.at : shift.at] = [[] for _ in range(shift.count)]
         else:
-            del tab.rows[shift.at:shift.at - shift.count]
+            del tab.rows[shift.at : shift.at - shift.count]
     for row in patch.rows:
         _put(tab, row.row, 0, None)
         tab.rows[row.row] = list(row.values)

@@ -66,7 +66,7 @@ class XlsxStore:
         """A save killed before os.replace leaves its temp file (a full copy of the pipeline): remove those
         whose writing process is gone."""
         for temp in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
-            pid = temp.name[len(self.path.name) + 2:].split(".", 1)[0]
+            pid = temp.name[len(self.path.name) + 2 :].split(".", 1)[0]
             if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
                 temp.unlink(missing_ok=True)
 
@@ -373,7 +373,7 @@ def _highlight_rows(ws: Worksheet, layout: TabLayout) -> None:
     if any(str(existing.sqref) == area for existing in ws.conditional_formatting):
         return
     flag = get_column_letter(layout.highlight_col + 1)  # type: ignore[operator]
-    ws.conditional_formatting.add(area, FormulaRule(formula=[f'LEN(${flag}2)>0'], fill=FLAGGED_FILL))
+    ws.conditional_formatting.add(area, FormulaRule(formula=[f"LEN(${flag}2)>0"], fill=FLAGGED_FILL))
 
 
 def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...], max_rows: int) -> None:

@@ -15,10 +15,28 @@ CALLER = "gspread-tests@test-proj.iam.gserviceaccount.com"
 
 # Response keys not modelled (or not meaningful to compare); see tests/sheets_emulator/README.md.
 IGNORED_KEYS = {
-    "spreadsheetId", "spreadsheetUrl", "sheetId", "protectedRangeId", "chartId", "id", "kind", "etag",
-    "defaultFormat", "spreadsheetTheme", "autoRecalc", "createdTime", "modifiedTime", "details",
-    "effectiveFormat", "requestingUserCanEdit", "editors", "tabColor", "rowMetadata", "columnMetadata",
-    "iterativeCalculationSettings", "mimeType",
+    "spreadsheetId",
+    "spreadsheetUrl",
+    "sheetId",
+    "protectedRangeId",
+    "chartId",
+    "id",
+    "kind",
+    "etag",
+    "defaultFormat",
+    "spreadsheetTheme",
+    "autoRecalc",
+    "createdTime",
+    "modifiedTime",
+    "details",
+    "effectiveFormat",
+    "requestingUserCanEdit",
+    "editors",
+    "tabColor",
+    "rowMetadata",
+    "columnMetadata",
+    "iterativeCalculationSettings",
+    "mimeType",
 }
 
 # Cassettes that use Drive features the emulator does not model (copy, export, comments, CSV import,
@@ -74,8 +92,10 @@ def learn_ids(want: Any, have: Any, ids: dict[int, int]) -> None:
 
 def map_ids(value: Any, ids: dict[int, int]) -> Any:
     if isinstance(value, dict):
-        return {k: (ids.get(v, v) if k in ID_KEYS and isinstance(v, int) else map_ids(v, ids))
-                for k, v in value.items()}
+        return {
+            k: (ids.get(v, v) if k in ID_KEYS and isinstance(v, int) else map_ids(v, ids))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [map_ids(v, ids) for v in value]
     return value
@@ -104,7 +124,9 @@ def replay(base_url: str, token: str, cassette: Path) -> Outcome:
         req, resp = inter["request"], inter["response"]
         parts = urlsplit(req["uri"])
         path = parts.path
-        if "/upload/" in path or ("/drive/" in path and _drive_kind(req["method"], path) not in SUPPORTED_DRIVE):
+        if "/upload/" in path or (
+            "/drive/" in path and _drive_kind(req["method"], path) not in SUPPORTED_DRIVE
+        ):
             raise AssertionError(f"{cassette.name}: unsupported Drive call {req['method']} {path}")
         url = base_url + path + (f"?{parts.query}" if parts.query else "")
         body = req.get("body") or None
@@ -114,8 +136,12 @@ def replay(base_url: str, token: str, cassette: Path) -> Outcome:
                 body = body.replace(old, new)
         if body:
             body = json.dumps(map_ids(json.loads(body), num_ids))
-        got = session.request(req["method"], url, data=body.encode() if body else None,
-                              headers={"Content-Type": "application/json"} if body else {})
+        got = session.request(
+            req["method"],
+            url,
+            data=body.encode() if body else None,
+            headers={"Content-Type": "application/json"} if body else {},
+        )
         want_status = resp["status"]["code"]
         want_text = resp["body"]["string"]
         want = json.loads(want_text) if want_text.strip() else None
@@ -132,8 +158,10 @@ def replay(base_url: str, token: str, cassette: Path) -> Outcome:
             if error_view(have) != error_view(want):
                 problem = f"error {error_view(have)} != {error_view(want)}"
         elif client_view(have) != client_view(want):
-            problem = f"body\n  emulator: {json.dumps(client_view(have))[:1500]}\n  google:   " \
-                      f"{json.dumps(client_view(want))[:1500]}"
+            problem = (
+                f"body\n  emulator: {json.dumps(client_view(have))[:1500]}\n  google:   "
+                f"{json.dumps(client_view(want))[:1500]}"
+            )
         if problem:
             out.diffs.append(f"#{n} {req['method']} {path}?{parts.query[:80]}: {problem}")
         else:

@@ -15,13 +15,16 @@ from tests.emulator.conftest import SA, SCOPES
 from tests.sheets_emulator import SheetsEmulator, gspread_client
 
 
-def test_real_google_auth_flow_gets_a_token_and_records_scopes(emu: SheetsEmulator, key_path: Path, sid: str) -> None:
+def test_real_google_auth_flow_gets_a_token_and_records_scopes(
+    emu: SheetsEmulator, key_path: Path, sid: str
+) -> None:
     creds = Credentials.from_service_account_file(str(key_path), scopes=SCOPES)
     creds.refresh(Request())
     assert creds.token.startswith("ya29.")
     assert (SA, SCOPES) in emu.requested_scopes
-    r = requests.get(f"{emu.url}/v4/spreadsheets/{sid}", headers={"Authorization": f"Bearer {creds.token}"},
-                     timeout=5)
+    r = requests.get(
+        f"{emu.url}/v4/spreadsheets/{sid}", headers={"Authorization": f"Bearer {creds.token}"}, timeout=5
+    )
     assert r.status_code == 200
     assert r.json()["properties"]["title"] == "Team sheet"
 
@@ -38,10 +41,14 @@ def test_expired_assertion_is_rejected(emu: SheetsEmulator, key_path: Path) -> N
     info = json.loads(key_path.read_text())
     signer = crypt.RSASigner.from_service_account_info(info)
     now = int(time.time())
-    assertion = jwt.encode(signer, {"iss": SA, "aud": emu.token_uri, "scope": SCOPES[0], "iat": now - 7200,
-                                    "exp": now - 3600}).decode()
-    r = requests.post(emu.token_uri, data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                                           "assertion": assertion}, timeout=5)
+    assertion = jwt.encode(
+        signer, {"iss": SA, "aud": emu.token_uri, "scope": SCOPES[0], "iat": now - 7200, "exp": now - 3600}
+    ).decode()
+    r = requests.post(
+        emu.token_uri,
+        data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+        timeout=5,
+    )
     assert r.status_code == 400
     assert r.json()["error"] == "invalid_grant"
 
@@ -59,13 +66,20 @@ def test_missing_invalid_and_expired_bearer_tokens_get_401(emu: SheetsEmulator, 
 
 def test_readonly_scope_cannot_write(emu: SheetsEmulator, sid: str) -> None:
     token = emu.issue_token(SA, scopes=["https://www.googleapis.com/auth/spreadsheets.readonly"])
-    r = requests.put(f"{emu.url}/v4/spreadsheets/{sid}/values/Deals!A1", params={"valueInputOption": "RAW"},
-                     json={"values": [["x"]]}, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    r = requests.put(
+        f"{emu.url}/v4/spreadsheets/{sid}/values/Deals!A1",
+        params={"valueInputOption": "RAW"},
+        json={"values": [["x"]]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
     assert r.status_code == 403
     assert emu.values(sid, "Deals")[0][0] == "Deal ID"
 
 
-def test_gspread_client_authenticates_through_the_emulator(emu: SheetsEmulator, key_path: Path, sid: str) -> None:
+def test_gspread_client_authenticates_through_the_emulator(
+    emu: SheetsEmulator, key_path: Path, sid: str
+) -> None:
     creds = Credentials.from_service_account_file(str(key_path), scopes=SCOPES)
     gc = gspread_client(creds, emu.url)
     assert gc.open_by_key(sid).title == "Team sheet"

@@ -7,7 +7,9 @@ import pytest
 from tests.emulator.replay import CALLER, CASSETTE_DIR, SKIPPED, replay
 from tests.sheets_emulator import SheetsEmulator
 
-pytestmark = pytest.mark.skipif(not CASSETTE_DIR.is_dir(), reason=f"conformance cassettes absent: {CASSETTE_DIR}")
+pytestmark = pytest.mark.skipif(
+    not CASSETTE_DIR.is_dir(), reason=f"conformance cassettes absent: {CASSETTE_DIR}"
+)
 
 
 def test_cassettes_replay_identically(capsys: pytest.CaptureFixture[str]) -> None:
@@ -23,7 +25,9 @@ def test_cassettes_replay_identically(capsys: pytest.CaptureFixture[str]) -> Non
     total = sum(o.total for o in outcomes)
     matched = sum(o.matched for o in outcomes)
     with capsys.disabled():
-        print(f"\nconformance: {matched_cassettes}/{len(outcomes)} cassettes, {matched}/{total} interactions match"
-              f" ({len(SKIPPED)} cassettes skipped as unsupported, see replay.SKIPPED)")
+        print(
+            f"\nconformance: {matched_cassettes}/{len(outcomes)} cassettes, {matched}/{total} interactions match"
+            f" ({len(SKIPPED)} cassettes skipped as unsupported, see replay.SKIPPED)"
+        )
     failures = [f"{o.name}:\n  " + "\n  ".join(o.diffs[:3]) for o in outcomes if o.diffs]
     assert not failures, "\n".join(failures)

@@ -8,7 +8,9 @@ from tests.sheets_emulator import SheetsEmulator
 
 
 def _put(raw: Raw, sid: str, value: str) -> requests.Response:
-    return raw("PUT", f"/v4/spreadsheets/{sid}/values/Deals!B2", valueInputOption="RAW", json={"values": [[value]]})
+    return raw(
+        "PUT", f"/v4/spreadsheets/{sid}/values/Deals!B2", valueInputOption="RAW", json={"values": [[value]]}
+    )
 
 
 def test_injected_error_before_applying_changes_nothing(emu: SheetsEmulator, raw: Raw, sid: str) -> None:
@@ -24,8 +26,11 @@ def test_injected_error_before_applying_changes_nothing(emu: SheetsEmulator, raw
 
 def test_injected_error_after_applying_is_ambiguous(emu: SheetsEmulator, raw: Raw, sid: str) -> None:
     emu.inject("spreadsheets.batchUpdate", status=503, when="after")
-    r = raw("POST", f"/v4/spreadsheets/{sid}:batchUpdate",
-            json={"requests": [{"addSheet": {"properties": {"title": "Archive"}}}]})
+    r = raw(
+        "POST",
+        f"/v4/spreadsheets/{sid}:batchUpdate",
+        json={"requests": [{"addSheet": {"properties": {"title": "Archive"}}}]},
+    )
     assert r.status_code == 503 and r.json()["error"]["status"] == "UNAVAILABLE"
     assert "Archive" in emu.spreadsheet(sid).titles()
 

@@ -9,11 +9,21 @@ from tests.sheets_emulator import SheetsEmulator
 def test_open_read_and_batch_update(emu: SheetsEmulator, gc: gspread.Client, sid: str) -> None:
     sh = gc.open_by_key(sid)
     ws = sh.worksheet("Deals")
-    assert ws.get_all_values() == [["Deal ID", "Stage", "Amount"], ["D-1", "Won", "100"], ["D-2", "Lost", "50"]]
-    ws.batch_update([{"range": "B2:C2", "values": [["Open", 120]]}, {"range": "A4", "values": [["D-3"]]}],
-                    value_input_option="USER_ENTERED")
-    assert emu.values(sid, "Deals") == [["Deal ID", "Stage", "Amount"], ["D-1", "Open", 120], ["D-2", "Lost", 50],
-                                        ["D-3"]]
+    assert ws.get_all_values() == [
+        ["Deal ID", "Stage", "Amount"],
+        ["D-1", "Won", "100"],
+        ["D-2", "Lost", "50"],
+    ]
+    ws.batch_update(
+        [{"range": "B2:C2", "values": [["Open", 120]]}, {"range": "A4", "values": [["D-3"]]}],
+        value_input_option="USER_ENTERED",
+    )
+    assert emu.values(sid, "Deals") == [
+        ["Deal ID", "Stage", "Amount"],
+        ["D-1", "Open", 120],
+        ["D-2", "Lost", 50],
+        ["D-3"],
+    ]
     assert ws.get_all_records()[0] == {"Deal ID": "D-1", "Stage": "Open", "Amount": 120}
     ws.append_row(["D-4", "Won", 10])
     assert emu.values(sid, "Deals")[-1] == ["D-4", "Won", 10]

@@ -23,26 +23,70 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 ROUTES = [
     ("POST", r"/v4/spreadsheets", "spreadsheets.create", "spreadsheets.create"),
     ("GET", r"/v4/spreadsheets/(?P<sid>[^/:]+)", "spreadsheets.get", "spreadsheets.get"),
-    ("POST", r"/v4/spreadsheets/(?P<sid>[^/:]+):batchUpdate", "spreadsheets.batchUpdate", "spreadsheets.batchUpdate"),
-    ("GET", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values:batchGet", "values.batchGet", "spreadsheets.values.batchGet"),
-    ("POST", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values:batchUpdate", "values.batchUpdate",
-     "spreadsheets.values.batchUpdate"),
-    ("POST", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values:batchClear", "values.batchClear",
-     "spreadsheets.values.batchClear"),
-    ("POST", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+):append", "values.append",
-     "spreadsheets.values.append"),
-    ("POST", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+):clear", "values.clear",
-     "spreadsheets.values.clear"),
-    ("GET", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+)", "values.get", "spreadsheets.values.get"),
-    ("PUT", r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+)", "values.update", "spreadsheets.values.update"),
+    (
+        "POST",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+):batchUpdate",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.batchUpdate",
+    ),
+    (
+        "GET",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values:batchGet",
+        "values.batchGet",
+        "spreadsheets.values.batchGet",
+    ),
+    (
+        "POST",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values:batchUpdate",
+        "values.batchUpdate",
+        "spreadsheets.values.batchUpdate",
+    ),
+    (
+        "POST",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values:batchClear",
+        "values.batchClear",
+        "spreadsheets.values.batchClear",
+    ),
+    (
+        "POST",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+):append",
+        "values.append",
+        "spreadsheets.values.append",
+    ),
+    (
+        "POST",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+):clear",
+        "values.clear",
+        "spreadsheets.values.clear",
+    ),
+    (
+        "GET",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+)",
+        "values.get",
+        "spreadsheets.values.get",
+    ),
+    (
+        "PUT",
+        r"/v4/spreadsheets/(?P<sid>[^/:]+)/values/(?P<range>.+)",
+        "values.update",
+        "spreadsheets.values.update",
+    ),
     ("POST", r"/drive/v3/files", "drive.files.create", None),
     ("GET", r"/drive/v3/files", "drive.files.list", None),
     ("GET", r"/drive/v3/files/(?P<sid>[^/]+)", "drive.files.get", None),
     ("DELETE", r"/drive/v3/files/(?P<sid>[^/]+)", "drive.files.delete", None),
     ("POST", r"/drive/v3/files/(?P<sid>[^/]+)/permissions", "drive.permissions.create", None),
 ]
-WRITE_ENDPOINTS = {"spreadsheets.batchUpdate", "values.batchUpdate", "values.batchClear", "values.append",
-                   "values.clear", "values.update", "drive.files.delete", "drive.permissions.create"}
+WRITE_ENDPOINTS = {
+    "spreadsheets.batchUpdate",
+    "values.batchUpdate",
+    "values.batchClear",
+    "values.append",
+    "values.clear",
+    "values.update",
+    "drive.files.delete",
+    "drive.permissions.create",
+}
 
 
 def route(method: str, path: str) -> tuple[str, dict[str, str], str | None]:
@@ -67,8 +111,14 @@ class State:
     lock: threading.RLock = field(default_factory=threading.RLock)
     base_url: str = ""
 
-    def create(self, title: str, owner: str, sheets: list[dict] | None = None, props: dict | None = None,
-               spreadsheet_id: str | None = None) -> Spreadsheet:
+    def create(
+        self,
+        title: str,
+        owner: str,
+        sheets: list[dict] | None = None,
+        props: dict | None = None,
+        spreadsheet_id: str | None = None,
+    ) -> Spreadsheet:
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         base = {"title": title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"}
         base.update({k: val for k, val in (props or {}).items() if val is not None})
@@ -77,8 +127,13 @@ class State:
             sp = sp or {}
             gp = sp.get("gridProperties") or {}
             sheet_id = sp.get("sheetId", 0 if i == 0 else ss.next_sheet_id())
-            props_ = new_sheet_props(sheet_id, sp.get("title") or f"Sheet{i + 1}", i,
-                                     gp.get("rowCount", 1000), gp.get("columnCount", 26))
+            props_ = new_sheet_props(
+                sheet_id,
+                sp.get("title") or f"Sheet{i + 1}",
+                i,
+                gp.get("rowCount", 1000),
+                gp.get("columnCount", 26),
+            )
             props_["gridProperties"].update(gp)
             for key, val in sp.items():
                 if key not in ("sheetId", "title", "index", "gridProperties") and val is not None:
@@ -92,8 +147,9 @@ class State:
         ss.modified_time = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def dispatch(state: State, name: str, args: dict[str, str], params: dict[str, list[str]], body: Any,
-             caller: str | None) -> tuple[int, Any]:
+def dispatch(
+    state: State, name: str, args: dict[str, str], params: dict[str, list[str]], body: Any, caller: str | None
+) -> tuple[int, Any]:
     """Run one endpoint under the state lock. Returns (status, json body or None)."""
     with state.lock:
         if name.startswith("drive."):
@@ -109,8 +165,13 @@ def dispatch(state: State, name: str, args: dict[str, str], params: dict[str, li
         flat = {k: vals[-1] for k, vals in params.items() if vals}
         if name == "spreadsheets.get":
             include = (_one(params, "includeGridData") or "false").lower() == "true"
-            return 200, spreadsheet_resource(ss, ranges=params.get("ranges"), include_grid=include,
-                                             fields=_one(params, "fields"), base_url=state.base_url)
+            return 200, spreadsheet_resource(
+                ss,
+                ranges=params.get("ranges"),
+                include_grid=include,
+                fields=_one(params, "fields"),
+                base_url=state.base_url,
+            )
         if name == "values.get":
             return 200, v.values_get(ss, rng, flat)
         if name == "values.batchGet":
@@ -118,12 +179,17 @@ def dispatch(state: State, name: str, args: dict[str, str], params: dict[str, li
         body = body or {}
         work = ss.snapshot()
         if name == "spreadsheets.batchUpdate":
-            result = {"spreadsheetId": ss.spreadsheet_id, "replies": apply_requests(work, body.get("requests") or [],
-                                                                                   caller)}
+            result = {
+                "spreadsheetId": ss.spreadsheet_id,
+                "replies": apply_requests(work, body.get("requests") or [], caller),
+            }
             if body.get("includeSpreadsheetInResponse"):
                 result["updatedSpreadsheet"] = spreadsheet_resource(
-                    work, ranges=body.get("responseRanges"), include_grid=bool(body.get("responseIncludeGridData")),
-                    base_url=state.base_url)
+                    work,
+                    ranges=body.get("responseRanges"),
+                    include_grid=bool(body.get("responseIncludeGridData")),
+                    base_url=state.base_url,
+                )
         elif name == "values.update":
             result = v.values_update(work, rng, flat, body, caller)
         elif name == "values.append":
@@ -142,11 +208,19 @@ def dispatch(state: State, name: str, args: dict[str, str], params: dict[str, li
 
 
 def _drive_file(ss: Spreadsheet) -> dict:
-    return {"kind": "drive#file", "id": ss.spreadsheet_id, "name": ss.props["title"], "mimeType": SPREADSHEET_MIME,
-            "createdTime": ss.created_time, "modifiedTime": ss.modified_time}
+    return {
+        "kind": "drive#file",
+        "id": ss.spreadsheet_id,
+        "name": ss.props["title"],
+        "mimeType": SPREADSHEET_MIME,
+        "createdTime": ss.created_time,
+        "modifiedTime": ss.modified_time,
+    }
 
 
-def _drive(state: State, name: str, args: dict, params: dict, body: Any, caller: str | None) -> tuple[int, Any]:
+def _drive(
+    state: State, name: str, args: dict, params: dict, body: Any, caller: str | None
+) -> tuple[int, Any]:
     if name == "drive.files.create":
         body = body or {}
         if body.get("mimeType") != SPREADSHEET_MIME:

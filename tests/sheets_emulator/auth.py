@@ -70,8 +70,9 @@ class AuthServer:
     def new_key_file(self, path: Path, email: str, token_uri: str, project_id: str = "test-proj") -> Path:
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         key_id = self.register_key(email, private.public_key())
-        pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
         info = {
             "type": "service_account",
             "project_id": project_id,
@@ -92,8 +93,11 @@ class AuthServer:
     def issue(self, email: str, scopes: list[str] | None = None, lifetime: int | None = None) -> str:
         token = "ya29.emu-" + secrets.token_urlsafe(24)
         with self._lock:
-            self.tokens[token] = Token(email, list(scopes or sorted(ACCEPTED_SCOPES)),
-                                       time.time() + (lifetime if lifetime is not None else self.token_lifetime))
+            self.tokens[token] = Token(
+                email,
+                list(scopes or sorted(ACCEPTED_SCOPES)),
+                time.time() + (lifetime if lifetime is not None else self.token_lifetime),
+            )
         return token
 
     def revoke_all(self) -> None:
@@ -111,8 +115,10 @@ class AuthServer:
             claims = json.loads(_b64decode(claims_b64))
             signature = _b64decode(sig_b64)
         except (ValueError, json.JSONDecodeError):
-            raise TokenError("invalid_grant", "Invalid JWT: Token must be a short-lived token and in a "
-                                              "reasonable timeframe.") from None
+            raise TokenError(
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
+            ) from None
         if header.get("alg") != "RS256":
             raise TokenError("invalid_grant", "Invalid JWT Signature.")
         email = claims.get("iss")
@@ -120,8 +126,9 @@ class AuthServer:
         if entry is None:
             raise TokenError("invalid_grant", "Invalid grant: account not found")
         try:
-            entry["public_key"].verify(signature, f"{head_b64}.{claims_b64}".encode(), padding.PKCS1v15(),
-                                       hashes.SHA256())
+            entry["public_key"].verify(
+                signature, f"{head_b64}.{claims_b64}".encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
         except InvalidSignature:
             raise TokenError("invalid_grant", "Invalid JWT Signature.") from None
         now = time.time()
@@ -129,9 +136,12 @@ class AuthServer:
             raise TokenError("invalid_grant", "Invalid JWT: Failed audience check.")
         exp, iat = claims.get("exp", 0), claims.get("iat", 0)
         if exp < now or iat > now + 300 or exp - iat > 3600:
-            raise TokenError("invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in "
-                                              "a reasonable timeframe. Check your iat and exp values in the JWT "
-                                              "claim.")
+            raise TokenError(
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token (60 minutes) and in "
+                "a reasonable timeframe. Check your iat and exp values in the JWT "
+                "claim.",
+            )
         scopes = (claims.get("scope") or "").split()
         with self._lock:
             self.scope_log.append((email, scopes))

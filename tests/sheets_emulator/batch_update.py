@@ -48,7 +48,9 @@ def apply_requests(ss: Spreadsheet, requests: list[dict], caller: str | None) ->
         kind = kinds[0]
         handler = HANDLERS.get(kind)
         if handler is None:
-            raise bad_request(f"Invalid requests[{i}].{kind}: request kind not modelled by the Sheets emulator.")
+            raise bad_request(
+                f"Invalid requests[{i}].{kind}: request kind not modelled by the Sheets emulator."
+            )
         replies.append(handler(Ctx(ss, caller, i, kind), request[kind]) or {})
     return replies
 
@@ -68,7 +70,9 @@ def add_sheet(ctx: Ctx, body: dict) -> dict:
     elif any(s.sheet_id == sheet_id for s in ss.sheets):
         raise ctx.invalid(f"A sheet with id {sheet_id} already exists.")
     gp = props.get("gridProperties") or {}
-    new = new_sheet_props(sheet_id, title, len(ss.sheets), gp.get("rowCount", 1000), gp.get("columnCount", 26))
+    new = new_sheet_props(
+        sheet_id, title, len(ss.sheets), gp.get("rowCount", 1000), gp.get("columnCount", 26)
+    )
     for key, value in props.items():
         if key not in ("sheetId", "title", "index", "gridProperties"):
             new[key] = copy.deepcopy(value)
@@ -215,8 +219,15 @@ def update_cells(ctx: Ctx, body: dict) -> None:
         height = len(rows)
         width = max((len(r.get("values") or []) for r in rows), default=0)
         r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-        box = ctx.bounded({"sheetId": start.get("sheetId", 0), "startRowIndex": r0, "endRowIndex": r0 + height,
-                           "startColumnIndex": c0, "endColumnIndex": c0 + width})
+        box = ctx.bounded(
+            {
+                "sheetId": start.get("sheetId", 0),
+                "startRowIndex": r0,
+                "endRowIndex": r0 + height,
+                "startColumnIndex": c0,
+                "endColumnIndex": c0 + width,
+            }
+        )
         explicit = True
     check_protection(ctx.ss, box, ctx.caller)
     for r in range(box.r0, box.r1):
@@ -355,8 +366,11 @@ def _shift(sheet: Sheet, axis: int, start: int, count: int) -> None:
         moved[(pos, key[1]) if axis == 0 else (key[0], pos)] = cell
     sheet.cells = moved
     meta = sheet.row_meta if axis == 0 else sheet.col_meta
-    shifted = {(i + count if i >= start else i): v for i, v in meta.items()
-               if not (count < 0 and start <= i < start - count)}
+    shifted = {
+        (i + count if i >= start else i): v
+        for i, v in meta.items()
+        if not (count < 0 and start <= i < start - count)
+    }
     meta.clear()
     meta.update(shifted)
     lo, hi = ("startRowIndex", "endRowIndex") if axis == 0 else ("startColumnIndex", "endColumnIndex")

@@ -215,8 +215,10 @@ def format_date(serial: float, pattern: str) -> str:
 
 # ---------------------------------------------------------------- formulas
 
-_TOKEN = re.compile(r'\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?)|("(?:[^"]|"")*")|([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)'
-                    r"|([A-Za-z]+)\s*\(|(<=|>=|<>|[-+*/^&(),=<>]))")
+_TOKEN = re.compile(
+    r'\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?)|("(?:[^"]|"")*")|([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)'
+    r"|([A-Za-z]+)\s*\(|(<=|>=|<>|[-+*/^&(),=<>]))"
+)
 _FUNCS = {"SUM": sum, "MIN": min, "MAX": max, "AVERAGE": lambda xs: sum(xs) / len(xs) if xs else 0}
 
 

@@ -18,8 +18,19 @@ BODY_FIELD = {
     "spreadsheets.values.update": "data",
     "spreadsheets.values.append": "data",
 }
-GLOBAL_PARAMS = {"$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint",
-                 "quotaUser", "uploadType", "upload_protocol"}
+GLOBAL_PARAMS = {
+    "$.xgafv",
+    "access_token",
+    "alt",
+    "callback",
+    "fields",
+    "key",
+    "oauth_token",
+    "prettyPrint",
+    "quotaUser",
+    "uploadType",
+    "upload_protocol",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,8 +63,12 @@ def _violation(message: str, field: str | None) -> dict:
 
 def _error(violations: list[tuple[str, str | None]]) -> ApiError:
     message = "\n".join(m for m, _ in violations)
-    details = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                "fieldViolations": [_violation(m, f) for m, f in violations]}]
+    details = [
+        {
+            "@type": "type.googleapis.com/google.rpc.BadRequest",
+            "fieldViolations": [_violation(m, f) for m, f in violations],
+        }
+    ]
     return ApiError(400, message, details=details)
 
 
@@ -64,8 +79,13 @@ def check_query(method_name: str, params: dict[str, list[str]]) -> None:
         if name in GLOBAL_PARAMS:
             continue
         if name not in spec or spec[name].get("location") == "path":
-            problems.append((f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query parameter. '
-                             f"Field '{name}' could not be found in request message.", None))
+            problems.append(
+                (
+                    f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query parameter. '
+                    f"Field '{name}' could not be found in request message.",
+                    None,
+                )
+            )
             continue
         p = spec[name]
         for value in values:
@@ -106,8 +126,12 @@ def _type_name(schema: dict, path: str) -> str:
         return "type.googleapis.com/google.apps.sheets.v4." + "".join(p.title() for p in leaf.split("_"))
     if schema.get("type") == "array":
         return "type.googleapis.com/google.protobuf.ListValue"
-    return {"integer": "TYPE_INT32", "number": "TYPE_DOUBLE", "boolean": "TYPE_BOOL", "string": "TYPE_STRING"}.get(
-        schema.get("type", ""), "TYPE_MESSAGE")
+    return {
+        "integer": "TYPE_INT32",
+        "number": "TYPE_DOUBLE",
+        "boolean": "TYPE_BOOL",
+        "string": "TYPE_STRING",
+    }.get(schema.get("type", ""), "TYPE_MESSAGE")
 
 
 def _bad_value(schema: dict, value: Any, path: str, problems: list) -> None:
@@ -122,17 +146,26 @@ def _check(schema: dict, value: Any, path: str, problems: list) -> None:
         schema = document()["schemas"][schema["$ref"]]
         if not isinstance(value, dict):
             if isinstance(value, list):
-                problems.append((f'Invalid JSON payload received. Unknown name "{path.rsplit(".", 1)[-1]}"'
-                                 f"{_at(path.rsplit('.', 1)[0] if '.' in path else '')}: Proto field is not "
-                                 "repeating, cannot start list.", path))
+                problems.append(
+                    (
+                        f'Invalid JSON payload received. Unknown name "{path.rsplit(".", 1)[-1]}"'
+                        f"{_at(path.rsplit('.', 1)[0] if '.' in path else '')}: Proto field is not "
+                        "repeating, cannot start list.",
+                        path,
+                    )
+                )
             else:
                 _bad_value({"$ref": schema.get("id", "")}, value, path, problems)
             return
         props = schema.get("properties", {})
         for key, sub in value.items():
             if key not in props:
-                problems.append((f'Invalid JSON payload received. Unknown name "{key}"{_at(path)}: Cannot find field.',
-                                 path or None))
+                problems.append(
+                    (
+                        f'Invalid JSON payload received. Unknown name "{key}"{_at(path)}: Cannot find field.',
+                        path or None,
+                    )
+                )
                 continue
             _check(props[key], sub, _join(path, snake(key)), problems)
         return
@@ -156,15 +189,19 @@ def _check(schema: dict, value: Any, path: str, problems: list) -> None:
         return
     if kind == "integer":
         ok = (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, str) and re.fullmatch(r"-?\d+", value))
+            isinstance(value, str) and re.fullmatch(r"-?\d+", value)
+        )
         if isinstance(value, float) and value.is_integer():
             ok = True
         if not ok or not -(2**31) <= int(value) < 2**31:
             _bad_value(schema, value, path, problems)
         return
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)) or (
-                isinstance(value, str) and not _is_float(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, str))
+            or (isinstance(value, str) and not _is_float(value))
+        ):
             _bad_value(schema, value, path, problems)
         return
     if kind == "string":

@@ -103,8 +103,14 @@ def _protected_out(sheet: Sheet, pr: dict) -> dict:
     return out
 
 
-def spreadsheet_resource(ss: Spreadsheet, *, ranges: list[str] | None = None, include_grid: bool = False,
-                         fields: str | None = None, base_url: str = "") -> dict:
+def spreadsheet_resource(
+    ss: Spreadsheet,
+    *,
+    ranges: list[str] | None = None,
+    include_grid: bool = False,
+    fields: str | None = None,
+    base_url: str = "",
+) -> dict:
     if fields and "data" in fields:
         include_grid = True
     data_by_sheet: dict[int, list[Box]] = {}

@@ -78,8 +78,12 @@ class SheetsEmulator:
         return self.url + "/token"
 
     # ------------------------------------------------------------ auth
-    def write_service_account_key(self, path: str | Path, client_email: str = "sync@test-proj.iam.gserviceaccount.com",
-                                  project_id: str = "test-proj") -> Path:
+    def write_service_account_key(
+        self,
+        path: str | Path,
+        client_email: str = "sync@test-proj.iam.gserviceaccount.com",
+        project_id: str = "test-proj",
+    ) -> Path:
         """Write a service-account key file (fresh RSA key registered here; token_uri = this emulator)."""
         return self.auth.new_key_file(Path(path), client_email, self.token_uri, project_id)
 
@@ -92,16 +96,33 @@ class SheetsEmulator:
         return list(self.auth.scope_log)
 
     # ------------------------------------------------------------ data set-up and inspection
-    def create_spreadsheet(self, title: str = "Untitled spreadsheet", tabs: dict[str, list[list[Any]]] | None = None,
-                           shared_with: list[str] | dict[str, str] | None = None, owner: str | None = None,
-                           rows: int = 1000, cols: int = 26, locale: str = "en_US",
-                           time_zone: str = "Etc/GMT", value_input: str = "USER_ENTERED") -> str:
+    def create_spreadsheet(
+        self,
+        title: str = "Untitled spreadsheet",
+        tabs: dict[str, list[list[Any]]] | None = None,
+        shared_with: list[str] | dict[str, str] | None = None,
+        owner: str | None = None,
+        rows: int = 1000,
+        cols: int = 26,
+        locale: str = "en_US",
+        time_zone: str = "Etc/GMT",
+        value_input: str = "USER_ENTERED",
+    ) -> str:
         tabs = tabs or {"Sheet1": []}
-        sheets = [{"title": t, "gridProperties": {"rowCount": max(rows, len(v)),
-                                                  "columnCount": max(cols, *(len(r) for r in v or [[]]))}}
-                  for t, v in tabs.items()]
+        sheets = [
+            {
+                "title": t,
+                "gridProperties": {
+                    "rowCount": max(rows, len(v)),
+                    "columnCount": max(cols, *(len(r) for r in v or [[]])),
+                },
+            }
+            for t, v in tabs.items()
+        ]
         with self.state.lock:
-            ss = self.state.create(title, owner or self.owner, sheets, {"locale": locale, "timeZone": time_zone})
+            ss = self.state.create(
+                title, owner or self.owner, sheets, {"locale": locale, "timeZone": time_zone}
+            )
             for sheet, rows_ in zip(ss.ordered(), tabs.values(), strict=True):
                 for r, row in enumerate(rows_ or []):
                     for c, raw in enumerate(row):
@@ -131,8 +152,9 @@ class SheetsEmulator:
     def spreadsheet(self, sid: str) -> Spreadsheet:
         return self.state.spreadsheets[sid]
 
-    def values(self, sid: str, tab: str, render: str = "UNFORMATTED_VALUE",
-               date_time: str = "SERIAL_NUMBER") -> list[list[Any]]:
+    def values(
+        self, sid: str, tab: str, render: str = "UNFORMATTED_VALUE", date_time: str = "SERIAL_NUMBER"
+    ) -> list[list[Any]]:
         """Rows of ``tab`` as values.get would return them (trailing empties trimmed)."""
         with self.state.lock:
             ss = self.spreadsheet(sid)
@@ -145,16 +167,32 @@ class SheetsEmulator:
             box = resolve(self.spreadsheet(sid), f"{_quoted(tab)}!{a1}")
             return box.sheet.cell(box.r0, box.c0)
 
-    def protect(self, sid: str, tab: str, a1: str | None = None, editors: list[str] | None = None,
-                warning_only: bool = False, description: str | None = None) -> int:
+    def protect(
+        self,
+        sid: str,
+        tab: str,
+        a1: str | None = None,
+        editors: list[str] | None = None,
+        warning_only: bool = False,
+        description: str | None = None,
+    ) -> int:
         """Add a protected range owned by the spreadsheet owner; only ``editors`` (and the owner) may edit."""
         with self.state.lock:
             ss = self.spreadsheet(sid)
             box = resolve(ss, f"{_quoted(tab)}!{a1}" if a1 else _quoted(tab))
-            rng = {"startRowIndex": box.r0, "endRowIndex": box.r1, "startColumnIndex": box.c0, "endColumnIndex": box.c1}
+            rng = {
+                "startRowIndex": box.r0,
+                "endRowIndex": box.r1,
+                "startColumnIndex": box.c0,
+                "endColumnIndex": box.c1,
+            }
             pid = 1000 + sum(len(s.protected_ranges) for s in ss.sheets) + len(ss.sheets) * 7919
-            pr = {"protectedRangeId": pid, "range": rng, "warningOnly": warning_only,
-                  "editors": {"users": [ss.owner, *(editors or [])]}}
+            pr = {
+                "protectedRangeId": pid,
+                "range": rng,
+                "warningOnly": warning_only,
+                "editors": {"users": [ss.owner, *(editors or [])]},
+            }
             if description:
                 pr["description"] = description
             box.sheet.protected_ranges.append(pr)
@@ -189,7 +227,9 @@ class SheetsEmulator:
             ss = self.spreadsheet(sid)
             shift_rows(ss, ss.by_title(tab), index - 1, -1)
 
-    def person_sort(self, sid: str, tab: str, col: int | str, descending: bool = False, header_rows: int = 1) -> None:
+    def person_sort(
+        self, sid: str, tab: str, col: int | str, descending: bool = False, header_rows: int = 1
+    ) -> None:
         """Sort the data rows (below ``header_rows``) by column ``col`` (1-based number or letter)."""
         from .batch_update import Ctx
 
@@ -200,9 +240,18 @@ class SheetsEmulator:
             rows, cols = sheet.data_extent()
             if rows <= header_rows:
                 return
-            body = {"range": {"sheetId": sheet.sheet_id, "startRowIndex": header_rows, "endRowIndex": rows,
-                              "startColumnIndex": 0, "endColumnIndex": max(cols, index + 1)},
-                    "sortSpecs": [{"dimensionIndex": index, "sortOrder": "DESCENDING" if descending else "ASCENDING"}]}
+            body = {
+                "range": {
+                    "sheetId": sheet.sheet_id,
+                    "startRowIndex": header_rows,
+                    "endRowIndex": rows,
+                    "startColumnIndex": 0,
+                    "endColumnIndex": max(cols, index + 1),
+                },
+                "sortSpecs": [
+                    {"dimensionIndex": index, "sortOrder": "DESCENDING" if descending else "ASCENDING"}
+                ],
+            }
             sort_range(Ctx(ss, ss.owner, 0, "sortRange"), body)
 
     def before_request(self, callback: Hook) -> None:
@@ -227,23 +276,42 @@ class SheetsEmulator:
             self.requests.clear()
             self._api_calls = 0
 
-    def inject(self, endpoint: str = "*", status: int = 503, times: int | None = 1, when: str = "before",
-               skip: int = 0, message: str | None = None, reason: str | None = None) -> Fault:
+    def inject(
+        self,
+        endpoint: str = "*",
+        status: int = 503,
+        times: int | None = 1,
+        when: str = "before",
+        skip: int = 0,
+        message: str | None = None,
+        reason: str | None = None,
+    ) -> Fault:
         """Answer the next ``times`` matching requests with ``status`` and Google's error body (``message``
         and an ErrorInfo ``reason`` when given). ``when="after"`` applies the request first (ambiguous)."""
-        return self.faults.add(Fault(endpoint, status=status, times=times, when=when, skip=skip, message=message,
-                                     reason=reason))
+        return self.faults.add(
+            Fault(endpoint, status=status, times=times, when=when, skip=skip, message=message, reason=reason)
+        )
 
-    def inject_delay(self, endpoint: str = "*", seconds: float = 0.5, times: int | None = 1, skip: int = 0) -> Fault:
+    def inject_delay(
+        self, endpoint: str = "*", seconds: float = 0.5, times: int | None = 1, skip: int = 0
+    ) -> Fault:
         return self.faults.add(Fault(endpoint, delay=seconds, times=times, skip=skip))
 
-    def inject_drop_connection(self, endpoint: str = "*", times: int | None = 1, when: str = "before",
-                               skip: int = 0) -> Fault:
+    def inject_drop_connection(
+        self, endpoint: str = "*", times: int | None = 1, when: str = "before", skip: int = 0
+    ) -> Fault:
         """Close the socket without an answer (before or after applying the request)."""
         return self.faults.add(Fault(endpoint, drop=True, times=times, when=when, skip=skip))
 
-    def fail_randomly(self, rate: float = 0.3, seed: int | None = None, statuses: tuple[int, ...] = (429, 500, 503),
-                      include_timeouts: bool = True, endpoint: str = "*", when: str = "random") -> None:
+    def fail_randomly(
+        self,
+        rate: float = 0.3,
+        seed: int | None = None,
+        statuses: tuple[int, ...] = (429, 500, 503),
+        include_timeouts: bool = True,
+        endpoint: str = "*",
+        when: str = "random",
+    ) -> None:
         """Fail a ``rate`` share of requests (seeded). Timeouts are dropped connections."""
         self.faults.set_random(rate, seed, statuses, include_timeouts, endpoint, when)
 
@@ -323,4 +391,3 @@ class SheetsEmulator:
 
 def _quoted(tab: str) -> str:
     return "'" + tab.replace("'", "''") + "'"
-

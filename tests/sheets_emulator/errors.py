@@ -50,15 +50,24 @@ def bad_request(message: str, field: str | None = None) -> ApiError:
 def injected(code: int, message: str | None = None, reason: str | None = None) -> ApiError:
     details = None
     if reason:
-        details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason,
-                    "domain": "googleapis.com", "metadata": {"service": "sheets.googleapis.com"}}]
+        details = [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": reason,
+                "domain": "googleapis.com",
+                "metadata": {"service": "sheets.googleapis.com"},
+            }
+        ]
     elif code == 429:
         details = [
             {
                 "@type": "type.googleapis.com/google.rpc.ErrorInfo",
                 "reason": "RATE_LIMIT_EXCEEDED",
                 "domain": "googleapis.com",
-                "metadata": {"service": "sheets.googleapis.com", "quota_metric": "sheets.googleapis.com/write_requests"},
+                "metadata": {
+                    "service": "sheets.googleapis.com",
+                    "quota_metric": "sheets.googleapis.com/write_requests",
+                },
             }
         ]
     return ApiError(code, message or DEFAULT_MESSAGES.get(code, "Injected failure."), details=details)

@@ -55,10 +55,19 @@ class FaultPlan:
             self._faults.append(fault)
         return fault
 
-    def set_random(self, rate: float, seed: int | None, statuses: tuple[int, ...], include_timeouts: bool,
-                   endpoints: str = "*", when: str = "random") -> None:
+    def set_random(
+        self,
+        rate: float,
+        seed: int | None,
+        statuses: tuple[int, ...],
+        include_timeouts: bool,
+        endpoints: str = "*",
+        when: str = "random",
+    ) -> None:
         with self._lock:
-            self._random = RandomMode(rate, random.Random(seed), tuple(statuses), include_timeouts, endpoints, when)
+            self._random = RandomMode(
+                rate, random.Random(seed), tuple(statuses), include_timeouts, endpoints, when
+            )
 
     def clear(self) -> None:
         with self._lock:

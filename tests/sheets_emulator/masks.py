@@ -103,8 +103,11 @@ def apply_masked(target: dict, source: dict, fields: str, protected: tuple[str, 
 
 
 COLOR_KEYS = {"rgbColor", "tabColor", "backgroundColor", "foregroundColor", "color"}
-MIRRORED = {"tabColor": "tabColorStyle", "backgroundColor": "backgroundColorStyle",
-            "foregroundColor": "foregroundColorStyle"}
+MIRRORED = {
+    "tabColor": "tabColorStyle",
+    "backgroundColor": "backgroundColorStyle",
+    "foregroundColor": "foregroundColorStyle",
+}
 
 
 def normalize_colors(value: Any) -> Any:

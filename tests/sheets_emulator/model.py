@@ -25,7 +25,13 @@ class Cell:
     validation: dict | None = None
 
     def is_empty(self) -> bool:
-        return self.value is None and self.formula is None and not self.note and not self.fmt and not self.validation
+        return (
+            self.value is None
+            and self.formula is None
+            and not self.note
+            and not self.fmt
+            and not self.validation
+        )
 
     def has_value(self) -> bool:
         return self.value is not None or self.formula is not None
@@ -91,7 +97,9 @@ class Sheet:
         return max(k[0] for k in keys) + 1, max(k[1] for k in keys) + 1
 
 
-def new_sheet_props(sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS) -> dict:
+def new_sheet_props(
+    sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS
+) -> dict:
     return {
         "sheetId": sheet_id,
         "title": title,

@@ -37,15 +37,23 @@ def make_handler(emu: SheetsEmulator) -> type[BaseHTTPRequestHandler]:
             try:
                 reply = emu.handle(self.command, self.path, dict(self.headers.items()), raw)
             except Exception as exc:  # an emulator bug: answer like Google's 500 so tests see it
-                reply = Reply(500, {"error": {"code": 500, "message": f"Emulator error: {exc!r}",
-                                              "status": "INTERNAL"}})
+                reply = Reply(
+                    500, {"error": {"code": 500, "message": f"Emulator error: {exc!r}", "status": "INTERNAL"}}
+                )
             if reply.drop:
                 self.close_connection = True
                 with contextlib.suppress(OSError):
                     self.connection.shutdown(2)
                 return
-            payload = reply.raw if reply.raw is not None else (
-                b"" if reply.body is None else (json.dumps(reply.body, indent=2, ensure_ascii=False) + "\n").encode())
+            payload = (
+                reply.raw
+                if reply.raw is not None
+                else (
+                    b""
+                    if reply.body is None
+                    else (json.dumps(reply.body, indent=2, ensure_ascii=False) + "\n").encode()
+                )
+            )
             self.send_response(reply.status)
             if payload:
                 self.send_header("Content-Type", "application/json; charset=UTF-8")

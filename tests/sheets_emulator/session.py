@@ -22,7 +22,7 @@ class EmulatorSession(AuthorizedSession):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
         for prefix in GOOGLE_PREFIXES:
             if url.startswith(prefix):
-                url = self.emulator_base_url + url[len(prefix):]
+                url = self.emulator_base_url + url[len(prefix) :]
                 break
         return super().request(method, url, *args, **kwargs)
 

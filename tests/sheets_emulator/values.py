@@ -65,8 +65,9 @@ def _matrix(body: dict) -> list[list[Any]]:
     return rows
 
 
-def write_matrix(ss: Spreadsheet, box: Box, rows: list[list[Any]], input_option: str, caller: str | None,
-                 requested: str) -> dict:
+def write_matrix(
+    ss: Spreadsheet, box: Box, rows: list[list[Any]], input_option: str, caller: str | None, requested: str
+) -> dict:
     """Write ``rows`` at the box's top-left corner; grows the grid when needed (like Google)."""
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
@@ -100,8 +101,12 @@ def write_matrix(ss: Spreadsheet, box: Box, rows: list[list[Any]], input_option:
             touched_rows.add(i)
             touched_cols.add(j)
             _store(sheet, box.r0 + i, box.c0 + j, raw, input_option)
-    result.update(updatedRange=target.a1(), updatedRows=len(touched_rows), updatedColumns=len(touched_cols),
-                  updatedCells=cells)
+    result.update(
+        updatedRange=target.a1(),
+        updatedRows=len(touched_rows),
+        updatedColumns=len(touched_cols),
+        updatedCells=cells,
+    )
     return result
 
 
@@ -153,8 +158,13 @@ def values_batch_update(ss: Spreadsheet, body: dict, caller: str | None) -> dict
             total += res["updatedCells"]
     out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if responses:
-        out.update(totalUpdatedRows=len(rows), totalUpdatedColumns=len(cols), totalUpdatedCells=total,
-                   totalUpdatedSheets=len(sheets), responses=responses)
+        out.update(
+            totalUpdatedRows=len(rows),
+            totalUpdatedColumns=len(cols),
+            totalUpdatedCells=total,
+            totalUpdatedSheets=len(sheets),
+            responses=responses,
+        )
     return out
 
 
