@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-CASSETTE_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "gspread-cassettes"
+# Shipped in the repository (tests/conformance/README.md: origin and licence), so every clone checks them.
+CASSETTE_DIR = Path(__file__).resolve().parents[1] / "conformance" / "gspread-cassettes"
 CALLER = "gspread-tests@test-proj.iam.gserviceaccount.com"
 
 # Response keys not modelled (or not meaningful to compare); see tests/sheets_emulator/README.md.

@@ -7,13 +7,21 @@ import pytest
 from tests.emulator.replay import CALLER, CASSETTE_DIR, SKIPPED, replay
 from tests.sheets_emulator import SheetsEmulator
 
-pytestmark = pytest.mark.skipif(
-    not CASSETTE_DIR.is_dir(), reason=f"conformance cassettes absent: {CASSETTE_DIR}"
-)
+# Fewer than this many cassettes means the folder was damaged or emptied: fail rather than check little.
+MIN_CASSETTES = 60
+
+
+def test_the_cassettes_ship_with_the_repository() -> None:
+    cassettes = sorted(CASSETTE_DIR.glob("*.json")) if CASSETTE_DIR.is_dir() else []
+    assert len(cassettes) >= MIN_CASSETTES, (
+        f"recorded Google traffic missing from {CASSETTE_DIR} ({len(cassettes)} cassettes): "
+        "restore tests/conformance/gspread-cassettes from git"
+    )
 
 
 def test_cassettes_replay_identically(capsys: pytest.CaptureFixture[str]) -> None:
     cassettes = sorted(CASSETTE_DIR.glob("*.json"))
+    assert len(cassettes) >= MIN_CASSETTES, f"recorded Google traffic missing from {CASSETTE_DIR}"
     outcomes = []
     with SheetsEmulator() as emu:
         token = emu.issue_token(CALLER)
