@@ -7,10 +7,11 @@ server refuses or times out; no password, webhook URL or lead phone/email in any
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from tenacity import wait_none
@@ -25,7 +26,7 @@ from sync.remind_cli import remind
 from sync.reminders import LEDGER_TITLE, run_reminders
 from sync.stores.xlsx import XlsxStore
 from tests.notify_servers import SilentServer, SmtpServer, WebhookServer, free_port, self_signed
-from tests.test_reminders import LEADS, NOW, TEAM, store, task
+from tests.test_reminders import LEADS, NOW, TEAM, TODAY, store, task
 
 PASSWORD = "s3cret-pass-XYZ"
 HOOK_PATH = "/v1/spaces/AAAA/messages?key=KEY-1234&token=TOKEN-5678"
@@ -299,14 +300,14 @@ def test_no_secret_or_lead_contact_in_any_log_line(smtp, hook, certificate, capl
 def test_remind_command_dry_run_prints_and_writes_nothing(tmp_path):
     path = workbook_with_tasks(tmp_path)
     before = path.read_bytes()
-    result = CliRunner().invoke(remind, ["--workbook", str(path), "--dry-run"])
+    result = invoke_at_now(remind, ["--workbook", str(path), "--dry-run"])
     assert result.output == (
         "reminders: no channel is enabled; set reminders.email.enabled = true and/or "
         "reminders.chat.enabled = true in the config\nreminders: nothing to send\n"
     )
     toml = tmp_path / "sfa-sync.toml"
     toml.write_text('[reminders.email]\nenabled = true\nhost = "127.0.0.1"\nport = 9\n', encoding="utf-8")
-    result = CliRunner().invoke(remind, ["--config", str(toml), "--workbook", str(path), "--dry-run"])
+    result = invoke_at_now(remind, ["--config", str(toml), "--workbook", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "--- would send email to Sato (" in result.output
     assert "- 2026-11-28 (today) Visit Acme [First visit] — Acme rollout / Acme (T-000001)" in result.output
@@ -321,16 +322,22 @@ def test_remind_command_sends_and_exits_9_on_failure(tmp_path, smtp, monkeypatch
         f'port = {smtp.port}\nsecurity = "none"\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(remind, ["--config", str(toml)])
+    result = invoke_at_now(remind, ["--config", str(toml)])
     assert result.exit_code == 0, result.output
     assert "reminders: sent email to Sato (1 tasks)" in result.output
     assert [m.recipients for m in smtp.inbox.messages] == [["sato@example.com"]]
     toml.write_text(toml.read_text().replace(str(smtp.port), str(free_port())), encoding="utf-8")
     load_workbook_rows_add_task(path)
     monkeypatch.setattr("sync.notify.base.DEFAULT_WAIT", wait_none())
-    result = CliRunner().invoke(remind, ["--config", str(toml)])
+    result = invoke_at_now(remind, ["--config", str(toml)])
     assert "reminders: FAILED email to Sato" in result.output
     assert result.exception is not None and result.exception.exit_code == 9
+
+
+def invoke_at_now(command, args):
+    """The CLI reads the clock for 'today'; the tests fix it at NOW (whatever the machine's date)."""
+    with time_machine.travel(NOW, tick=False):
+        return CliRunner().invoke(command, args)
 
 
 def workbook_with_tasks(tmp_path: Path) -> Path:
@@ -340,7 +347,7 @@ def workbook_with_tasks(tmp_path: Path) -> Path:
     wb["Team"].append(["Sato", "sato@example.com", "Rep", None, "East", True])
     wb["Leads"].append(["L-1", "Acme", "Buyer", None, "buyer@acme.example", "03-1111-2222"])
     wb["Deals"].append(["D-1", "L-1", "Acme rollout", None, "Sato", None, "Proposal"])
-    today = datetime.now(Config().zone).date()
+    today = TODAY
     wb["Tasks"].append(["T-000001", "D-1", None, "First visit", "Visit Acme", "Sato", today, "Open"])
     wb.save(path)
     return path
@@ -348,7 +355,7 @@ def workbook_with_tasks(tmp_path: Path) -> Path:
 
 def load_workbook_rows_add_task(path: Path) -> None:
     wb = load_workbook(path)
-    today = datetime.now(Config().zone).date()
+    today = TODAY
     wb["Tasks"].append(["T-000002", "D-1", None, "Call", "Call Acme", "Sato", today, "Open"])
     wb.save(path)
 
@@ -356,7 +363,7 @@ def load_workbook_rows_add_task(path: Path) -> None:
 def test_the_ledger_tab_is_hidden_in_the_xlsx_and_survives_a_cycle(tmp_path, smtp):
     path = workbook_with_tasks(tmp_path)
     config = load_config(None, **{"store.path": str(path)})
-    now = datetime.now(config.zone)
+    now = NOW
     run_reminders(XlsxStore(path), config, now, notifiers=[mailer(email_config(smtp.port))])
     assert load_workbook(path)[LEDGER_TITLE].sheet_state == "hidden"
     run_cycle(XlsxStore(path), config, now.date())
