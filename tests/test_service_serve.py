@@ -17,6 +17,7 @@ import pytest
 from reports.sync_log import read_log
 from sheets_schema.tabs import INPUT_TABS
 from sync.lease import LEASE_TITLE
+from tests.conftest import Spawn
 from tests.sheets import tab
 from tests.sheets_emulator import SheetsEmulator
 
@@ -86,15 +87,15 @@ backups_dir = "backups"
     return path
 
 
-def start_serve(config: Path, *extra: str) -> subprocess.Popen:
+def start_serve(spawn: Spawn, config: Path, *extra: str) -> subprocess.Popen:
+    """`sfa-sync serve` in a process of its own; `spawn` ends it if the test fails before stop()."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
+    return spawn(
         [sys.executable, "-c", RUNNER, "serve", "--config", str(config), "--log-format", "json", *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
 
 
@@ -139,10 +140,12 @@ def keep_editing(emu, sid: str) -> None:
     emu.before_request(edit)
 
 
-def test_serve_keeps_going_through_failures_logs_each_cycle_and_stops_cleanly_on_sigterm(emu, key, tmp_path):
+def test_serve_keeps_going_through_failures_logs_each_cycle_and_stops_cleanly_on_sigterm(
+    emu, key, tmp_path, spawn
+):
     sid = new_sheet(emu)
     keep_editing(emu, sid)
-    process = start_serve(write_config(tmp_path, emu, key, sid))
+    process = start_serve(spawn, write_config(tmp_path, emu, key, sid))
     try:
         wait_for(lambda: len(sync_log(emu, sid)) >= 3, "three logged cycles")
         emu.inject("spreadsheets.get", status=500, times=5)  # every retry of one cycle's read fails
@@ -195,13 +198,13 @@ def lease_holders(body: object) -> set[str]:
     return {found[i + 1] for i, text in enumerate(found[:-1]) if text == "holder"}
 
 
-def test_two_serve_processes_on_one_sheet_never_overlap_a_cycle(emu, key, tmp_path):
+def test_two_serve_processes_on_one_sheet_never_overlap_a_cycle(emu, key, tmp_path, spawn):
     sid = new_sheet(emu)
     keep_editing(emu, sid)
     # Two machines: each its own folder (so not the same lock file); only the lease keeps them apart.
-    first = start_serve(write_config(tmp_path / "a", emu, key, sid))
+    first = start_serve(spawn, write_config(tmp_path / "a", emu, key, sid))
     wait_for(lambda: len(sync_log(emu, sid)) >= 2, "the first instance's cycles")
-    second = start_serve(write_config(tmp_path / "b", emu, key, sid))
+    second = start_serve(spawn, write_config(tmp_path / "b", emu, key, sid))
     try:
         wait_for(lambda: len(sync_log(emu, sid)) >= 6, "more cycles while both run")
     finally:
