@@ -140,6 +140,7 @@ def keep_editing(emu, sid: str) -> None:
     emu.before_request(edit)
 
 
+@pytest.mark.real_clock  # serve sleeps in threading.Event.wait, which never returns under libfaketime
 def test_serve_keeps_going_through_failures_logs_each_cycle_and_stops_cleanly_on_sigterm(
     emu, key, tmp_path, spawn
 ):
@@ -198,6 +199,7 @@ def lease_holders(body: object) -> set[str]:
     return {found[i + 1] for i, text in enumerate(found[:-1]) if text == "holder"}
 
 
+@pytest.mark.real_clock  # serve sleeps in threading.Event.wait, which never returns under libfaketime
 def test_two_serve_processes_on_one_sheet_never_overlap_a_cycle(emu, key, tmp_path, spawn):
     sid = new_sheet(emu)
     keep_editing(emu, sid)
