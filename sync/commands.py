@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sheets_schema.rows import match_headers
 from sheets_schema.tabs import INPUT_TABS
 from sync.changes import ChangeSet, RowAppend
@@ -26,8 +28,11 @@ def initialise(config: Config) -> int:
     return store.write(changes).cells
 
 
-def make_demo(config: Config, force: bool = False) -> CycleReport:
-    """A demo workbook: set up, filled with the demo team's rows as people would type them, then synced."""
+def make_demo(config: Config, force: bool = False, today: date | None = None) -> CycleReport:
+    """A demo workbook: set up, filled with the demo team's rows as people would type them, then synced.
+
+    `today` (default: the configured zone's date) is the day the demo's six months of history end on.
+    """
     path = config.store.path
     if path.exists():
         if not force:
@@ -35,7 +40,7 @@ def make_demo(config: Config, force: bool = False) -> CycleReport:
         path.unlink()
     initialise(config)
     store = open_store(config)
-    today = local_today(config)
+    today = today or local_today(config)
     store.write(typed_rows(store.read(), demo_rows(config.locale, today), config))
     return run_cycle(open_store(config), config, today)
 

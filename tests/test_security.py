@@ -176,7 +176,7 @@ def test_a_full_demo_run_and_remind_logs_no_credential_and_no_personal_data(tmp_
                 "reminders.chat.enabled": True,
             },
         )
-        make_demo(config)
+        make_demo(config, today=TODAY)  # the demo ends on the day the reminders run (NOW), not the machine's
         run_cycle(XlsxStore(config.store.path), config, TODAY)
         notifiers = [
             EmailNotifier(config.reminders.email, tls_context=certificate.client_context(), attempts=1),
