@@ -96,7 +96,7 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     @classmethod
-    def empty(cls) -> Self:
+    def empty(cls) -> Any:
         return cls.model_construct(**dict.fromkeys(cls.model_fields))
 
     @classmethod
