@@ -203,7 +203,7 @@ def _owner_rows(
             key = key_of(task.owner) or ""
             names.setdefault(key, task.owner)
             figures[key][4] += 1
-    rows = [
+    rows: list[tuple[Cell, ...]] = [
         (names[k], int(v[0]), _money(v[1]), _money(v[2]), int(v[3]), int(v[4]))
         for k, v in sorted(figures.items(), key=lambda item: -item[1][1])
     ]

@@ -17,7 +17,7 @@ Definitions (the tests recompute each of them independently):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -163,7 +163,9 @@ def _count_bad_deals(book: Book, lines: list[LeadLine], won: set[str], excluded:
     )
 
 
-def _grouped(lines: list[LeadLine], key, won: set[str], lost: set[str]) -> list[tuple[Cell, ...]]:  # type: ignore[no-untyped-def]
+def _grouped(
+    lines: list[LeadLine], key: Callable[[LeadLine], tuple[str, str]], won: set[str], lost: set[str]
+) -> list[tuple[Cell, ...]]:
     groups: dict[tuple[str, str], list[LeadLine]] = {}
     for line in lines:
         groups.setdefault(key(line), []).append(line)

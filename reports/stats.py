@@ -20,13 +20,19 @@ Z_95 = 1.959963984540054  # the two-sided 95 % quantile of the standard normal
 
 
 class ReportSettings(Protocol):
-    """What the report builders read from the config's [reports] section (sync.config.ReportsConfig)."""
+    """What the report builders read from the config's [reports] section (sync.config.ReportsConfig).
+    Read-only properties, so that the frozen config model matches."""
 
-    months_back: int
-    not_called_after_days: int
-    win_loss_months: int
-    min_segment: int
-    extra_segments: tuple[str, ...]
+    @property
+    def months_back(self) -> int: ...
+    @property
+    def not_called_after_days(self) -> int: ...
+    @property
+    def win_loss_months(self) -> int: ...
+    @property
+    def min_segment(self) -> int: ...
+    @property
+    def extra_segments(self) -> tuple[str, ...]: ...
 
 
 def wilson(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:

@@ -37,18 +37,22 @@ from rules.book import Book, key_of
 from rules.facts import DealFacts
 from sheets_schema.choices import CLOSED_TASK_STATUSES
 from sheets_schema.locale import Locale, fold
+from sheets_schema.models import Deal, Lead
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS
 
 CHART_ROWS = 18  # rows a chart covers; the next chart starts below it
+_PlacedChart = tuple[
+    int, Callable[[int, int], ChartSpec]
+]  # the row of its section, and how to draw it at (row, col)
 
 
 @dataclass(frozen=True)
 class Closed:
     """A closed deal with what the analysis needs about it."""
 
-    deal: Any
-    lead: Any | None
+    deal: Deal
+    lead: Lead | None
     won: bool
     closed_on: date
     created_on: date | None
@@ -96,7 +100,7 @@ def win_loss_report(
     sheet.add()
     _overall(sheet, window, closed, months)
     segments = _segments(book, locale, config_reports.extra_segments, excluded, len(window))
-    charts: list[tuple[int, Callable[[int, int], ChartSpec]]] = []
+    charts: list[_PlacedChart] = []
     overall_rate = _rate(window)
     profile = _by_segment(sheet, window, segments, months, config_reports.min_segment, overall_rate, charts)
     _lost_reasons(sheet, window, months, charts)
@@ -150,7 +154,7 @@ def _closed_deals(
     return closed, from_column
 
 
-def _lead_of(book: Book, deal: Any) -> Any | None:
+def _lead_of(book: Book, deal: Deal) -> Lead | None:
     found = book.leads_by_id.get(key_of(deal.lead_id) or "")
     return found[0] if found else None
 
@@ -199,6 +203,9 @@ def _segments(
     def from_lead(attribute: str) -> Callable[[Closed], str]:
         return lambda c: no_lead if c.lead is None else (_text(getattr(c.lead, attribute)) or blank)
 
+    def from_deal(attribute: str) -> Callable[[Closed], str]:
+        return lambda c: _text(getattr(c.deal, attribute)) or blank
+
     segments = [
         Segment("seg_lead_source", from_lead("lead_source")),
         Segment("seg_campaign", from_lead("campaign")),
@@ -222,18 +229,9 @@ def _segments(
             continue
         tab, column = found
         if tab == "deals":
-            segments.append(
-                Segment(column.label(locale), lambda c, k=column.key: _text(getattr(c.deal, k)) or blank)
-            )
+            segments.append(Segment(column.label(locale), from_deal(column.key)))
         else:
-            segments.append(
-                Segment(
-                    column.label(locale),
-                    lambda c, k=column.key: (
-                        no_lead if c.lead is None else (_text(getattr(c.lead, k)) or blank)
-                    ),
-                )
-            )
+            segments.append(Segment(column.label(locale), from_lead(column.key)))
     return segments
 
 
@@ -263,7 +261,7 @@ def _by_segment(
     months: int,
     minimum: int,
     overall: float | None,
-    charts: list,
+    charts: list[_PlacedChart],
 ) -> list[tuple[str, str, int, int, float]]:
     locale = sheet.locale
     header = [
@@ -333,7 +331,7 @@ def _by_segment(
     return profile
 
 
-def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list) -> None:
+def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list[_PlacedChart]) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]
     groups: dict[str, list[Closed]] = {}
@@ -398,7 +396,9 @@ def _stage_label(pipeline: Pipeline, key: str | None, locale: Locale) -> str:
     return key
 
 
-def _by_month(sheet: Sheet, window: list[Closed], start: date, today: date, charts: list) -> None:
+def _by_month(
+    sheet: Sheet, window: list[Closed], start: date, today: date, charts: list[_PlacedChart]
+) -> None:
     locale = sheet.locale
     body = []
     for month in months_between(start + timedelta(days=1), today):
@@ -589,7 +589,7 @@ def _excluded_label(reason: str, locale: Locale) -> str:
     return say(reason, locale)
 
 
-def _place(charts: list[tuple[int, Callable[[int, int], ChartSpec]]], col: int) -> tuple[ChartSpec, ...]:
+def _place(charts: list[_PlacedChart], col: int) -> tuple[ChartSpec, ...]:
     """Charts beside their tables, to the right; each one below the previous so that none overlap."""
     placed, free_row = [], 0
     for row, make in charts:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TypeVar
 
 from sheets_schema.locale import fold
+from sheets_schema.models import Call, Deal, Lead, Row, Task, TeamMember
 from sheets_schema.rows import ParsedRow, ParsedTab
+
+R = TypeVar("R", bound=Row)
 
 
 def key_of(text: str | None) -> str | None:
@@ -27,8 +30,9 @@ class Book:
     def has(self, key: str) -> bool:
         return key in self.tabs
 
-    def _by(self, tab: str, attribute: str) -> dict[str, list[Any]]:
-        found: dict[str, list[Any]] = defaultdict(list)
+    def _by(self, tab: str, attribute: str, model: type[R]) -> dict[str, list[R]]:
+        """`model` is the tab's row model (sheets_schema.models.MODELS): it names the rows' type."""
+        found: dict[str, list[R]] = defaultdict(list)
         for row in self.rows(tab):
             value = key_of(getattr(row.model, attribute))
             if value:
@@ -36,29 +40,29 @@ class Book:
         return found
 
     @cached_property
-    def leads_by_id(self) -> dict[str, list[Any]]:
-        return self._by("leads", "lead_id")
+    def leads_by_id(self) -> dict[str, list[Lead]]:
+        return self._by("leads", "lead_id", Lead)
 
     @cached_property
-    def deals_by_id(self) -> dict[str, list[Any]]:
-        return self._by("deals", "deal_id")
+    def deals_by_id(self) -> dict[str, list[Deal]]:
+        return self._by("deals", "deal_id", Deal)
 
     @cached_property
-    def calls_by_lead(self) -> dict[str, list[Any]]:
-        return self._by("calls", "lead_id")
+    def calls_by_lead(self) -> dict[str, list[Call]]:
+        return self._by("calls", "lead_id", Call)
 
     @cached_property
-    def deals_by_lead(self) -> dict[str, list[Any]]:
-        return self._by("deals", "lead_id")
+    def deals_by_lead(self) -> dict[str, list[Deal]]:
+        return self._by("deals", "lead_id", Deal)
 
     @cached_property
-    def tasks_by_deal(self) -> dict[str, list[Any]]:
-        return self._by("tasks", "deal_id")
+    def tasks_by_deal(self) -> dict[str, list[Task]]:
+        return self._by("tasks", "deal_id", Task)
 
     @cached_property
-    def team(self) -> dict[str, Any]:
+    def team(self) -> dict[str, TeamMember]:
         """Team members by name and by email."""
-        members: dict[str, Any] = {}
+        members: dict[str, TeamMember] = {}
         for row in self.rows("team"):
             for attribute in ("name", "email"):
                 value = key_of(getattr(row.model, attribute))
@@ -66,7 +70,7 @@ class Book:
                     members.setdefault(value, row.model)
         return members
 
-    def member(self, name: str | None) -> Any | None:
+    def member(self, name: str | None) -> TeamMember | None:
         return self.team.get(key_of(name) or "")
 
     def refresh(self) -> None:

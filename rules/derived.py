@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from rules.book import Book, key_of
@@ -21,7 +22,7 @@ def is_open_task(task: Any) -> bool:
 def lead_values(book: Book, lead: Any, locale: Locale) -> Values:
     calls = book.calls_by_lead.get(key_of(lead.lead_id) or "", [])
     dated = [c for c in calls if c.called_at]
-    last = max(dated, key=lambda c: c.called_at, default=None)
+    last = max(dated, key=attrgetter("called_at"), default=None)  # every one set
     deals = book.deals_by_lead.get(key_of(lead.lead_id) or "", [])
     return {
         "calls_made": len(calls) if lead.lead_id else None,
@@ -41,7 +42,7 @@ def deal_values(
 ) -> Values:
     """`activity`: the deal's last activity when the caller knows better (its remembered progress)."""
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", [])
-    open_tasks = sorted((t for t in tasks if is_open_task(t) and t.due_date), key=lambda t: t.due_date)
+    open_tasks = sorted((t for t in tasks if is_open_task(t) and t.due_date), key=attrgetter("due_date"))
     undated_open = [t for t in tasks if is_open_task(t) and not t.due_date]
     next_task = open_tasks[0] if open_tasks else None
     return {

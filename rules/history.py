@@ -100,7 +100,7 @@ def _stage_changed(
     return facts
 
 
-def _differs(old: Any, new: Any) -> bool:
+def _differs(old: object, new: object) -> bool:
     if isinstance(old, int | float) and isinstance(new, int | float):
         return abs(float(old) - float(new)) > 1e-9
     return old != new

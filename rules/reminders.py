@@ -24,10 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from rules.book import Book, key_of
 from rules.derived import is_open_task
+from sheets_schema.models import Deal, Task
+
+T = TypeVar("T")
 
 KINDS = ("overdue", "due_today", "due_soon")
 
@@ -127,7 +130,7 @@ def _due_task(book: Book, task: Any, kind: str, today: date) -> DueTask:
     )
 
 
-def _company(book: Book, task: Any, deal: Any | None) -> str | None:
+def _company(book: Book, task: Task, deal: Deal | None) -> str | None:
     """The deal's company; else the company of the deal's lead; else of the task's own lead."""
     if deal is not None and deal.company:
         return deal.company
@@ -138,7 +141,7 @@ def _company(book: Book, task: Any, deal: Any | None) -> str | None:
     return None
 
 
-def _first(items: list[Any] | None) -> Any | None:
+def _first(items: list[T] | None) -> T | None:
     return items[0] if items else None
 
 

@@ -45,8 +45,10 @@ class Column:
         return not self.derived
 
 
-def derived(key: str, en: str, ja: str, kind: Kind = Kind.TEXT, width: int = 14, **extra) -> Column:
-    return Column(key, en, ja, kind, derived=True, width=width, **extra)
+def derived(
+    key: str, en: str, ja: str, kind: Kind = Kind.TEXT, width: int = 14, aliases: tuple[str, ...] = ()
+) -> Column:
+    return Column(key, en, ja, kind, derived=True, width=width, aliases=aliases)
 
 
 ERRORS = derived("errors", "Errors", "エラー", width=40, aliases=("problems", "エラー内容"))

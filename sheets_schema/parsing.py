@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeGuard
 
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message, quote
@@ -65,7 +66,7 @@ def date_to_serial(value: date | datetime) -> float:
     return delta.days + delta.seconds / 86400
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -78,7 +79,7 @@ def parse_datetime(value: object) -> datetime | None:
     if isinstance(value, date):
         return datetime.combine(value, time())
     if _is_number(value):
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         if math.isfinite(number) and _SERIAL_MIN <= number <= _SERIAL_MAX:
             return serial_to_datetime(round(number * 86400) / 86400)
         raise CellParseError("not_date", value)
@@ -118,7 +119,7 @@ def parse_amount(value: object) -> int | float | None:
     if is_blank(value):
         return None
     if _is_number(value):
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         if not math.isfinite(number):
             raise CellParseError("not_amount", value)
         if number < 0:
@@ -172,8 +173,8 @@ def parse_int(value: object) -> int | None:
     """A whole count (employees): 250, "250", "250名", "1,200人"."""
     if is_blank(value):
         return None
-    if _is_number(value) and math.isfinite(value) and float(value) == int(value):  # type: ignore[arg-type]
-        return int(value)  # type: ignore[arg-type]
+    if _is_number(value) and math.isfinite(value) and float(value) == int(value):
+        return int(value)
     if isinstance(value, str):
         text = re.sub(r"[\s,名人社]", "", normalize_text(value))
         if re.fullmatch(r"\d+", text):

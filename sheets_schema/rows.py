@@ -131,6 +131,10 @@ class ParsedTab:
         return [p for row in self.rows for p in row.problems]
 
 
+# a row's cells as read -> its model and the cells' types
+_Known = dict[tuple[Any, ...], tuple[Any, tuple[type, ...]]]
+
+
 class KnownRows:
     """Rows that parsed without a problem in the previous cycle, by their cells. A long-running service
     (`serve`) keeps one per sheet: between two cycles a few rows change, and the others are taken as they
@@ -138,8 +142,8 @@ class KnownRows:
     A value's type is part of its key (True == 1 in Python, not in a sheet)."""
 
     def __init__(self) -> None:
-        self._tabs: dict[Any, dict[tuple[Any, ...], tuple[Any, tuple[type, ...]]]] = {}
-        self._previous: dict[Any, dict[tuple[Any, ...], tuple[Any, tuple[type, ...]]]] = {}
+        self._tabs: dict[Any, _Known] = {}
+        self._previous: dict[Any, _Known] = {}
 
     def begin_cycle(self) -> None:
         self._previous, self._tabs = self._tabs, {}
@@ -148,10 +152,10 @@ class KnownRows:
         """The rows of the cycle before are no longer needed: only this cycle's are kept until the next."""
         self._previous = {}
 
-    def swap(self, fingerprint: Any) -> tuple[dict, dict]:
+    def swap(self, fingerprint: Any) -> tuple[_Known, _Known]:
         """The rows known for a tab parsed the same way (same columns, same pipeline), and where to keep
         this cycle's."""
-        fresh: dict = {}
+        fresh: _Known = {}
         self._tabs[fingerprint] = fresh
         return self._previous.get(fingerprint, {}), fresh
 

@@ -68,7 +68,7 @@ from sync.state import (
     read_deal_states,
     read_handled,
 )
-from sync.stores.base import Snapshot, Store, TabData
+from sync.stores.base import LiveStore, Snapshot, Store, TabData, is_edited_live
 
 MAX_PLAN_ATTEMPTS = 3
 
@@ -339,13 +339,13 @@ def written_ids(analysis: Analysis) -> dict[str, dict[int, str]]:
     return written
 
 
-def put_back_misplaced_ids(store: Store, snapshot: Snapshot, analysis: Analysis) -> int:
+def put_back_misplaced_ids(store: LiveStore, snapshot: Snapshot, analysis: Analysis) -> int:
     """After a write that assigned ids: read again and put back any typed id a new id landed on
     because people moved rows in the instant before the write. Returns the write requests made."""
     written = written_ids(analysis)
     if not written:
         return 0
-    after = store.read_tabs(list(written))  # type: ignore[attr-defined]
+    after = store.read_tabs(list(written))
     repairs = ChangeSet()
     for title, rows in written.items():
         if title in after:
@@ -432,7 +432,7 @@ def _run_cycle(
             result = store.write(analysis.changes)
         except AmbiguousWriteError:
             continue  # it may have landed: read again, and the plan holds only what is still missing
-        if getattr(store, "edited_live", False):
+        if is_edited_live(store):
             result.requests += put_back_misplaced_ids(store, snapshot, analysis)
         return CycleReport(analysis, True, attempt, result.cells, result.requests)
     raise WriteConflictError(

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from sheets_schema.choices import CALL_RESULTS, LEAD_STATUSES, ROLES, TASK_STATUSES, TASK_TYPES, YES_NO
+from sheets_schema.choices import (
+    CALL_RESULTS,
+    LEAD_STATUSES,
+    ROLES,
+    TASK_STATUSES,
+    TASK_TYPES,
+    YES_NO,
+    ChoiceList,
+)
 from sheets_schema.stages import DEFAULT_STAGES
 from sheets_schema.tabs import INPUT_TABS, TabSpec
 
@@ -581,7 +589,7 @@ class _Generator:
     def pick(self, pairs: tuple[tuple[str, str], ...]) -> str:
         return pairs[self.rng.randrange(len(pairs))][self.l]
 
-    def label(self, choices, key: str) -> str:  # type: ignore[no-untyped-def]
+    def label(self, choices: ChoiceList, key: str) -> str:
         return choices.get(key).label(self.loc)
 
     def person_name(self, surname: tuple[str, str], given: tuple[str, str]) -> str:
@@ -843,14 +851,14 @@ class _Generator:
             )
         self.call_rows = raw
         for lead in leads:  # the status a rep keeps up to date on the lead
-            result = lead.last_result
-            if result is None:
+            last = lead.last_result
+            if last is None:
                 continue
-            if result == "appointment":
+            if last == "appointment":
                 status = "appointment"
-            elif result in ("not_a_fit", "wrong_number"):
+            elif last in ("not_a_fit", "wrong_number"):
                 status = "disqualified"
-            elif result == "not_interested":
+            elif last == "not_interested":
                 status = "nurture" if rng.random() < 0.5 else "disqualified"
             else:
                 status = "calling"
@@ -861,22 +869,24 @@ class _Generator:
 
     def deals(self, leads: list[_Lead]) -> tuple[list[_Deal], list[dict[str, object]]]:
         rng, today = self.rng, self.today
-        booked = sorted((lead for lead in leads if lead.appointment), key=lambda lead: lead.appointment[0])  # type: ignore[index]
+        # (lead, its appointment: called_at, caller, appointment date), by when it was booked
+        booked = sorted(
+            ((lead, lead.appointment) for lead in leads if lead.appointment), key=lambda pair: pair[1][0]
+        )
         booked = booked[: self.size.deals]  # the newest appointments are not on Deals yet
         stage_keys = [s.key for s in DEFAULT_STAGES]
         open_keys = [s.key for s in DEFAULT_STAGES if not s.closed and s.key != "appointment"]
         # ~30% closed, older deals more likely, only deals whose first visit is 10+ days past
-        eligible = [i for i, lead in enumerate(booked) if lead.appointment[2] <= today - timedelta(days=10)]  # type: ignore[index]
+        eligible = [i for i, (_, (_, _, visit)) in enumerate(booked) if visit <= today - timedelta(days=10)]
         n_closed = min(len(eligible), round(0.3 * len(booked)))
         keyed = sorted(
             eligible,
-            key=lambda i: -(rng.random() ** (1.0 / max(1, (today - booked[i].appointment[0].date()).days))),
-        )  # type: ignore[index]
+            key=lambda i: -(rng.random() ** (1.0 / max(1, (today - booked[i][1][0].date()).days))),
+        )
         closed = set(keyed[:n_closed])
         deals: list[_Deal] = []
         active = self.active_reps
-        for i, lead in enumerate(booked):
-            at, setter, visit = lead.appointment  # type: ignore[misc]
+        for i, (lead, (at, setter, visit)) in enumerate(booked):
             r = rng.random()
             if r < 0.6:
                 owner = setter
@@ -913,12 +923,13 @@ class _Generator:
             deal.id = _id("D", k + 1) if k < len(deals) - tail else ""
             lead = deal.lead
             amount = self.amount(deal.stage)
-            close: object = deal.close
+            close_cell: object = deal.close
             if deal.stage == "appointment" and rng.random() < 0.5:
-                close = ""
+                close_cell = ""
             lost_reason = ""
             if deal.stage == "lost" and rng.random() < 0.9:
-                lost_reason = rng.choices(_LOST_REASONS, cum_weights=reasons_cum)[0][self.l]
+                ja, en, _ = rng.choices(_LOST_REASONS, cum_weights=reasons_cum)[0]
+                lost_reason = (ja, en)[self.l]
             product = self.pick(_PRODUCTS)
             rows.append(
                 {
@@ -930,7 +941,7 @@ class _Generator:
                     "appointment_by": deal.setter,
                     "stage": stage_labels[deal.stage],
                     "amount": amount,
-                    "close_date": close,
+                    "close_date": close_cell,
                     "lost_reason": lost_reason,
                     "notes": self.pick(_DEAL_NOTES) if rng.random() < 0.35 else "",
                 }
@@ -966,10 +977,16 @@ class _Generator:
         self.dup_deal = with_id[-1] if len(with_id) >= 2 else -1
         firsts = deals[:n_tasks]
         rest = n_tasks - len(firsts)
-        callbacks = [lead for lead in leads if lead.last_result == "call_back" and lead.id]
+        # (lead, when it was last called): a call_back result always comes with its call's time
+        callbacks = [
+            (lead, lead.last_call)
+            for lead in leads
+            if lead.last_result == "call_back" and lead.id and lead.last_call is not None
+        ]
         n_callbacks = min(len(callbacks), round(0.1 * rest))
         n_follow = rest - n_callbacks
-        specs: list[tuple] = []  # (typed_at, seq, deal index or -1, lead, type, due, owner, closed_by)
+        # (typed_at, seq, deal index or -1, lead, type, due, owner)
+        specs: list[tuple[datetime, int, int, _Lead, str, date, str]] = []
         for k, deal in enumerate(firsts):
             worker = deal.owner or deal.setter
             specs.append(
@@ -1015,10 +1032,9 @@ class _Generator:
                     typed = deal.created + timedelta(hours=1)
                 kind = rng.choices(_FOLLOW_TYPES, cum_weights=cum_types[deal.stage])[0]
                 specs.append((typed, len(specs), k, deal.lead, kind, due, deal.owner or deal.setter))
-        for lead in rng.sample(callbacks, n_callbacks):
-            at = lead.last_call
-            due = self.weekday_forward(at.date() + timedelta(days=rng.randint(1, 5)))  # type: ignore[union-attr]
-            specs.append((at + timedelta(minutes=1), len(specs), -1, lead, "call", due, lead.last_caller))  # type: ignore[operator]
+        for lead, at in rng.sample(callbacks, n_callbacks):
+            due = self.weekday_forward(at.date() + timedelta(days=rng.randint(1, 5)))
+            specs.append((at + timedelta(minutes=1), len(specs), -1, lead, "call", due, lead.last_caller))
         specs.sort(key=lambda s: (s[0], s[1]))
         # a few open follow-ups fall due today
         today_candidates = [
@@ -1038,10 +1054,10 @@ class _Generator:
         tail = _tail(len(specs))
         rows: list[dict[str, object]] = []
         for p, (_typed, _seq, k, lead, kind, due, owner) in enumerate(specs):
-            deal = deals[k] if k >= 0 else None
-            status, done_on = self.task_status(deal, kind, due)
-            deal_id = deal.id if deal is not None and k != self.dup_deal else ""
-            title = _CALLBACK_TITLE[self.l] if deal is None else _TASK_TITLES[kind][self.l]
+            of_deal = deals[k] if k >= 0 else None
+            status, done_on = self.task_status(of_deal, kind, due)
+            deal_id = of_deal.id if of_deal is not None and k != self.dup_deal else ""
+            title = _CALLBACK_TITLE[self.l] if of_deal is None else _TASK_TITLES[kind][self.l]
             rows.append(
                 {
                     "task_id": _id("T", p + 1) if p < len(specs) - tail else "",

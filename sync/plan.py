@@ -28,7 +28,7 @@ MAX_ERROR_TEXT = 2_000
 
 
 def is_our_note(text: str | None) -> bool:
-    return bool(text) and text.startswith(NOTE_PREFIX)  # type: ignore[union-attr]
+    return text is not None and text.startswith(NOTE_PREFIX)
 
 
 def same_value(current: Any, desired: CellValue) -> bool:
@@ -101,10 +101,10 @@ def plan_input_tab(
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
     if id_col is not None:
         positions[spec.id_key or ""] = id_col
-    for row in plan.appended:
-        cells = dict(values.get(row.index, {})) | {"errors": errors.get(row.index)}
+    for added in plan.appended:
+        cells = dict(values.get(added.index, {})) | {"errors": errors.get(added.index)}
         (created or changes).appends.append(
-            RowAppend(tab.title, _appended_values(plan, row, positions, cells))
+            RowAppend(tab.title, _appended_values(plan, added, positions, cells))
         )
     _plan_notes(plan, locale, changes, created or changes, appended)
     return id_col

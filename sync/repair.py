@@ -33,7 +33,7 @@ def misplaced_id_repairs(
     repairs = []
     for row in range(1, len(after.rows)):
         now = after.cell(row, id_col)
-        if now not in intended:
+        if not isinstance(now, str) or now not in intended:  # the ids written are text
             continue
         mine = fingerprint(after, row, person_cols)
         if mine == fingerprint(before, intended[now], person_cols):

@@ -38,7 +38,7 @@ from sync.errors import ConfigError, SfaSyncError
 from sync.lease import LEASE_TITLE, FileLock, LeaseKeeper, SheetBusy, lease_content, new_holder
 from sync.reminders import is_reminder_time, run_reminders
 from sync.stores import open_store
-from sync.stores.base import Snapshot, Store, TabData, WriteResult
+from sync.stores.base import Snapshot, Store, TabData, WriteResult, is_edited_live
 
 log = logging.getLogger("sync.service")
 MAX_BACKOFF_TICKS = 16
@@ -136,7 +136,10 @@ class BudgetedStore:
         return snapshot
 
     def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
-        return self._paid(1, lambda: self.inner.read_tabs(titles))  # type: ignore[attr-defined]
+        inner = self.inner
+        if not is_edited_live(inner):  # the cycle reads single tabs again only from such stores
+            raise AttributeError(f"{inner.describe()}: no read_tabs (not edited live)")
+        return self._paid(1, lambda: inner.read_tabs(titles))
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]]) -> bool:
         return self._paid(1 if keys else 0, lambda: self.inner.unchanged_since(snapshot, keys))
@@ -600,7 +603,8 @@ class Service:
             else {}
         )
         scheduler = schedule.Scheduler()
-        scheduler.every(self.config.service.interval_minutes * 60).seconds.do(self.tick)  # type: ignore[arg-type]
+        seconds = self.config.service.interval_minutes * 60  # a float (tests run sub-second intervals)
+        scheduler.every(seconds).seconds.do(self.tick)  # type: ignore[arg-type]  # schedule says int; floats work
         log.info(
             "serving %d sheet(s) every %s minute(s) as %s",
             len(self.sheets),

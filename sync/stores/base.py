@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from sync.changes import CellValue, ChangeSet
 
@@ -51,3 +51,18 @@ class Store(Protocol):
     def write(self, changes: ChangeSet) -> WriteResult:
         """Apply all changes atomically, or raise and change nothing."""
         ...
+
+
+class LiveStore(Store, Protocol):
+    """A store people edit while the service writes (Google Sheets): after a write that assigned ids the
+    cycle reads some tabs again, to put back an id that landed on a row moved in the meantime."""
+
+    edited_live: bool
+
+    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
+        """These tabs' values, read now."""
+        ...
+
+
+def is_edited_live(store: Store) -> TypeGuard[LiveStore]:
+    return bool(getattr(store, "edited_live", False))

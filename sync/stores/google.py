@@ -22,7 +22,7 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
-from gspread.http_client import HTTPClient
+from gspread.http_client import HTTPClient, ParamsType
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from sheets_schema.a1 import column_letter
@@ -57,8 +57,8 @@ class EndpointSession(AuthorizedSession):
         super().__init__(credentials)
         self.endpoint = endpoint.rstrip("/")
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
-        if url.startswith(GOOGLE_SHEETS):
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        if isinstance(url, str) and url.startswith(GOOGLE_SHEETS):
             url = self.endpoint + url[len(GOOGLE_SHEETS) :]
         return super().request(method, url, *args, **kwargs)
 
@@ -165,7 +165,7 @@ class GoogleStore:
     def _batch_get(self, ranges: list[str], major: str = "ROWS") -> list[list[list[Any]]]:
         if not ranges:
             return []
-        params = {
+        params: ParamsType = {
             "ranges": ranges,
             "valueRenderOption": "UNFORMATTED_VALUE",
             "dateTimeRenderOption": "SERIAL_NUMBER",

@@ -201,7 +201,8 @@ def _merge_appends(requests: list[dict]) -> list[dict]:
 def _grow_grids(changes: ChangeSet, sheets: dict[str, SheetInfo]) -> list[dict]:
     need_rows: dict[str, int] = defaultdict(int)
     need_cols: dict[str, int] = defaultdict(int)
-    for cell in [*changes.cells, *changes.notes]:
+    placed: list[CellWrite | NoteWrite] = [*changes.cells, *changes.notes]
+    for cell in placed:
         need_rows[cell.tab] = max(need_rows[cell.tab], cell.row + 1)
         need_cols[cell.tab] = max(need_cols[cell.tab], cell.col + 1)
     for append in changes.appends:

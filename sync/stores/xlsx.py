@@ -97,7 +97,7 @@ class XlsxStore:
             ) from failed
         if not data_only:
             lost = [str(w.message) for w in caught if "will be removed" in str(w.message)]
-            workbook._sfa_would_lose = lost  # type: ignore[attr-defined]
+            workbook._sfa_would_lose = lost
         return workbook
 
     def _computed_values(self, workbook: Workbook) -> dict[str, list[list[Any]]]:
@@ -334,7 +334,7 @@ def _replace_tab(workbook: Workbook, content: TabContent) -> None:
 def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
     ws.freeze_panes = "A2"
     if layout.highlight_col is not None:
-        _highlight_rows(ws, layout)
+        _highlight_rows(ws, layout, layout.highlight_col)
     ws.data_validations.dataValidation = [
         dv for dv in ws.data_validations.dataValidation if dv.errorTitle != MARK
     ]
@@ -366,13 +366,13 @@ def _style_derived(ws: Worksheet, letter: str, col: int, max_rows: int) -> None:
     ws.conditional_formatting.add(area, FormulaRule(formula=["TRUE"], fill=DERIVED_FILL))
 
 
-def _highlight_rows(ws: Worksheet, layout: TabLayout) -> None:
+def _highlight_rows(ws: Worksheet, layout: TabLayout, flag_col: int) -> None:
     """Rows with something in the flag column (e.g. Deals' Health) get a light orange background."""
     width = max(c.col for c in layout.columns) + 1
     area = f"A2:{get_column_letter(width)}{layout.max_rows}"
     if any(str(existing.sqref) == area for existing in ws.conditional_formatting):
         return
-    flag = get_column_letter(layout.highlight_col + 1)  # type: ignore[operator]
+    flag = get_column_letter(flag_col + 1)
     ws.conditional_formatting.add(area, FormulaRule(formula=[f"LEN(${flag}2)>0"], fill=FLAGGED_FILL))
 
 
