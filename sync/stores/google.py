@@ -26,7 +26,7 @@ from gspread.http_client import HTTPClient
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from sheets_schema.a1 import column_letter
-from sync.changes import ChangeSet
+from sync.changes import ChangeSet, OpenCells
 from sync.config import Config
 from sync.errors import AccessError, AmbiguousWriteError, QuotaError, StoreError
 from sync.stores.base import Snapshot, TabData, WriteResult
@@ -39,7 +39,8 @@ GOOGLE_SHEETS = "https://sheets.googleapis.com"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 METADATA_FIELDS = (
     "properties(title,timeZone),sheets(properties(sheetId,title,index,hidden,"
-    "gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId,description),charts(chartId),"
+    "gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId,description,range,unprotectedRanges),"
+    "charts(chartId),"
     "data(startRow,startColumn,rowData(values(note))))"
 )
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
@@ -132,13 +133,16 @@ class GoogleStore:
         }
         # what is needed of the metadata, taken before the values arrive: its grid data (one object a cell,
         # for the notes) is let go first, which lowers a large sheet's peak memory
-        kept = [(s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s)) for s in sheets]
+        kept = [
+            (s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s), _open_cells(s))
+            for s in sheets
+        ]
         timezone = meta.get("properties", {}).get("timeZone")
         del meta, sheets
-        values = self._batch_get([_quoted(title) for title, _, _ in kept])
+        values = self._batch_get([_quoted(title) for title, *_ in kept])
         tabs = {
-            title: TabData(title, rows, hidden, notes)
-            for (title, hidden, notes), rows in zip(kept, values, strict=True)
+            title: TabData(title, rows, hidden, notes, open_cells)
+            for (title, hidden, notes, open_cells), rows in zip(kept, values, strict=True)
         }
         return Snapshot(tabs, timezone=timezone)
 
@@ -298,6 +302,25 @@ def _notes(sheet: dict) -> dict[tuple[int, int], str]:
                 if value.get("note"):
                     notes[(top + r, left + c)] = value["note"]
     return notes
+
+
+def _open_cells(sheet: dict[str, Any]) -> tuple[OpenCells, ...] | None:
+    """The holes in the service's protection of a whole tab (cells its editors may type into); None when
+    the service does not protect the tab whole (an input tab, or one created without a service account)."""
+    for protection in sheet.get("protectedRanges", []):
+        whole = not set(protection.get("range", {})) - {"sheetId"}
+        if whole and protection.get("description") == PROTECTION_MARK:
+            holes = [
+                OpenCells(
+                    hole.get("startRowIndex", 0),
+                    hole.get("endRowIndex"),
+                    hole.get("startColumnIndex", 0),
+                    hole.get("endColumnIndex", -1),  # (-1: to the last column, which we never ask for)
+                )
+                for hole in protection.get("unprotectedRanges", [])
+            ]
+            return tuple(sorted(holes, key=lambda hole: (hole.row, hole.col)))
+    return None
 
 
 def _trim(values: list[Any]) -> list[Any]:
