@@ -152,9 +152,10 @@ class GoogleStore:
         return {title: TabData(title, rows) for title, rows in zip(titles, values, strict=True)}
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
-        """Re-read the key columns (ids, required cells) of the input tabs: did people move rows?"""
+        """Re-read the key columns (ids, required cells) of the input tabs: did people move rows? Given no
+        keys, every tab is read again and compared whole (an import, which plans against all of it)."""
         if not keys:
-            return True
+            return self._same_values(snapshot)
         columns = [(title, col) for title, cols in keys.items() for col in cols]
         ranges = [f"{_quoted(t)}!{column_letter(c)}:{column_letter(c)}" for t, c in columns]
         current = self._batch_get(ranges, major="COLUMNS")
@@ -163,6 +164,15 @@ class GoogleStore:
             before = _trim([row[col] if col < len(row) else None for row in snapshot.tabs[title].rows])
             if _normal(now_column) != _normal(before):
                 log.info("rows moved in %s since the read; planning again", title)
+                return False
+        return True
+
+    def _same_values(self, snapshot: Snapshot) -> bool:
+        titles = list(snapshot.tabs)
+        current = self._batch_get([_quoted(t) for t in titles])
+        for title, rows in zip(titles, current, strict=True):
+            if _rows(rows) != _rows(snapshot.tabs[title].rows):
+                log.info("%s changed since the read", title)
                 return False
         return True
 
@@ -328,6 +338,14 @@ def _trim(values: list[Any]) -> list[Any]:
     while end and values[end - 1] in (None, ""):
         end -= 1
     return values[:end]
+
+
+def _rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows compared as Google answers them: trailing empty cells and rows left out."""
+    trimmed = [_normal(_trim(row)) for row in rows]
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed
 
 
 def _normal(values: list[Any]) -> list[Any]:
