@@ -170,13 +170,24 @@ def manager_review_report(
     body: list[tuple[Cell, ...]] = [_deal_row(row.model, h, decisions, pipeline, locale) for row, h in listed]
     if not body:
         body = [(say("none_flagged", locale),)]
-    sheet.section(say("flagged", locale), [say(k, locale) for k in DEAL_COLUMNS], body)
+    _, first, last = sheet.section(say("flagged", locale), [say(k, locale) for k in DEAL_COLUMNS], body)
     if len(flagged) > len(listed):
         sheet.add(say("more_flagged", locale, count=len(flagged) - len(listed)))
     shown = frozenset(key_of(row.model.deal_id) or "" for row, _ in listed)
-    return Review(
-        Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=WIDTHS), shown
+    report = Report(
+        tuple(sheet.rows),
+        header_rows=1,
+        bold_rows=tuple(sheet.bold),
+        column_widths=WIDTHS,
+        open_cells=_manager_cells(first, last) if listed else (),
     )
+    return Review(report, shown)
+
+
+def _manager_cells(first: int, last: int) -> tuple[tuple[int, int, int, int], ...]:
+    """The Decision and Manager note cells of the listed deals: the manager's, so open to them."""
+    columns = [DEAL_COLUMNS.index(key) for key in MANAGER_COLUMNS]
+    return ((first, last + 1, min(columns), max(columns) + 1),)
 
 
 def _owner_rows(

@@ -43,3 +43,5 @@ class Report:
     bold_rows: tuple[int, ...] = ()  # more rows shown in bold: section titles and their column headers
     column_widths: tuple[int, ...] = ()
     charts: tuple[ChartSpec, ...] = field(default_factory=tuple)
+    # blocks people type into, (first row, end row, first column, end column), ends exclusive
+    open_cells: tuple[tuple[int, int, int, int], ...] = ()

@@ -77,7 +77,8 @@ def derive(
     created_on: dict[str, date] = {}
     if settings.appointment_to_deal and book.has("deals") and book.has("tasks") and book.has("calls"):
         created_on = _create_from_appointments(book, result, memory, settings, locale, today, next_rows or {})
-    result.problems += reference_problems(book, locale)
+    created_deals = {key_of(h.deal_id) or "": h.call_id for h in result.handled.values() if h.deal_id}
+    result.problems += reference_problems(book, locale, created_deals)
     result.values = {
         "leads": {r.index: derived.lead_values(book, r.model, locale) for r in book.rows("leads")},
         "calls": {r.index: derived.call_values(book, r.model, locale) for r in book.rows("calls")},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from rules.book import Book, key_of
+from rules.derived import is_open_task
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, ParsedRow
@@ -18,7 +20,11 @@ PEOPLE_COLUMNS = {
 }
 
 
-def reference_problems(book: Book, locale: Locale) -> list[CellProblem]:
+def reference_problems(
+    book: Book, locale: Locale, created_deals: Mapping[str, str] | None = None
+) -> list[CellProblem]:
+    """`created_deals`: deal key -> the appointment call the service created that deal from (its ledger),
+    so that a task of such a deal, deleted since, says so."""
     problems: list[CellProblem] = []
     for row in book.rows("calls"):
         problems += _lead_exists(book, "calls", row, locale)
@@ -26,7 +32,7 @@ def reference_problems(book: Book, locale: Locale) -> list[CellProblem]:
         if row.model.lead_id:
             problems += _lead_exists(book, "deals", row, locale)
     for row in book.rows("tasks"):
-        problems += _task_target(book, row, locale)
+        problems += _task_target(book, row, locale, created_deals or {})
     for tab, columns in PEOPLE_COLUMNS.items():
         for row in book.rows(tab):
             problems += _people_known(book, tab, row, columns, locale)
@@ -48,18 +54,29 @@ def _lead_exists(book: Book, tab: str, row: ParsedRow, locale: Locale) -> list[C
     return [_problem(book, tab, row, "lead_id", "unknown_lead", id=lead_id, tab=LEADS.title(locale))]
 
 
-def _task_target(book: Book, row: ParsedRow, locale: Locale) -> list[CellProblem]:
+def _task_target(
+    book: Book, row: ParsedRow, locale: Locale, created_deals: Mapping[str, str]
+) -> list[CellProblem]:
     task = row.model
     if not task.deal_id and not task.lead_id:
         return [_problem(book, "tasks", row, "deal_id", "task_without_target")]
     problems = []
     if task.deal_id and book.has("deals") and key_of(task.deal_id) not in book.deals_by_id:
-        problems.append(
-            _problem(book, "tasks", row, "deal_id", "unknown_deal", id=task.deal_id, tab=DEALS.title(locale))
-        )
+        problems += _missing_deal(book, row, locale, created_deals.get(key_of(task.deal_id) or ""))
     if task.lead_id:
         problems += _lead_exists(book, "tasks", row, locale)
     return problems
+
+
+def _missing_deal(book: Book, row: ParsedRow, locale: Locale, call: str | None) -> list[CellProblem]:
+    """A deal the service created and a person deleted: restore it, or cancel the task (a closed task of a
+    deleted deal is left alone). Any other missing deal is an id to check."""
+    task, tab = row.model, DEALS.title(locale)
+    if call is None:
+        return [_problem(book, "tasks", row, "deal_id", "unknown_deal", id=task.deal_id, tab=tab)]
+    if not is_open_task(task):
+        return []
+    return [_problem(book, "tasks", row, "deal_id", "deleted_deal", id=task.deal_id, tab=tab, call=call)]
 
 
 def _people_known(

@@ -66,6 +66,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "deal {id} is not on the {tab} tab; check the deal id",
         "商談 {id} が{tab}タブにありません。商談IDを確認してください",
     ),
+    "deleted_deal": (
+        "deal {id} was deleted from the {tab} tab (the service created it from call {call}); restore its row "
+        "from a backup (sfa-sync restore), or set this task's status to Cancelled",
+        "商談 {id} は{tab}タブから削除されています(通話 {call} からサービスが作成した商談です)。"
+        "バックアップから行を復元する(sfa-sync restore)か、このタスクのステータスを「キャンセル」にしてください",
+    ),
     "unknown_person": (
         "{name} is not on the {tab} tab; add them there or fix the name",
         "{name} は{tab}タブにいません。追加するか名前を確認してください",

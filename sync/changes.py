@@ -44,6 +44,27 @@ class RowAppend:
 
 
 @dataclass(frozen=True)
+class OpenCells:
+    """A block of a service-owned tab that people type into (the Manager Review's Decision and Manager note
+    cells), rows `row` to `end_row` and columns `col` to `end_col`, ends exclusive. Google: a hole in the
+    tab's protection, so that every editor of the sheet may type there; stores that do not protect tabs
+    ignore it."""
+
+    row: int
+    end_row: int | None  # None: to the bottom of the tab
+    col: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class TabOpening:
+    """The cells of a service-owned tab that are open to people, as they should be now (see OpenCells)."""
+
+    title: str
+    cells: tuple[OpenCells, ...]
+
+
+@dataclass(frozen=True)
 class TabContent:
     """The whole content of a service-owned tab (generated or state), replacing what was there."""
 
@@ -54,6 +75,7 @@ class TabContent:
     bold_rows: tuple[int, ...] = ()
     column_widths: tuple[int, ...] = ()
     charts: tuple[Any, ...] = ()  # reports.table.ChartSpec, drawn natively by each store
+    open_cells: tuple[OpenCells, ...] = ()  # where people type (the rest is the service's)
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,7 @@ class ChangeSet:
     tabs: list[TabContent] = field(default_factory=list)
     patches: list[TabPatch] = field(default_factory=list)  # applied after `tabs`
     layouts: list[TabLayout] = field(default_factory=list)
+    openings: list[TabOpening] = field(default_factory=list)  # applied after `tabs` and `patches`
     # Changes that must land together (rows created + the ledger recording them; a deal's remembered state
     # + its history events), applied after everything above, in order. A store that splits a large write
     # never splits a group, so an interruption between requests leaves a state the next cycle converges from.
@@ -135,6 +158,7 @@ class ChangeSet:
             or self.tabs
             or self.patches
             or self.layouts
+            or self.openings
         )
         return not mine and all(group.is_empty() for group in self.groups)
 

@@ -41,7 +41,7 @@ from sheets_schema.tabs import (
     TabSpec,
     find_tab,
 )
-from sync.changes import ChangeSet, TabContent
+from sync.changes import ChangeSet, OpenCells, TabContent
 from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.plan import (
@@ -286,6 +286,7 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
             bold_rows=report.bold_rows,
             column_widths=report.column_widths,
             charts=report.charts,
+            open_cells=tuple(OpenCells(*block) for block in report.open_cells),
         )
         current = snapshot.tabs.get(content.title)
         plan_owned_tab(current, content, analysis.changes)

@@ -19,7 +19,7 @@ from sheets_schema.locale import Locale
 from sheets_schema.parsing import date_to_serial, is_blank
 from sheets_schema.rows import CellProblem, HeaderMap, ParsedRow
 from sheets_schema.stages import Pipeline
-from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent
+from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent, TabOpening
 from sync.patch import patch_cells, row_patch
 from sync.stores.base import TabData
 
@@ -206,6 +206,23 @@ def _plan_notes(
 
 
 def plan_owned_tab(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
+    """A service-owned tab's content (see _plan_owned_content), and the cells of it open to people."""
+    _plan_owned_content(current, desired, changes)
+    _plan_open_cells(current, desired, changes)
+
+
+def _plan_open_cells(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
+    """Where people may type in the tab, when the store protects it and that changed. When rows move (a
+    patch), Google moves the protection's holes with them: they are set again, after the move, in the same
+    write. (A new tab is created with its open cells.)"""
+    if current is None or current.open_cells is None:
+        return
+    moved = any(patch.title == desired.title and patch.shifts for patch in changes.patches)
+    if moved or current.open_cells != desired.open_cells:
+        changes.openings.append(TabOpening(desired.title, desired.open_cells))
+
+
+def _plan_owned_content(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
     """A service-owned tab, written the cheapest way that gets it right: nothing when it shows the same;
     the cells that changed; or, when rows moved (a deal climbed the review, a task left the reminders),
     the rows deleted and inserted and only the rows whose content is new (see sync.patch). Rewritten whole

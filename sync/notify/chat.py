@@ -96,7 +96,8 @@ def _url_parts(url: str) -> tuple[str, ...]:
 
 
 def chat_payload(kind: str, digest: Digest, locale: Locale) -> dict[str, Any]:
-    text = render.chat_text(digest, locale)
+    escaped = render.slack_escaped if kind == "slack" else render.google_chat_escaped
+    text = render.chat_text(digest, locale, escaped)
     if kind == "slack":
         return {
             "text": text,  # the notification preview and the fallback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from reports.reminders import COLUMNS, kind_label, label, type_label
@@ -90,11 +91,25 @@ def html(digest: Digest, locale: Locale) -> str:
     return "<html><body>\n" + "\n".join(parts) + "\n</body></html>\n"
 
 
-def chat_text(digest: Digest, locale: Locale) -> str:
-    """Markdown-ish text both Google Chat and Slack show well (*bold*, bullets)."""
-    title = f"*{digest.owner}さんのタスク*" if locale == "ja" else f"*Tasks for {digest.owner}*"
+def chat_text(digest: Digest, locale: Locale, escaped: Callable[[str], str]) -> str:
+    """Markdown-ish text both Google Chat and Slack show well (*bold*, bullets). `escaped` makes what people
+    typed (owner, task lines) plain text for the platform (slack_escaped / google_chat_escaped)."""
+    owner = escaped(digest.owner)
+    title = f"*{owner}さんのタスク*" if locale == "ja" else f"*Tasks for {owner}*"
     lines = [title]
     for kind, tasks in sections(digest):
         lines.append(f"*{kind_label(kind, locale)}* ({len(tasks)})")
-        lines += [f"• {task_line(task, locale)}" for task in tasks]
+        lines += [f"• {escaped(task_line(task, locale))}" for task in tasks]
     return "\n".join(lines)
+
+
+def slack_escaped(text: str) -> str:
+    """Slack's documented escaping: & < > are its control characters (<!channel>, <@U…>, <url|label>), so
+    they are sent as &amp; &lt; &gt; and shown as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def google_chat_escaped(text: str) -> str:
+    """Google Chat documents <users/…> mentions and <url|label> links but no escape for them: typed angle
+    brackets are sent as full-width ＜ ＞, which read the same and are never markup."""
+    return text.replace("<", "\uff1c").replace(">", "\uff1e")

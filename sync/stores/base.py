@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, TypeGuard
 
-from sync.changes import CellValue, ChangeSet
+from sync.changes import CellValue, ChangeSet, OpenCells
 
 
 @dataclass
@@ -14,6 +14,9 @@ class TabData:
     rows: list[list[CellValue]]  # rows[0] is the header row; trailing empty cells/rows may be trimmed
     hidden: bool = False
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> note text, if known
+    # the cells of a service-owned tab open to people, as the store protects it; None: the store does not
+    # protect this tab (xlsx, memory, a Google tab without the service's protection)
+    open_cells: tuple[OpenCells, ...] | None = None
 
     def cell(self, row: int, col: int) -> CellValue:
         if row < len(self.rows) and col < len(self.rows[row]):

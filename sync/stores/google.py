@@ -26,7 +26,7 @@ from gspread.http_client import HTTPClient, ParamsType
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from sheets_schema.a1 import column_letter
-from sync.changes import ChangeSet
+from sync.changes import ChangeSet, OpenCells
 from sync.config import Config
 from sync.errors import AccessError, AmbiguousWriteError, QuotaError, StoreError
 from sync.stores.base import Snapshot, TabData, WriteResult
@@ -39,7 +39,8 @@ GOOGLE_SHEETS = "https://sheets.googleapis.com"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 METADATA_FIELDS = (
     "properties(title,timeZone),sheets(properties(sheetId,title,index,hidden,"
-    "gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId,description),charts(chartId),"
+    "gridProperties(rowCount,columnCount)),protectedRanges(protectedRangeId,description,range,unprotectedRanges),"
+    "charts(chartId),"
     "data(startRow,startColumn,rowData(values(note))))"
 )
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
@@ -132,13 +133,16 @@ class GoogleStore:
         }
         # what is needed of the metadata, taken before the values arrive: its grid data (one object a cell,
         # for the notes) is let go first, which lowers a large sheet's peak memory
-        kept = [(s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s)) for s in sheets]
+        kept = [
+            (s["properties"]["title"], bool(s["properties"].get("hidden")), _notes(s), _open_cells(s))
+            for s in sheets
+        ]
         timezone = meta.get("properties", {}).get("timeZone")
         del meta, sheets
-        values = self._batch_get([_quoted(title) for title, _, _ in kept])
+        values = self._batch_get([_quoted(title) for title, *_ in kept])
         tabs = {
-            title: TabData(title, rows, hidden, notes)
-            for (title, hidden, notes), rows in zip(kept, values, strict=True)
+            title: TabData(title, rows, hidden, notes, open_cells)
+            for (title, hidden, notes, open_cells), rows in zip(kept, values, strict=True)
         }
         return Snapshot(tabs, timezone=timezone)
 
@@ -148,9 +152,10 @@ class GoogleStore:
         return {title: TabData(title, rows) for title, rows in zip(titles, values, strict=True)}
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]] | None = None) -> bool:
-        """Re-read the key columns (ids, required cells) of the input tabs: did people move rows?"""
+        """Re-read the key columns (ids, required cells) of the input tabs: did people move rows? Given no
+        keys, every tab is read again and compared whole (an import, which plans against all of it)."""
         if not keys:
-            return True
+            return self._same_values(snapshot)
         columns = [(title, col) for title, cols in keys.items() for col in cols]
         ranges = [f"{_quoted(t)}!{column_letter(c)}:{column_letter(c)}" for t, c in columns]
         current = self._batch_get(ranges, major="COLUMNS")
@@ -159,6 +164,15 @@ class GoogleStore:
             before = _trim([row[col] if col < len(row) else None for row in snapshot.tabs[title].rows])
             if _normal(now_column) != _normal(before):
                 log.info("rows moved in %s since the read; planning again", title)
+                return False
+        return True
+
+    def _same_values(self, snapshot: Snapshot) -> bool:
+        titles = list(snapshot.tabs)
+        current = self._batch_get([_quoted(t) for t in titles])
+        for title, rows in zip(titles, current, strict=True):
+            if _rows(rows) != _rows(snapshot.tabs[title].rows):
+                log.info("%s changed since the read", title)
                 return False
         return True
 
@@ -300,11 +314,38 @@ def _notes(sheet: dict) -> dict[tuple[int, int], str]:
     return notes
 
 
+def _open_cells(sheet: dict[str, Any]) -> tuple[OpenCells, ...] | None:
+    """The holes in the service's protection of a whole tab (cells its editors may type into); None when
+    the service does not protect the tab whole (an input tab, or one created without a service account)."""
+    for protection in sheet.get("protectedRanges", []):
+        whole = not set(protection.get("range", {})) - {"sheetId"}
+        if whole and protection.get("description") == PROTECTION_MARK:
+            holes = [
+                OpenCells(
+                    hole.get("startRowIndex", 0),
+                    hole.get("endRowIndex"),
+                    hole.get("startColumnIndex", 0),
+                    hole.get("endColumnIndex", -1),  # (-1: to the last column, which we never ask for)
+                )
+                for hole in protection.get("unprotectedRanges", [])
+            ]
+            return tuple(sorted(holes, key=lambda hole: (hole.row, hole.col)))
+    return None
+
+
 def _trim(values: list[Any]) -> list[Any]:
     end = len(values)
     while end and values[end - 1] in (None, ""):
         end -= 1
     return values[:end]
+
+
+def _rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows compared as Google answers them: trailing empty cells and rows left out."""
+    trimmed = [_normal(_trim(row)) for row in rows]
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed
 
 
 def _normal(values: list[Any]) -> list[Any]:

@@ -20,9 +20,11 @@ from sync.changes import (
     CellWrite,
     ChangeSet,
     NoteWrite,
+    OpenCells,
     PatchedRow,
     TabContent,
     TabLayout,
+    TabOpening,
     TabPatch,
 )
 from sync.stores.google_charts import chart_requests, delete_chart_requests
@@ -97,6 +99,8 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
             builder.plan.add(request)  # generated tabs may be split between requests (see _owned_tab)
     for patch in changes.patches:
         builder.plan.add(*builder.patched_tab(patch))  # one group: the shifts never land without their rows
+    for opening in changes.openings:  # after the rows moved: the holes are where the rows are now
+        builder.plan.add(*_opening(opening, sheets[opening.title]))
     for layout in changes.layouts:
         builder.plan.add(*_layout(layout, sheets[layout.tab], editor))
     builder.plan.add(*(_append(a.values, sheets[a.tab].sheet_id) for a in changes.appends))
@@ -302,7 +306,7 @@ def _owned_tab(
             }
         )
         if editor:
-            out.append(_protect({"sheetId": info.sheet_id}, editor))
+            out.append(_protect({"sheetId": info.sheet_id}, editor, _holes(content.open_cells, info)))
     else:
         info.rows, info.cols = max(info.rows, rows), max(info.cols, cols)
         out.append(
@@ -422,16 +426,47 @@ def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
     return shifts + writes
 
 
-def _protect(grid_range: dict, editor: str) -> dict:
-    return {
-        "addProtectedRange": {
-            "protectedRange": {
-                "range": grid_range,
-                "description": PROTECTION_MARK,
-                "editors": {"users": [editor]},
+def _protect(
+    grid_range: dict[str, Any], editor: str, holes: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Only the service account edits the range; `holes` (of a protected whole tab) are open to every
+    editor of the spreadsheet."""
+    protected: dict[str, Any] = {
+        "range": grid_range,
+        "description": PROTECTION_MARK,
+        "editors": {"users": [editor]},
+    }
+    if holes:
+        protected["unprotectedRanges"] = holes
+    return {"addProtectedRange": {"protectedRange": protected}}
+
+
+def _holes(cells: tuple[OpenCells, ...], info: SheetInfo) -> list[dict[str, Any]]:
+    holes: list[dict[str, Any]] = []
+    for block in cells:
+        hole = {
+            "sheetId": info.sheet_id,
+            "startRowIndex": block.row,
+            "startColumnIndex": block.col,
+            "endColumnIndex": block.end_col,
+        }
+        if block.end_row is not None:
+            hole["endRowIndex"] = block.end_row
+        holes.append(hole)
+    return holes
+
+
+def _opening(opening: TabOpening, info: SheetInfo) -> list[dict[str, Any]]:
+    """The service's protection of the whole tab, with the holes people type into set anew."""
+    return [
+        {
+            "updateProtectedRange": {
+                "protectedRange": {"protectedRangeId": pid, "unprotectedRanges": _holes(opening.cells, info)},
+                "fields": "unprotectedRanges",
             }
         }
-    }
+        for pid in info.protected_ids
+    ]
 
 
 def _layout(layout: TabLayout, info: SheetInfo, editor: str | None) -> list[dict]:

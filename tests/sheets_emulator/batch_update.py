@@ -289,6 +289,7 @@ def add_protected_range(ctx: Ctx, body: dict) -> dict:
     rng = pr.get("range") or {}
     box = ctx.bounded(rng)
     pr["range"] = {k: v for k, v in rng.items() if k != "sheetId"}
+    _keep_unprotected(ctx, box.sheet, pr)
     pr["protectedRangeId"] = pr.get("protectedRangeId") or random.randint(1, 2**31 - 1)
     pr.pop("requestingUserCanEdit", None)
     users = list((pr.get("editors") or {}).get("users", []))
@@ -296,24 +297,66 @@ def add_protected_range(ctx: Ctx, body: dict) -> dict:
         users.append(ctx.caller)
     pr["editors"] = {"users": users} if users else {}
     box.sheet.protected_ranges.append(pr)
-    out = copy.deepcopy(pr)
-    if box.sheet.sheet_id:
-        out["range"]["sheetId"] = box.sheet.sheet_id
-    out["requestingUserCanEdit"] = True
+    out = _protected_reply(box.sheet, pr)
     return {"addProtectedRange": {"protectedRange": out}}
 
 
-def delete_protected_range(ctx: Ctx, body: dict) -> None:
-    pid = body.get("protectedRangeId")
+def _protected_reply(sheet: Sheet, pr: dict) -> dict:
+    out = copy.deepcopy(pr)
+    for rng in [out["range"], *out.get("unprotectedRanges", [])]:
+        if sheet.sheet_id:
+            rng["sheetId"] = sheet.sheet_id
+    out["requestingUserCanEdit"] = True
+    return out
+
+
+def _keep_unprotected(ctx: Ctx, sheet: Sheet, pr: dict) -> None:
+    """unprotectedRanges, stored like `range` (without the sheetId): holes in a protected *sheet* only."""
+    holes = pr.get("unprotectedRanges") or []
+    if not holes:
+        pr.pop("unprotectedRanges", None)
+        return
+    if set(pr["range"]) - {"sheetId"}:
+        raise ctx.invalid("Unprotected ranges are only supported on protected sheets.")
+    for hole in holes:
+        if hole.get("sheetId", 0) != sheet.sheet_id:
+            raise ctx.invalid("Unprotected ranges must be on the protected sheet.")
+        ctx.box(hole)  # valid bounds
+    pr["unprotectedRanges"] = [{k: v for k, v in hole.items() if k != "sheetId"} for hole in holes]
+
+
+def update_protected_range(ctx: Ctx, body: dict) -> None:
+    fields = body.get("fields")
+    if not fields:
+        raise ctx.invalid("At least one field must be updated, but fields is empty.")
+    wanted = body.get("protectedRange") or {}
+    sheet, pr = _protected_range(ctx, wanted.get("protectedRangeId"))
+    updated = _protected_reply(sheet, pr)
+    apply_masked(updated, wanted, fields, protected=("protectedRangeId", "requestingUserCanEdit"))
+    updated.pop("requestingUserCanEdit", None)
+    rng = updated.get("range") or {}
+    if ctx.box(rng).sheet is not sheet:
+        raise ctx.invalid("A protected range cannot be moved to another sheet.")
+    updated["range"] = {k: v for k, v in rng.items() if k != "sheetId"}
+    _keep_unprotected(ctx, sheet, updated)
+    sheet.protected_ranges[sheet.protected_ranges.index(pr)] = updated
+
+
+def _protected_range(ctx: Ctx, pid: Any) -> tuple[Sheet, dict]:
+    """The protected range with this id, if the caller may change it (owner or one of its editors)."""
     for sheet in ctx.ss.sheets:
         for pr in sheet.protected_ranges:
             if pr.get("protectedRangeId") == pid:
                 users = (pr.get("editors") or {}).get("users", [])
                 if ctx.caller != ctx.ss.owner and ctx.caller not in users and not pr.get("warningOnly"):
                     raise ApiError(403, "The caller does not have permission")
-                sheet.protected_ranges.remove(pr)
-                return
+                return sheet, pr
     raise ctx.invalid(f"No protected range with id: {pid}")
+
+
+def delete_protected_range(ctx: Ctx, body: dict) -> None:
+    sheet, pr = _protected_range(ctx, body.get("protectedRangeId"))
+    sheet.protected_ranges.remove(pr)
 
 
 def add_conditional_format_rule(ctx: Ctx, body: dict) -> None:
@@ -374,11 +417,11 @@ def _shift(sheet: Sheet, axis: int, start: int, count: int) -> None:
     meta.clear()
     meta.update(shifted)
     lo, hi = ("startRowIndex", "endRowIndex") if axis == 0 else ("startColumnIndex", "endColumnIndex")
-    for pr in sheet.protected_ranges:
-        rng = pr.get("range", {})
-        for key in (lo, hi):
-            if key in rng and rng[key] >= start:
-                rng[key] = max(start, rng[key] + count) if count < 0 else rng[key] + count
+    for pr in sheet.protected_ranges:  # protected ranges and their holes move with the cells
+        for rng in [pr.get("range", {}), *pr.get("unprotectedRanges", [])]:
+            for key in (lo, hi):
+                if key in rng and rng[key] >= start:
+                    rng[key] = max(start, rng[key] + count) if count < 0 else rng[key] + count
 
 
 def _dim(ctx: Ctx, rng: dict) -> tuple[Sheet, int, int, int]:
@@ -488,6 +531,7 @@ HANDLERS: dict[str, Any] = {
     "repeatCell": repeat_cell,
     "setDataValidation": set_data_validation,
     "addProtectedRange": add_protected_range,
+    "updateProtectedRange": update_protected_range,
     "deleteProtectedRange": delete_protected_range,
     "addConditionalFormatRule": add_conditional_format_rule,
     "addChart": add_chart,

@@ -94,11 +94,11 @@ def sheet_resource(ss: Spreadsheet, sheet: Sheet, data: list[Box] | None) -> dic
 
 def _protected_out(sheet: Sheet, pr: dict) -> dict:
     out = copy.deepcopy(pr)
-    rng = out.setdefault("range", {})
-    if sheet.sheet_id:
-        rng["sheetId"] = sheet.sheet_id
-    else:
-        rng.pop("sheetId", None)
+    for rng in [out.setdefault("range", {}), *out.get("unprotectedRanges", [])]:
+        if sheet.sheet_id:
+            rng["sheetId"] = sheet.sheet_id
+        else:
+            rng.pop("sheetId", None)
     out["requestingUserCanEdit"] = True
     return out
 

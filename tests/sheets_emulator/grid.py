@@ -56,18 +56,51 @@ def grid_range_box(ss: Spreadsheet, gr: dict) -> Box:
 
 
 def check_protection(ss: Spreadsheet, box: Box, caller: str | None) -> None:
+    """403 when the caller edits a cell that a protected range keeps from them: inside its range and not in
+    one of its unprotectedRanges (a protected sheet's holes, open to every editor of the spreadsheet)."""
     if caller is not None and caller == ss.owner:
         return
+    edited = (box.r0, box.c0, box.r1, box.c1)
     for pr in box.sheet.protected_ranges:
         if pr.get("warningOnly"):
             continue
         if caller in (pr.get("editors") or {}).get("users", []):
             continue
-        rng = pr.get("range", {})
-        bounds = {k: v for k, v in rng.items() if k != "sheetId"}
-        pr_box = grid_range_box(ss, {"sheetId": box.sheet.sheet_id, **bounds})
-        if pr_box.r0 < box.r1 and box.r0 < pr_box.r1 and pr_box.c0 < box.c1 and box.c0 < pr_box.c1:
+        holes = [span(u) for u in pr.get("unprotectedRanges") or []]
+        if _uncovered(_overlap(edited, span(pr.get("range", {}))), holes):
             raise ApiError(403, PROTECTED_MESSAGE)
+
+
+Span = tuple[int, int, int, int]  # r0, c0, r1, c1 (exclusive ends)
+UNBOUNDED = 10**9  # a GridRange without an end reaches however far the sheet grows
+
+
+def span(gr: dict) -> Span:
+    return (
+        gr.get("startRowIndex", 0),
+        gr.get("startColumnIndex", 0),
+        gr.get("endRowIndex", UNBOUNDED),
+        gr.get("endColumnIndex", UNBOUNDED),
+    )
+
+
+def _overlap(a: Span, b: Span) -> Span:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _uncovered(area: Span, holes: list[Span]) -> bool:
+    """Is some cell of `area` in none of `holes`? (rectangle subtraction, one hole at a time)"""
+    r0, c0, r1, c1 = area
+    if r0 >= r1 or c0 >= c1:
+        return False
+    if not holes:
+        return True
+    hole, rest = _overlap(area, holes[0]), holes[1:]
+    h0, hc0, h1, hc1 = hole
+    if h0 >= h1 or hc0 >= hc1:
+        return _uncovered(area, rest)
+    pieces = [(r0, c0, h0, c1), (h1, c0, r1, c1), (h0, c0, h1, hc0), (h0, hc1, h1, c1)]
+    return any(_uncovered(piece, rest) for piece in pieces)
 
 
 def check_sheet_protection(ss: Spreadsheet, sheet: Sheet, caller: str | None) -> None:
