@@ -128,6 +128,12 @@ def backups(config_path: Path | None, workbook: Path | None, locale: str | None)
 @click.option("--tab", "only", help="Restore only this input tab (its name in either language).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--yes", is_flag=True, help="Overwrite cells edited since the backup without asking.")
+@click.option(
+    "--pair-duplicates",
+    is_flag=True,
+    help="Also restore rows whose id is on several rows that all changed (listed as ambiguous): each backup "
+    "row goes onto the sheet row most like it.",
+)
 @click.option("--sheet", help="With several sheets in the config: the sheet's name (default: the main one).")
 def restore(
     config_path: Path | None,
@@ -137,10 +143,13 @@ def restore(
     only: str | None,
     dry_run: bool,
     yes: bool,
+    pair_duplicates: bool,
     sheet: str | None,
 ) -> int:
     """Put person-owned values of the input tabs back from BACKUP: deleted rows come back (appended),
-    and cells edited since are listed before they are overwritten. Derived columns follow on the next cycle.
+    and cells edited since are listed before they are overwritten. Rows are matched by id and content; rows
+    sharing an id that all changed since are listed as ambiguous and left alone unless --pair-duplicates.
+    Derived columns follow on the next cycle.
 
     Example: sfa-sync restore 20261128T090000000000Z --tab Deals --dry-run
     """
@@ -148,7 +157,7 @@ def restore(
     saved = load_backup(find_backup(config, backup))
     store = open_store(config)
     snapshot = store.read()
-    plan = plan_restore(saved, snapshot, config, only)
+    plan = plan_restore(saved, snapshot, config, only, pair_duplicates)
     for line in plan.lines():
         click.echo(line)
     if dry_run or plan.changes.is_empty():
