@@ -17,7 +17,7 @@ Rows are numbered as in `TabData.rows` (0 is the header row).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -105,7 +105,13 @@ def match_rows(
     return match
 
 
-def _pair_identical(then: _Side, now: _Side, match: RowMatch, values, eligible) -> None:
+def _pair_identical(
+    then: _Side,
+    now: _Side,
+    match: RowMatch,
+    values: Callable[[_Side, int], tuple[object, ...]],
+    eligible: Callable[[int], bool],
+) -> None:
     waiting: dict[tuple[object, ...], list[int]] = {}
     for j in sorted(now.left):
         waiting.setdefault(values(now, j), []).append(j)
