@@ -280,7 +280,7 @@ class SheetService:
     def _before_write(self, snapshot: Snapshot, analysis: Analysis, context: _CycleContext) -> None:
         now = self.clock()
         self._remember_log(snapshot)
-        planned_cells = analysis.changes.cell_count
+        planned_cells = analysis.changes.cell_count  # before the lease and this row join: see run_cycle
         self.lease.claim(snapshot, analysis.changes, now)  # raises SheetBusy: nothing is written
         if LEASE_TITLE in snapshot.tabs:
             analysis.keys[LEASE_TITLE] = [0, 1]  # a takeover just before the write makes the cycle plan again
@@ -318,7 +318,7 @@ class SheetService:
             time.monotonic() - context.t0,
             outcome,
             report.analysis,
-            cells=report.cells_written,
+            cells=report.cells_written,  # the same figure as the Sync Log row's (see run_cycle)
             requests=requests,
         )
         if report.wrote:
@@ -565,7 +565,9 @@ class Service:
         return list(self._pool.map(lambda sheet: sheet.tick(), self.sheets))
 
     def run_once(self) -> None:
-        """Each sheet once (cron). The first error is raised after every sheet had its turn."""
+        """Each sheet once (cron). The first error is raised after every sheet had its turn. A sheet whose
+        cycle wrote (and so renewed the lease) gets its lease back at once, in one small write: the next
+        run, on any machine, need not wait for it to expire, and `status` does not show a holder gone."""
         errors: list[Exception] = []
         try:
             for sheet in self.sheets:
@@ -575,7 +577,7 @@ class Service:
                     errors.append(failed)
         finally:
             for sheet in self.sheets:
-                sheet.lock.release()
+                sheet.release()
         if errors:
             raise errors[0]
 
