@@ -96,7 +96,7 @@ class CycleReport:
     analysis: Analysis
     wrote: bool
     attempts: int
-    cells_written: int = 0
+    cells_written: int = 0  # the sheet's cells this cycle changed (not the service's lease and Sync Log)
     write_requests: int = 0
 
 
@@ -424,6 +424,10 @@ def _run_cycle(
         analysis = analyse(snapshot, config, today, known)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
+        # "cells written" counts the sheet's cells the cycle changes, not the service's own bookkeeping
+        # that before_write adds (the lease, the whole Sync Log tab): the Sync Log row, written with
+        # them, can only know this figure, and the log line must say the same
+        cells = analysis.changes.cell_count
         if before_write is not None:
             before_write(snapshot, analysis)
         if not store.unchanged_since(snapshot, analysis.keys):
@@ -434,7 +438,7 @@ def _run_cycle(
             continue  # it may have landed: read again, and the plan holds only what is still missing
         if getattr(store, "edited_live", False):
             result.requests += put_back_misplaced_ids(store, snapshot, analysis)
-        return CycleReport(analysis, True, attempt, result.cells, result.requests)
+        return CycleReport(analysis, True, attempt, cells, result.requests)
     raise WriteConflictError(
         f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
         f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"
