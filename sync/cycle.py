@@ -54,6 +54,7 @@ from sync.plan import (
     state_rows,
 )
 from sync.repair import misplaced_id_repairs
+from sync.sheet_locale import with_sheet_locale
 from sync.state import (
     ARCHIVE_COLUMNS,
     DEAL_COLUMNS,
@@ -421,6 +422,7 @@ def _run_cycle(
 ) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
+        config = with_sheet_locale(config, snapshot)  # a Japanese sheet stays Japanese (sync/sheet_locale.py)
         analysis = analyse(snapshot, config, today, known)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)

@@ -37,6 +37,7 @@ from sync.cycle import Analysis, CycleReport, local_today, run_cycle
 from sync.errors import ConfigError, SfaSyncError
 from sync.lease import LEASE_TITLE, FileLock, LeaseKeeper, SheetBusy, lease_content, new_holder
 from sync.reminders import is_reminder_time, run_reminders
+from sync.sheet_locale import LocaleMismatchError, with_sheet_locale
 from sync.stores import open_store
 from sync.stores.base import Snapshot, Store, TabData, WriteResult
 
@@ -237,6 +238,8 @@ class SheetService:
             store = self._store()
             before = store.requests()
             snapshot = store.read()
+            # the sheet's language, before anything (the Sync Log row included) is written in another
+            self.config = with_sheet_locale(self.config, snapshot)
             self._remember_log(snapshot)
             other = self.lease.owner_in(snapshot, now)
             if other is not None:
@@ -254,8 +257,8 @@ class SheetService:
                 before_write=lambda snap, analysis: self._before_write(snap, analysis, context),
                 known=self.known,
             )
-        except SheetBusy:
-            raise
+        except (SheetBusy, LocaleMismatchError):
+            raise  # busy: waiting (or exit 8); a locale the sheet contradicts: a config error, exit 2
         except Exception as failed:  # a bad cycle never kills the loop
             return self._failed(failed, started, t0, before, store)
         entry = self._finished(report, context, store)
