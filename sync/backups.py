@@ -6,9 +6,11 @@ are stored as ISO text with a type tag ({"$date": "2026-11-28"}) so they come ba
 serial numbers in date columns are turned into dates on the way in.
 
 Restore plans only person-owned cells of input tabs (found by header name, in either language). Rows are
-matched by id (Team: by name). A row whose id is gone from the sheet comes back as an appended row, as
-it was; a row whose person-owned cells differ is listed, cell by cell, before anything is overwritten.
-Derived columns are left to the next cycle.
+matched by id (Team: by name) and content, so that duplicate, missing and newly filled ids never put one
+row's values on another (sync/row_matching.py). A row whose id is gone from the sheet comes back as an
+appended row, as it was; a row whose person-owned cells differ is listed, cell by cell, before anything is
+overwritten; rows sharing an id that all changed are listed as ambiguous and written only with
+--pair-duplicates. Derived columns are left to the next cycle.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sync.config import Config
 from sync.cycle import locate_input_tabs
 from sync.errors import ConfigError
 from sync.plan import same_value
+from sync.row_matching import AmbiguousRows, match_rows
 from sync.stores.base import Snapshot, TabData
 from sync.stores.google import spreadsheet_id
 
@@ -207,16 +210,49 @@ class Overwrite:
     backup: CellValue
 
 
+@dataclass(frozen=True)
+class Ambiguous:
+    """Rows sharing an id that all differ from the backup: which is which is a guess (see row_matching)."""
+
+    tab: str
+    rows: AmbiguousRows
+    would_write: tuple[Overwrite, ...]  # what the guess writes
+    paired: bool  # the person asked for the guess (--pair-duplicates): it is in the plan
+
+    def lines(self) -> list[str]:
+        where = (
+            f"{self.tab}: {self.rows.key} is on rows {_row_numbers(self.rows.backup_rows)} of the backup "
+            f"and rows {_row_numbers(self.rows.sheet_rows)} of the sheet, all edited since: ambiguous"
+        )
+        if self.paired:
+            pairs = ", ".join(f"backup row {b + 1} onto row {s + 1}" for b, s in self.rows.guess)
+            return [f"{where}; paired by likeness (--pair-duplicates): {pairs}"]
+        lines = [
+            f"{where}, so nothing is written for them; add --pair-duplicates to restore each backup row "
+            "onto the sheet row most like it:"
+        ]
+        lines += [
+            f"  would write {o.tab}!{o.cell}: now {_show(o.now)}, backup {_show(o.backup)}"
+            for o in self.would_write
+        ]
+        lines += [
+            f"  would append backup row {row + 1} (no sheet row left for it)" for row in self.rows.deleted
+        ]
+        return lines
+
+
 @dataclass
 class RestorePlan:
     changes: ChangeSet = field(default_factory=ChangeSet)
     restored_rows: dict[str, int] = field(default_factory=dict)  # tab -> rows appended back
     overwrites: list[Overwrite] = field(default_factory=list)  # person cells edited since the backup
+    ambiguous: list[Ambiguous] = field(default_factory=list)  # duplicate ids: written only if paired
     skipped: list[str] = field(default_factory=list)  # why some tabs or rows cannot be restored
     keys: dict[str, list[int]] = field(default_factory=dict)  # tab -> key columns, for the verify read
 
     def lines(self) -> list[str]:
-        lines = [f"{tab}: {n} deleted row(s) come back" for tab, n in self.restored_rows.items() if n]
+        lines = [line for group in self.ambiguous for line in group.lines()]
+        lines += [f"{tab}: {n} deleted row(s) come back" for tab, n in self.restored_rows.items() if n]
         lines += [f"{o.tab}!{o.cell}: now {_show(o.now)}, backup {_show(o.backup)}" for o in self.overwrites]
         lines += [f"skipped: {reason}" for reason in self.skipped]
         return lines or ["nothing to restore: the sheet already has every value of the backup"]
@@ -227,8 +263,13 @@ def _show(value: CellValue) -> str:
 
 
 def plan_restore(
-    backup: dict[str, TabData], snapshot: Snapshot, config: Config, only: str | None = None
+    backup: dict[str, TabData],
+    snapshot: Snapshot,
+    config: Config,
+    only: str | None = None,
+    pair_duplicates: bool = False,
 ) -> RestorePlan:
+    """`pair_duplicates`: also write the guessed pairing of rows that share an id (see row_matching)."""
     plan = RestorePlan()
     current, _ = locate_input_tabs(snapshot)
     wanted = find_tab(only) if only else None
@@ -247,7 +288,7 @@ def plan_restore(
                 f"{title}: the tab is not in the sheet any more; create it (sfa-sync init) first"
             )
             continue
-        _plan_tab(spec, saved, tab, config, plan)
+        _plan_tab(spec, saved, tab, config, plan, pair_duplicates)
     return plan
 
 
@@ -255,7 +296,9 @@ def _key_column(spec: TabSpec) -> str:
     return spec.id_key or "name"
 
 
-def _plan_tab(spec: TabSpec, saved: TabData, tab: TabData, config: Config, plan: RestorePlan) -> None:
+def _plan_tab(
+    spec: TabSpec, saved: TabData, tab: TabData, config: Config, plan: RestorePlan, pair_duplicates: bool
+) -> None:
     then = match_headers(spec, saved.title, saved.rows[0] if saved.rows else [], config.locale)
     now = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], config.locale)
     key = _key_column(spec)
@@ -265,36 +308,68 @@ def _plan_tab(spec: TabSpec, saved: TabData, tab: TabData, config: Config, plan:
         )
         return
     places = _person_places(spec, then, now, saved, tab)
-    now_rows = {
-        _norm(row[now.columns[key]]): index
-        for index, row in enumerate(tab.rows)
-        if index and now.columns[key] < len(row) and not is_blank(row[now.columns[key]])
-    }
     plan.keys[tab.title] = [now.columns[key]]
-    appended = 0
-    unkeyed = 0
-    for row in saved.rows[1:]:
-        row_key = row[then.columns[key]] if then.columns[key] < len(row) else None
-        if is_blank(row_key):
-            unkeyed += any(not is_blank(v) for v in row)
-            continue
-        index = now_rows.get(_norm(row_key))
-        if index is None:
-            plan.changes.appends.append(RowAppend(tab.title, _appended(row, places)))
-            appended += 1
-            continue
-        for old_col, new_col in places:
-            value = row[old_col] if old_col < len(row) else None
-            present = tab.cell(index, new_col)
-            if not _same(present, value):
-                plan.changes.cells.append(CellWrite(tab.title, index, new_col, value))
-                plan.overwrites.append(Overwrite(tab.title, a1(index, new_col), present, value))
-    plan.restored_rows[tab.title] = appended
-    if unkeyed:
+    current = _typed(tab.rows, now)  # Google's serial dates as dates, as the backup holds them
+    id_place = (then.columns[key], now.columns[key])
+    match = match_rows(saved.rows, current, places, places.index(id_place))
+    # a matched row keeps its id: it is what matched it (or the id the service filled in since the backup)
+    values = [place for place in places if place != id_place]
+    for old, new in match.pairs:
+        plan.overwrites += _overwrites(tab.title, saved.rows[old], current, new, values, plan.changes)
+    deleted = list(match.deleted)
+    for group in match.ambiguous:
+        plan.ambiguous.append(_ambiguous(tab.title, group, saved, current, values, pair_duplicates))
+        if pair_duplicates:
+            deleted += group.deleted
+            for old, new in group.guess:
+                plan.overwrites += _overwrites(tab.title, saved.rows[old], current, new, values, plan.changes)
+    for old in sorted(deleted):
+        plan.changes.appends.append(RowAppend(tab.title, _appended(saved.rows[old], places)))
+    plan.restored_rows[tab.title] = len(deleted)
+    if match.unplaced:
         plan.skipped.append(
-            f"{tab.title}: {unkeyed} row(s) of the backup had no {spec.column(key).label(config.locale)}"
-            " and cannot be matched"
+            f"{tab.title}: {len(match.unplaced)} row(s) of the backup had no "
+            f"{spec.column(key).label(config.locale)} and are not in the sheet as they were "
+            f"(backup row(s) {_row_numbers(match.unplaced)}); they cannot be matched"
         )
+
+
+def _overwrites(
+    title: str,
+    backup_row: list[CellValue],
+    current: list[list[CellValue]],
+    index: int,
+    places: list[tuple[int, int]],
+    changes: ChangeSet | None,
+) -> list[Overwrite]:
+    """The person-owned cells of sheet row `index` that differ from the backup's row, planned into `changes`."""
+    found = []
+    for old_col, new_col in places:
+        value = backup_row[old_col] if old_col < len(backup_row) else None
+        present = current[index][new_col] if new_col < len(current[index]) else None
+        if not _same(present, value):
+            if changes is not None:
+                changes.cells.append(CellWrite(title, index, new_col, value))
+            found.append(Overwrite(title, a1(index, new_col), present, value))
+    return found
+
+
+def _ambiguous(
+    title: str,
+    group: AmbiguousRows,
+    saved: TabData,
+    current: list[list[CellValue]],
+    places: list[tuple[int, int]],
+    paired: bool,
+) -> Ambiguous:
+    would = [
+        o for old, new in group.guess for o in _overwrites(title, saved.rows[old], current, new, places, None)
+    ]
+    return Ambiguous(title, group, tuple(would), paired)
+
+
+def _row_numbers(rows: list[int] | tuple[int, ...]) -> str:
+    return ", ".join(str(r + 1) for r in rows)
 
 
 def _person_places(
@@ -324,10 +399,6 @@ def _appended(row: list[CellValue], places: list[tuple[int, int]]) -> tuple[Cell
     cells = {new: (row[old] if old < len(row) else None) for old, new in places}
     width = max(cells) + 1 if cells else 0
     return tuple(cells.get(col) for col in range(width))
-
-
-def _norm(value: CellValue) -> str:
-    return str(value).strip().upper()
 
 
 def _same(current: CellValue, value: CellValue) -> bool:

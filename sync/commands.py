@@ -12,6 +12,7 @@ from sync.cycle import CycleReport, local_today, locate_input_tabs, run_cycle
 from sync.demo_data import demo_rows
 from sync.errors import ConfigError
 from sync.layout import plan_init
+from sync.sheet_locale import with_sheet_locale
 from sync.stores import Snapshot, open_store
 from sync.stores.xlsx import XlsxStore
 
@@ -22,6 +23,7 @@ def initialise(config: Config) -> int:
     if isinstance(store, XlsxStore) and not store.exists():
         store.create_empty()
     snapshot = store.read()
+    config = with_sheet_locale(config, snapshot)  # init on a Japanese sheet adds Japanese tabs, not copies
     changes = plan_init(snapshot, config.locale, config.pipeline.to_pipeline())
     if changes.is_empty():
         return 0

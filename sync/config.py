@@ -189,6 +189,8 @@ class Config(Strict):
         (), description="more sheets for `serve`, each with its own store"
     )
     source: Path | None = Field(None, exclude=True)
+    # where the locale was set ("--locale", "<file>: locale"), None if not: then the sheet's own is used
+    locale_from: str | None = Field(None, exclude=True)
 
     @field_validator("timezone")
     @classmethod
@@ -210,7 +212,12 @@ class Config(Strict):
             (
                 sheet.name,
                 self.model_copy(
-                    update={"store": sheet.store, "locale": sheet.locale or self.locale, "sheets": ()}
+                    update={
+                        "store": sheet.store,
+                        "locale": sheet.locale or self.locale,
+                        "locale_from": f"{self.source}: sheets.locale" if sheet.locale else self.locale_from,
+                        "sheets": (),
+                    }
                 ),
             )
             for sheet in self.sheets
@@ -229,6 +236,9 @@ def load_config(path: Path | None = None, **overrides: object) -> Config:
         raise ConfigError(
             f"{path}: config file not found; create it (see README, 'Configuration') or omit --config"
         )
+    locale_from = f"{path}: locale" if "locale" in data else None
+    if overrides.get("locale") is not None:
+        locale_from = "--locale"
     for dotted, value in overrides.items():
         if value is not None:
             _set(data, dotted.split("."), value)
@@ -236,6 +246,7 @@ def load_config(path: Path | None = None, **overrides: object) -> Config:
         config = Config.model_validate(data)
     except ValidationError as invalid:
         raise ConfigError(_describe(invalid, path if path.exists() else None)) from None
+    config = config.model_copy(update={"locale_from": locale_from})
     if path.exists():
         config = config.model_copy(update={"source": path})
         if (

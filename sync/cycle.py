@@ -54,6 +54,7 @@ from sync.plan import (
     state_rows,
 )
 from sync.repair import misplaced_id_repairs
+from sync.sheet_locale import with_sheet_locale
 from sync.state import (
     ARCHIVE_COLUMNS,
     DEAL_COLUMNS,
@@ -96,7 +97,7 @@ class CycleReport:
     analysis: Analysis
     wrote: bool
     attempts: int
-    cells_written: int = 0
+    cells_written: int = 0  # the sheet's cells this cycle changed (not the service's lease and Sync Log)
     write_requests: int = 0
 
 
@@ -422,9 +423,14 @@ def _run_cycle(
 ) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
         snapshot = store.read()
+        config = with_sheet_locale(config, snapshot)  # a Japanese sheet stays Japanese (sync/sheet_locale.py)
         analysis = analyse(snapshot, config, today, known)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
+        # "cells written" counts the sheet's cells the cycle changes, not the service's own bookkeeping
+        # that before_write adds (the lease, the whole Sync Log tab): the Sync Log row, written with
+        # them, can only know this figure, and the log line must say the same
+        cells = analysis.changes.cell_count
         if before_write is not None:
             before_write(snapshot, analysis)
         if not store.unchanged_since(snapshot, analysis.keys):
@@ -435,7 +441,7 @@ def _run_cycle(
             continue  # it may have landed: read again, and the plan holds only what is still missing
         if is_edited_live(store):
             result.requests += put_back_misplaced_ids(store, snapshot, analysis)
-        return CycleReport(analysis, True, attempt, result.cells, result.requests)
+        return CycleReport(analysis, True, attempt, cells, result.requests)
     raise WriteConflictError(
         f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
         f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"

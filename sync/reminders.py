@@ -38,6 +38,7 @@ from sync.config import Config
 from sync.cycle import local_today, read_book
 from sync.errors import NotifyError
 from sync.notify.base import Notifier
+from sync.sheet_locale import with_sheet_locale
 from sync.stores.base import Store, TabData
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,11 @@ def run_reminders(
     notifiers: Sequence[Notifier] | None = None,
 ) -> ReminderOutcome:
     """Send each owner the reminders not yet delivered; record them in the ledger tab (not when dry_run)."""
+    snapshot = store.read()
+    config = with_sheet_locale(config, snapshot)  # reminders in the sheet's language
     locale: Locale = config.locale
     today = local_today(config, now)
     outcome = ReminderOutcome(today)
-    snapshot = store.read()
     book = read_book(snapshot, config).book
     current = snapshot.tabs.get(LEDGER_TITLE)
     ledger = pruned(read_ledger(current), book, today)

@@ -37,6 +37,7 @@ from sync.cycle import Analysis, CycleReport, local_today, run_cycle
 from sync.errors import ConfigError, SfaSyncError
 from sync.lease import LEASE_TITLE, FileLock, LeaseKeeper, SheetBusy, lease_content, new_holder
 from sync.reminders import is_reminder_time, run_reminders
+from sync.sheet_locale import LocaleMismatchError, with_sheet_locale
 from sync.stores import open_store
 from sync.stores.base import Snapshot, Store, TabData, WriteResult, is_edited_live
 
@@ -240,6 +241,8 @@ class SheetService:
             store = self._store()
             before = store.requests()
             snapshot = store.read()
+            # the sheet's language, before anything (the Sync Log row included) is written in another
+            self.config = with_sheet_locale(self.config, snapshot)
             self._remember_log(snapshot)
             other = self.lease.owner_in(snapshot, now)
             if other is not None:
@@ -257,8 +260,8 @@ class SheetService:
                 before_write=lambda snap, analysis: self._before_write(snap, analysis, context),
                 known=self.known,
             )
-        except SheetBusy:
-            raise
+        except (SheetBusy, LocaleMismatchError):
+            raise  # busy: waiting (or exit 8); a locale the sheet contradicts: a config error, exit 2
         except Exception as failed:  # a bad cycle never kills the loop
             return self._failed(failed, started, t0, before, store)
         entry = self._finished(report, context, store)
@@ -283,7 +286,7 @@ class SheetService:
     def _before_write(self, snapshot: Snapshot, analysis: Analysis, context: _CycleContext) -> None:
         now = self.clock()
         self._remember_log(snapshot)
-        planned_cells = analysis.changes.cell_count
+        planned_cells = analysis.changes.cell_count  # before the lease and this row join: see run_cycle
         self.lease.claim(snapshot, analysis.changes, now)  # raises SheetBusy: nothing is written
         if LEASE_TITLE in snapshot.tabs:
             analysis.keys[LEASE_TITLE] = [0, 1]  # a takeover just before the write makes the cycle plan again
@@ -321,7 +324,7 @@ class SheetService:
             time.monotonic() - context.t0,
             outcome,
             report.analysis,
-            cells=report.cells_written,
+            cells=report.cells_written,  # the same figure as the Sync Log row's (see run_cycle)
             requests=requests,
         )
         if report.wrote:
@@ -568,7 +571,9 @@ class Service:
         return list(self._pool.map(lambda sheet: sheet.tick(), self.sheets))
 
     def run_once(self) -> None:
-        """Each sheet once (cron). The first error is raised after every sheet had its turn."""
+        """Each sheet once (cron). The first error is raised after every sheet had its turn. A sheet whose
+        cycle wrote (and so renewed the lease) gets its lease back at once, in one small write: the next
+        run, on any machine, need not wait for it to expire, and `status` does not show a holder gone."""
         errors: list[Exception] = []
         try:
             for sheet in self.sheets:
@@ -578,7 +583,7 @@ class Service:
                     errors.append(failed)
         finally:
             for sheet in self.sheets:
-                sheet.lock.release()
+                sheet.release()
         if errors:
             raise errors[0]
 

@@ -10,7 +10,7 @@ so import sync.cli before this module (importing this one first would be a circu
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import click
@@ -69,24 +69,40 @@ def status(config_path: Path | None, workbook: Path | None, locale: str | None, 
         store = open_store(sheet_config)
         snapshot = store.read()
         lease = read_lease(snapshot.tabs.get(LEASE_TITLE))
-        click.echo(f"{name}: {store.describe()}")
+        zone = sheet_config.zone
+        click.echo(f"{name}: {store.describe()} (times in {sheet_config.timezone})")
         if lease is None:
             click.echo("  lease: free (no instance holds the sheet)")
-        elif lease.expires_at <= now:
-            click.echo(f"  lease: expired ({lease.describe()})")
         else:
-            click.echo(f"  lease: held by {lease.describe()}")
+            held = f"{lease.holder} until {local_time(lease.expires_at, zone)}"
+            click.echo(
+                f"  lease: expired ({held})" if lease.expires_at <= now else f"  lease: held by {held}"
+            )
         tab = sync_log_tab(snapshot)
         records = read_log(tab.rows) if tab is not None else []
         if not records:
             click.echo("  no cycles logged yet")
         for record in records[:last]:
-            click.echo("  " + _record_line(record))
+            click.echo("  " + _record_line(record, zone))
     return EXIT_OK
 
 
-def _record_line(record: dict) -> str:
-    parts = [str(record.get("started_at") or "?"), str(record.get("outcome") or "?")]
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """A time as the team reads it: in the configured zone, its abbreviation after it (JST, UTC)."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _logged_time(value: object, zone: tzinfo) -> str:
+    """A Sync Log time (ISO text with the offset of the zone it was written in) in `zone`."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "?")
+    return local_time(moment if moment.tzinfo else moment.replace(tzinfo=zone), zone)
+
+
+def _record_line(record: dict, zone: tzinfo) -> str:
+    parts = [_logged_time(record.get("started_at"), zone), str(record.get("outcome") or "?")]
     for key, label in (
         ("duration_s", "s"),
         ("cells_written", "cells"),
@@ -115,10 +131,10 @@ def backups(config_path: Path | None, workbook: Path | None, locale: str | None)
     config = build_config(config_path, workbook, locale)
     for name, sheet_config in config.per_sheet():
         found = list_backups(sheet_config)
-        click.echo(f"{name}: {len(found)} backup(s)")
+        click.echo(f"{name}: {len(found)} backup(s) (named by UTC time; times in {sheet_config.timezone})")
         for backup in found:
             counts = ", ".join(f"{tab} {n}" for tab, n in row_counts(backup.path).items())
-            click.echo(f"  {backup.name}  {backup.taken_at.isoformat(timespec='seconds')}  {counts}")
+            click.echo(f"  {backup.name}  {local_time(backup.taken_at, sheet_config.zone)}  {counts}")
     return EXIT_OK
 
 
@@ -128,6 +144,12 @@ def backups(config_path: Path | None, workbook: Path | None, locale: str | None)
 @click.option("--tab", "only", help="Restore only this input tab (its name in either language).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--yes", is_flag=True, help="Overwrite cells edited since the backup without asking.")
+@click.option(
+    "--pair-duplicates",
+    is_flag=True,
+    help="Also restore rows whose id is on several rows that all changed (listed as ambiguous): each backup "
+    "row goes onto the sheet row most like it.",
+)
 @click.option("--sheet", help="With several sheets in the config: the sheet's name (default: the main one).")
 def restore(
     config_path: Path | None,
@@ -137,10 +159,13 @@ def restore(
     only: str | None,
     dry_run: bool,
     yes: bool,
+    pair_duplicates: bool,
     sheet: str | None,
 ) -> int:
     """Put person-owned values of the input tabs back from BACKUP: deleted rows come back (appended),
-    and cells edited since are listed before they are overwritten. Derived columns follow on the next cycle.
+    and cells edited since are listed before they are overwritten. Rows are matched by id and content; rows
+    sharing an id that all changed since are listed as ambiguous and left alone unless --pair-duplicates.
+    Derived columns follow on the next cycle.
 
     Example: sfa-sync restore 20261128T090000000000Z --tab Deals --dry-run
     """
@@ -148,7 +173,7 @@ def restore(
     saved = load_backup(find_backup(config, backup))
     store = open_store(config)
     snapshot = store.read()
-    plan = plan_restore(saved, snapshot, config, only)
+    plan = plan_restore(saved, snapshot, config, only, pair_duplicates)
     for line in plan.lines():
         click.echo(line)
     if dry_run or plan.changes.is_empty():
