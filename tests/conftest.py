@@ -5,11 +5,52 @@ from __future__ import annotations
 import contextlib
 import subprocess
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.sheets_emulator import SheetsEmulator
+
 Spawn = Callable[..., subprocess.Popen[str]]
+SA = "sync@test-proj.iam.gserviceaccount.com"  # the service account the emulator's sheets are shared with
+_running: list[SheetsEmulator] = []
+
+
+@pytest.fixture(scope="session")
+def emu() -> Iterator[SheetsEmulator]:
+    """One local Sheets API emulator per test process (each xdist worker has its own).
+
+    Tests never share a spreadsheet (each creates its own), so one emulator serves them all; what a test
+    sets on it (faults, hooks) and the request log it reads are cleared after every test.
+    """
+    with SheetsEmulator() as emulator:
+        _running.append(emulator)
+        yield emulator
+        _running.remove(emulator)
+
+
+@pytest.fixture(scope="session")
+def emulator(emu: SheetsEmulator) -> Callable[[], SheetsEmulator]:
+    """The emulator as tests.stores.StoreMaker takes it."""
+    return lambda: emu
+
+
+@pytest.fixture(scope="session")
+def key(emu: SheetsEmulator, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A service-account key for SA whose tokens the emulator issues (mode 600, as doctor expects)."""
+    path = emu.write_service_account_key(tmp_path_factory.mktemp("sa") / "key.json", client_email=SA)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _emulator_cleared_after_each_test() -> Iterator[None]:
+    yield
+    for emulator in _running:
+        emulator.clear_faults()
+        emulator.clear_hooks()
+        emulator.reset_counters()
 
 
 @pytest.fixture

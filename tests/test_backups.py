@@ -18,10 +18,9 @@ from sync.config import load_config
 from sync.service import Service
 from sync.service_cli import backups, restore
 from sync.stores.google import GoogleStore
+from tests.conftest import SA
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 
-SA = "sync@test-proj.iam.gserviceaccount.com"
 DEAL_ROWS = [
     {
         "deal_id": f"D-{i}",
@@ -34,12 +33,6 @@ DEAL_ROWS = [
     }
     for i in range(1, 8)
 ]
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

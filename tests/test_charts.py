@@ -18,11 +18,10 @@ from sync.changes import ChangeSet, TabContent
 from sync.stores.google_charts import chart_requests, delete_chart_requests
 from sync.stores.xlsx import apply_changes
 from sync.stores.xlsx_charts import add_charts
-from tests.sheets_emulator import SheetsEmulator
+from tests.conftest import SA
 from tests.test_win_loss import build
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-SA = "sync@test-proj.iam.gserviceaccount.com"
 
 
 def write_report(path, locale="en"):
@@ -128,12 +127,6 @@ def test_libreoffice_keeps_the_charts_of_the_demo_workbook(tmp_path):
     assert "barChart" in text and "pieChart" in text
     assert "受注失注分析" in text  # the series still point at the tab's cells
     assert len(load_workbook(out / demo.name)[title]._charts) == 3
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
 
 
 def test_google_add_chart_requests_are_accepted_by_the_strict_emulator(emu):

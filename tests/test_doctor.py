@@ -12,24 +12,9 @@ from sheets_schema.tabs import INPUT_TABS
 from sync.commands import initialise
 from sync.config import load_config
 from sync.doctor import run_doctor
+from tests.conftest import SA
 from tests.notify_servers import SmtpServer, WebhookServer, free_port
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
-
-SA = "sync@test-proj.iam.gserviceaccount.com"
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def key(emu, tmp_path_factory) -> Path:
-    path = emu.write_service_account_key(tmp_path_factory.mktemp("sa") / "key.json", client_email=SA)
-    path.chmod(0o600)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +23,6 @@ def ready(emu, key, tmp_path_factory) -> str:
     sid = new_sheet(emu)
     initialise(load_config(config_file(tmp_path_factory.mktemp("init"), emu, key, sid)))
     return sid
-
-
-@pytest.fixture(autouse=True)
-def _clean(emu):
-    yield
-    emu.clear_faults()
 
 
 def new_sheet(emu, shared: bool = True, skip: str | None = None) -> str:

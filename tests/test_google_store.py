@@ -18,11 +18,10 @@ from sync.config import Config, load_config
 from sync.cycle import run_cycle
 from sync.errors import AccessError, QuotaError, SfaSyncError
 from sync.stores.google import GoogleStore
+from tests.conftest import SA
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 
 TODAY = date(2026, 11, 28)
-SA = "sync@test-proj.iam.gserviceaccount.com"
 
 TEAM_ROWS = [{"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True}]
 LEAD_ROWS = [{"lead_id": "L-1", "company": "=1+1 Holdings"}, {"company": "Beta"}]
@@ -43,25 +42,6 @@ DEAL_ROWS = [
         "close_date": "2026-11-01",
     },
 ]
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def key(emu, tmp_path_factory) -> Path:
-    return emu.write_service_account_key(tmp_path_factory.mktemp("sa") / "key.json", client_email=SA)
-
-
-@pytest.fixture(autouse=True)
-def _clean(emu):
-    yield
-    emu.clear_faults()
-    emu.clear_hooks()
-    emu.reset_counters()
 
 
 def sheet(emu, **rows) -> str:

@@ -11,16 +11,9 @@ from sheets_schema.tabs import INPUT_TABS, LEADS
 from sync.errors import WriteConflictError
 from sync.importer import run_import
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker, values
 
 TODAY = date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
 
 
 def google(emu, tmp_path):

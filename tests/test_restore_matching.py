@@ -16,25 +16,10 @@ from sync.backups import load_backup, plan_restore, save_backup
 from sync.cycle import run_cycle
 from sync.service_cli import restore, serve
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker
 
 TODAY = date(2026, 11, 30)
 TAKEN = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    started: list[SheetsEmulator] = []
-
-    def get() -> SheetsEmulator:
-        if not started:
-            started.append(SheetsEmulator().start())
-        return started[0]
-
-    yield get
-    for emu in started:
-        emu.stop()
 
 
 @pytest.fixture(params=["memory", "xlsx", "google"])

@@ -12,7 +12,6 @@ from sheets_schema.tabs import DEALS, INPUT_TABS, LEADS, TASKS
 from sync.config import Config
 from sync.cycle import local_today, run_cycle
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker, values
 
 DAY0 = date(2026, 11, 2)
@@ -20,13 +19,6 @@ TEAM_ROWS = [
     {"name": "Sato", "email": "sato@example.com", "role": "Rep", "active": True},
     {"name": "Ito", "email": "ito@example.com", "role": "Rep", "active": False},
 ]
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    emu = SheetsEmulator().start()
-    yield lambda: emu
-    emu.stop()
 
 
 @pytest.fixture(params=["memory", "xlsx", "google"])

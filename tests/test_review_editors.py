@@ -25,12 +25,6 @@ MANAGER = "manager@test-proj.iam.gserviceaccount.com"
 REVIEW = "Manager Review"
 
 
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
-
-
 def manager_sheet(emu: SheetsEmulator, store, tmp_path) -> gspread.Worksheet:
     """The Manager Review as the manager's own account sees it (an Editor of the spreadsheet)."""
     emu.share(store.spreadsheet_id, MANAGER, "writer")

@@ -32,7 +32,6 @@ from sync.stores.google_auth import SCOPES, load_credentials
 from sync.stores.xlsx import XlsxStore
 from tests.notify_servers import SilentServer, SmtpServer, WebhookServer, self_signed
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import SA, StoreMaker
 
 TODAY = date(2026, 11, 28)
@@ -46,12 +45,6 @@ INJECTIONS = [
     "\r=1+1",
     '=HYPERLINK("http://evil.example","x")',
 ]
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
 
 
 def hostile_sheet() -> dict:

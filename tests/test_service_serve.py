@@ -17,12 +17,11 @@ import pytest
 from reports.sync_log import read_log
 from sheets_schema.tabs import INPUT_TABS
 from sync.lease import LEASE_TITLE
-from tests.conftest import Spawn
+from tests.conftest import SA, Spawn
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
-SA = "sync@test-proj.iam.gserviceaccount.com"
+
 DEALS = [{"deal_id": "D-1", "deal_name": "Acme", "owner": "Sato", "stage": "Proposal", "amount": 100}]
 # sync.cli first (the service commands use its options), then register them as sync/cli.py does; Google's
 # retry waits are made short so that injected faults do not slow the test (the backoff itself is tenacity's).
@@ -31,30 +30,12 @@ import sys, tenacity
 import sync.cli
 import sync.stores.google as google
 from sync.service_cli import SERVICE_COMMANDS
+from tests.conftest import SA
 for command in SERVICE_COMMANDS:
     sync.cli.cli.add_command(command)
 google.wait_random_exponential = lambda **_: tenacity.wait_fixed(0.02)
 sync.cli.main(sys.argv[1:])
 """
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def key(emu, tmp_path_factory) -> Path:
-    return emu.write_service_account_key(tmp_path_factory.mktemp("sa") / "key.json", client_email=SA)
-
-
-@pytest.fixture(autouse=True)
-def _clean(emu):
-    yield
-    emu.clear_faults()
-    emu.clear_hooks()
-    emu.reset_counters()
 
 
 def new_sheet(emu) -> str:
