@@ -32,7 +32,7 @@ from tests.sheets import tab
 from tests.sheets_emulator import SheetsEmulator
 
 TODAY = date(2026, 11, 28)
-INTERLEAVINGS = int(os.environ.get("SFA_INTERLEAVINGS", "40"))
+INTERLEAVINGS = int(os.environ.get("SFA_INTERLEAVINGS", "25"))
 SA = "sync@test-proj.iam.gserviceaccount.com"
 PERSON = [i for i, c in enumerate(DEALS.columns) if c.person_owned]
 DEAL_ROWS = [
