@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 CellValue = str | int | float | bool | date | datetime | None
+CAPTURE_TAB = "_sfa_write_capture"  # hidden: what some cells held at the instant the last write landed
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,29 @@ class TabLayout:
     highlight_col: int | None = None  # rows whose cell in this column is not empty are highlighted (flags)
 
 
+@dataclass(frozen=True)
+class Capture:
+    """Cells copied, as they are at the instant the write lands, into the hidden CAPTURE_TAB: people type
+    while the service writes, and what they typed in the instant between the last check and the write is
+    known only from such a copy, made by the write itself. Blocks sit side by side from the capture tab's
+    row 0 (see capture_columns). A store that nobody edits during its write ignores them."""
+
+    tab: str
+    top: int
+    left: int
+    height: int
+    width: int
+
+
+def capture_columns(captures: list[Capture]) -> list[int]:
+    """Where each block starts in the capture tab."""
+    starts, left = [], 0
+    for capture in captures:
+        starts.append(left)
+        left += capture.width
+    return starts
+
+
 @dataclass
 class ChangeSet:
     new_tabs: list[str] = field(default_factory=list)
@@ -148,6 +172,7 @@ class ChangeSet:
     # + its history events), applied after everything above, in order. A store that splits a large write
     # never splits a group, so an interruption between requests leaves a state the next cycle converges from.
     groups: list[ChangeSet] = field(default_factory=list)
+    captures: list[Capture] = field(default_factory=list)  # taken first, when the write lands (not a change)
 
     def is_empty(self) -> bool:
         mine = (

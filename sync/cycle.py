@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from reports.manager_review import find_deal_table, manager_review_report, read_decisions
+from reports.manager_review import Decision, find_deal_table, manager_review_report, read_decisions
 from reports.marketing_feedback import marketing_feedback_report
 from reports.reminders import reminders_report
 from reports.table import Report
@@ -41,7 +41,7 @@ from sheets_schema.tabs import (
     TabSpec,
     find_tab,
 )
-from sync.changes import ChangeSet, OpenCells, TabContent
+from sync.changes import CAPTURE_TAB, Capture, CellWrite, ChangeSet, OpenCells, TabContent, capture_columns
 from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.plan import (
@@ -53,7 +53,7 @@ from sync.plan import (
     remembered_derived,
     state_rows,
 )
-from sync.repair import misplaced_id_repairs
+from sync.repair import misplaced_decision_repairs, misplaced_id_repairs
 from sync.sheet_locale import with_sheet_locale
 from sync.state import (
     ARCHIVE_COLUMNS,
@@ -86,6 +86,7 @@ class Analysis:
     book: Book = field(default_factory=Book)  # the parsed rows, with this cycle's new ids
     derivation: Derivation = field(default_factory=Derivation)
     rows_created: int = 0
+    review: TabContent | None = None  # the Manager Review as planned
 
     @property
     def all_problems(self) -> list[CellProblem]:
@@ -291,6 +292,8 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
         )
         current = snapshot.tabs.get(content.title)
         plan_owned_tab(current, content, analysis.changes)
+        if tab is MANAGER_REVIEW:
+            analysis.review = content
 
 
 def _plan_review(
@@ -341,26 +344,114 @@ def written_ids(analysis: Analysis) -> dict[str, dict[int, str]]:
     return written
 
 
-def put_back_misplaced_ids(store: LiveStore, snapshot: Snapshot, analysis: Analysis) -> int:
-    """After a write that assigned ids: read again and put back any typed id a new id landed on
-    because people moved rows in the instant before the write. Returns the write requests made."""
+def guard_write_window(snapshot: Snapshot, analysis: Analysis) -> None:
+    """For a store people edit while it writes: the write copies, as it lands, the cells a person may have
+    typed into since the verify read (the id cells about to get an id, the Manager Review's table), and
+    writes every Decision and Manager note cell of the review itself, so that afterwards each one that
+    differs from the plan was typed after the write (see put_back_after_write)."""
+    changes = analysis.changes
+    for title, ids in written_ids(analysis).items():
+        changes.captures.append(Capture(title, 0, analysis.id_columns[title], max(ids) + 1, 1))
+    review = analysis.review
+    current = snapshot.tabs.get(review.title) if review is not None else None
+    if review is None or current is None or not _writes_tab(changes, review.title):
+        return
+    was, will = find_deal_table(current.rows), find_deal_table([list(row) for row in review.rows])
+    if was is None or will is None:
+        return
+    top = was.header_row + 1
+    if len(current.rows) > top:
+        changes.captures.append(
+            Capture(review.title, top, 0, len(current.rows) - top, max(was.columns.values()) + 1)
+        )
+    if any(content.title == review.title for content in changes.tabs):
+        return  # rewritten whole: every cell of it is written
+    moved = any(patch.title == review.title for patch in changes.patches)  # (rows beyond the new end: gone)
+    end = len(review.rows) if moved else max(len(current.rows), len(review.rows))
+    rows = range(min(top, will.header_row + 1), end)
+    written = changes.group()  # applied after any row shifts: at the places of the new content
+    for col in (will.columns["decision"], will.columns["note"]):
+        for row in rows:
+            if row != will.header_row:
+                line = review.rows[row] if row < len(review.rows) else ()
+                written.cells.append(
+                    CellWrite(review.title, row, col, line[col] if col < len(line) else None)
+                )
+
+
+def _archive(decisions: dict[str, Decision], tab: TabData | None, today: date, changes: ChangeSet) -> None:
+    """Decisions typed for deals that left the review list, into the archive (created with them if new)."""
+    if not decisions:
+        return
+    rows = [archive_row(key, decision, today) for key, decision in decisions.items()]
+    if tab is None:
+        changes.tabs.append(TabContent(REVIEW_ARCHIVE.en, (ARCHIVE_COLUMNS, *rows), hidden=True))
+        return
+    archive = StateTable(REVIEW_ARCHIVE.en, ARCHIVE_COLUMNS, tab, changes)
+    for key, row in zip(decisions, rows, strict=True):
+        archive.put(key, row, changes)
+
+
+def _writes_tab(changes: ChangeSet, title: str) -> bool:
+    return (
+        any(cell.tab == title for cell in changes.cells)
+        or any(content.title == title for content in changes.tabs)
+        or any(patch.title == title for patch in changes.patches)
+    )
+
+
+PUT_BACK_ATTEMPTS = 2
+
+
+def put_back_after_write(store: LiveStore, snapshot: Snapshot, analysis: Analysis, today: date) -> int:
+    """After a write on a store people edit meanwhile: read again, and put back what people typed in the
+    instant before the write — an id a new id landed on, a Decision its deal moved away from (sync.repair).
+    The put-back is checked like the write (rows may move again); if they keep moving it is left out,
+    and the row meant for a new id gets one in the next cycle. Returns the write requests made."""
+    changes = analysis.changes
+    if not changes.captures:
+        return 0
+    review = analysis.review
+    reviewed = review is not None and any(c.tab == review.title for c in changes.captures)
+    archived = REVIEW_ARCHIVE.en in snapshot.tabs or any(t.title == REVIEW_ARCHIVE.en for t in changes.tabs)
+    titles = [*dict.fromkeys(c.tab for c in changes.captures), CAPTURE_TAB]
+    titles += [REVIEW_ARCHIVE.en] if reviewed and archived else []
+    keys = {title: cols for title, cols in analysis.keys.items() if title in titles}
+    for _ in range(PUT_BACK_ATTEMPTS):
+        after = store.read_tabs(titles)
+        repairs = _put_back(snapshot, analysis, after, today)
+        if repairs.is_empty():
+            return 0
+        if store.unchanged_since(Snapshot(after), keys):
+            return store.write(repairs).requests
+    return 0
+
+
+def _put_back(snapshot: Snapshot, analysis: Analysis, after: dict[str, TabData], today: date) -> ChangeSet:
+    changes, review = analysis.changes, analysis.review
     written = written_ids(analysis)
-    if not written:
-        return 0
-    after = store.read_tabs(list(written))
     repairs = ChangeSet()
-    for title, rows in written.items():
-        if title in after:
-            repairs.cells += misplaced_id_repairs(
-                snapshot.tabs[title],
-                after[title],
-                analysis.id_columns[title],
-                analysis.person_columns[title],
-                rows,
+    for capture, left in zip(changes.captures, capture_columns(changes.captures), strict=True):
+        block = [list(row[left : left + capture.width]) for row in after[CAPTURE_TAB].rows[: capture.height]]
+        before = snapshot.tabs[capture.tab]
+        if review is not None and capture.tab == review.title:
+            at_write = [list(row) for row in before.rows[: capture.top]] + block
+            cells, left_list = misplaced_decision_repairs(
+                review.title, before.rows, at_write, [list(r) for r in review.rows], after[review.title].rows
             )
-    if repairs.is_empty():
-        return 0
-    return store.write(repairs).requests
+            repairs.cells += cells
+            _archive(left_list, after.get(REVIEW_ARCHIVE.en), today, repairs)
+        else:
+            typed = {row: line[0] for row, line in enumerate(block) if line}
+            repairs.cells += misplaced_id_repairs(
+                before,
+                after[capture.tab],
+                analysis.id_columns[capture.tab],
+                analysis.person_columns[capture.tab],
+                written[capture.tab],
+                typed,
+            )
+    return repairs
 
 
 class _CollectorPause:
@@ -435,12 +526,14 @@ def _run_cycle(
             before_write(snapshot, analysis)
         if not store.unchanged_since(snapshot, analysis.keys):
             continue  # people moved rows since the read: plan again on what is there now
+        if is_edited_live(store):  # people type while it writes: copy what they may type (put back after)
+            guard_write_window(snapshot, analysis)
         try:
             result = store.write(analysis.changes)
         except AmbiguousWriteError:
             continue  # it may have landed: read again, and the plan holds only what is still missing
         if is_edited_live(store):
-            result.requests += put_back_misplaced_ids(store, snapshot, analysis)
+            result.requests += put_back_after_write(store, snapshot, analysis, today)
         return CycleReport(analysis, True, attempt, cells, result.requests)
     raise WriteConflictError(
         f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "

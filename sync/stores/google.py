@@ -208,11 +208,13 @@ class GoogleStore:
 
     # -- writing -------------------------------------------------------------------------------
     def write(self, changes: ChangeSet) -> WriteResult:
-        batches = build_requests(changes, self._sheets, self.client_email)
+        after: dict[str, SheetInfo] = {}
+        batches = build_requests(changes, self._sheets, self.client_email, after)
         sent = 0
         for requests_ in batches:
             self._send_write({"requests": requests_})
             sent += 1
+        self._sheets = after  # a write right after this one (a put-back) knows the tabs this one added
         return WriteResult(requests=sent, cells=changes.cell_count)
 
     def _send_write(self, body: dict) -> None:

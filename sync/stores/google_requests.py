@@ -16,6 +16,8 @@ from typing import Any
 from sheets_schema.a1 import column_letter as _column_letter
 from sheets_schema.parsing import date_to_serial
 from sync.changes import (
+    CAPTURE_TAB,
+    Capture,
     CellValue,
     CellWrite,
     ChangeSet,
@@ -80,13 +82,20 @@ class Plan:
             self.groups.append(list(requests))
 
 
-def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str | None) -> list[list[dict]]:
-    """The batchUpdate request lists, each at most 2 MB, in the order they must be sent."""
+def build_requests(
+    changes: ChangeSet,
+    sheets: dict[str, SheetInfo],
+    editor: str | None,
+    after: dict[str, SheetInfo] | None = None,
+) -> list[list[dict]]:
+    """The batchUpdate request lists, each at most 2 MB, in the order they must be sent. `after`, if given,
+    receives the tabs as they will be once the requests are applied (new ones with their ids)."""
     sheets = {
         title: SheetInfo(i.sheet_id, i.rows, i.cols, list(i.protected_ids), list(i.chart_ids))
         for title, i in sheets.items()
     }
     builder = _Builder(sheets, editor)
+    builder.plan.add(*builder.captures(changes.captures))  # first: what the cells hold as the write lands
     for title in changes.new_tabs:
         builder.add_sheet(title)
     builder.plan.add(*_grow_grids(changes, sheets))
@@ -114,6 +123,8 @@ def build_requests(changes: ChangeSet, sheets: dict[str, SheetInfo], editor: str
         requests += _cell_runs(group.cells, sheets)
         requests += [_note(note, sheets) for note in group.notes]  # notes on the rows just appended
         builder.plan.add(*requests)
+    if after is not None:
+        after.update(builder.sheets)
     return chunk(builder.plan.groups)
 
 
@@ -148,6 +159,68 @@ class _Builder:
             }
         )
         self.next_id += 1
+
+    def captures(self, captures: list[Capture]) -> list[dict]:
+        """The capture tab emptied, then each block copied into it (values only), side by side."""
+        sized = [(c, self.sheets[c.tab]) for c in captures if c.tab in self.sheets]
+        cut = [(c, i, min(c.height, i.rows - c.top), min(c.width, i.cols - c.left)) for c, i in sized]
+        blocks = [(c, i, height, width) for c, i, height, width in cut if height > 0 and width > 0]
+        if not blocks:
+            return []
+        rows = max(height for _, _, height, _ in blocks)
+        cols = sum(width for _, _, _, width in blocks)
+        out = self._capture_tab(rows, cols)
+        left = 0
+        for capture, info, height, width in blocks:
+            out.append(
+                {
+                    "copyPaste": {
+                        "source": _span(info.sheet_id, capture.top, capture.left, height, width),
+                        "destination": _span(self.sheets[CAPTURE_TAB].sheet_id, 0, left, height, width),
+                        "pasteType": "PASTE_VALUES",
+                    }
+                }
+            )
+            left += capture.width  # (the layout of capture_columns, even when a block was cut at the grid)
+        return out
+
+    def _capture_tab(self, rows: int, cols: int) -> list[dict]:
+        info = self.sheets.get(CAPTURE_TAB)
+        out: list[dict] = []
+        if info is None:
+            info = self.sheets[CAPTURE_TAB] = SheetInfo(self.next_id, rows, cols)
+            self.next_id += 1
+            grid = {"rowCount": rows, "columnCount": cols}
+            out.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": info.sheet_id,
+                            "title": CAPTURE_TAB,
+                            "hidden": True,
+                            "gridProperties": grid,
+                        }
+                    }
+                }
+            )
+            if self.editor:
+                out.append(_protect({"sheetId": info.sheet_id}, self.editor))
+            return out
+        if rows > info.rows or cols > info.cols:
+            info.rows, info.cols = max(info.rows, rows), max(info.cols, cols)
+            out.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {
+                            "sheetId": info.sheet_id,
+                            "gridProperties": {"rowCount": info.rows, "columnCount": info.cols},
+                        },
+                        "fields": "gridProperties(rowCount,columnCount)",
+                    }
+                }
+            )
+        out.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": "userEnteredValue"}})
+        return out
 
     def owned_tab(self, content: TabContent) -> list[dict]:
         out: list[dict] = []
@@ -205,8 +278,9 @@ def _merge_appends(requests: list[dict]) -> list[dict]:
 def _grow_grids(changes: ChangeSet, sheets: dict[str, SheetInfo]) -> list[dict]:
     need_rows: dict[str, int] = defaultdict(int)
     need_cols: dict[str, int] = defaultdict(int)
-    placed: list[CellWrite | NoteWrite] = [*changes.cells, *changes.notes]
-    for cell in placed:
+    grouped = [cell for group in changes.groups for cell in group.cells]  # (e.g. the review's Decision cells)
+    written: list[CellWrite | NoteWrite] = [*changes.cells, *changes.notes, *grouped]
+    for cell in written:
         need_rows[cell.tab] = max(need_rows[cell.tab], cell.row + 1)
         need_cols[cell.tab] = max(need_cols[cell.tab], cell.col + 1)
     for append in changes.appends:
@@ -424,6 +498,16 @@ def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
         if row is not None:
             run.append(row)
     return shifts + writes
+
+
+def _span(sheet_id: int, top: int, left: int, height: int, width: int) -> dict:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": top,
+        "endRowIndex": top + height,
+        "startColumnIndex": left,
+        "endColumnIndex": left + width,
+    }
 
 
 def _protect(

@@ -521,6 +521,44 @@ def sort_range(ctx: Ctx, body: dict) -> None:
                 sheet.cells[(box.r0 + i, c)] = cell
 
 
+def copy_paste(ctx: Ctx, body: dict) -> None:
+    """Copies the source range onto the destination's top-left corner, as it is at that point of the batch
+    (no tiling of a larger destination). PASTE_VALUES pastes what the cells show (formula results as
+    values); any other paste type copies the cells whole."""
+    source = ctx.bounded(body.get("source") or {})
+    target = ctx.box(body.get("destination") or {})
+    height, width = source.r1 - source.r0, source.c1 - source.c0
+    span = ctx.bounded(
+        {
+            "sheetId": target.sheet.sheet_id,
+            "startRowIndex": target.r0,
+            "endRowIndex": target.r0 + height,
+            "startColumnIndex": target.c0,
+            "endColumnIndex": target.c0 + width,
+        }
+    )
+    check_protection(ctx.ss, span, ctx.caller)
+    values_only = body.get("pasteType") == "PASTE_VALUES"
+    copied = {
+        (r, c): source.sheet.cells.get((source.r0 + r, source.c0 + c))
+        for r in range(height)
+        for c in range(width)
+    }
+    for (r, c), cell in copied.items():
+        at = (target.r0 + r, target.c0 + c)
+        if cell is None or not cell.has_value():
+            if values_only and at in target.sheet.cells:
+                target.sheet.cells[at].value, target.sheet.cells[at].formula = None, None
+                target.sheet.drop_if_empty(*at)
+            elif not values_only:
+                target.sheet.cells.pop(at, None)
+        elif values_only:
+            pasted = target.sheet.ensure(*at)
+            pasted.value, pasted.formula = effective_value(source.sheet, cell), None
+        else:
+            target.sheet.cells[at] = copy.deepcopy(cell)
+
+
 HANDLERS: dict[str, Any] = {
     "addSheet": add_sheet,
     "deleteSheet": delete_sheet,
@@ -541,4 +579,5 @@ HANDLERS: dict[str, Any] = {
     "deleteDimension": delete_dimension,
     "updateDimensionProperties": update_dimension_properties,
     "sortRange": sort_range,
+    "copyPaste": copy_paste,
 }
