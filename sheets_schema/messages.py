@@ -53,6 +53,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{column} has {length} characters; keep it under {limit}",
         "{column} が {length} 文字あります。{limit} 文字以内にしてください",
     ),
+    "control_character": (
+        "contains a control character ({char}); remove it and import again",
+        "制御文字 ({char}) が含まれています。削除してから取り込んでください",
+    ),
     # rows and references
     "duplicate_id": (
         "{id} is also the id of row {other}; give one of them a new id (or clear it and the service assigns one)",

@@ -26,6 +26,8 @@ _DATE_PATTERNS = (
 )
 _TIME_SUFFIX = re.compile(r"^(.*?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# What a workbook cannot hold (XML 1.0 forbids them; openpyxl refuses them): C0 controls but tab, LF, CR.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class CellParseError(ValueError):
@@ -47,6 +49,17 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     return type(value) is str and (value == "" or value.isspace())  # called for every cell: kept cheap
+
+
+def control_character(value: str) -> str | None:
+    """The first control character in the text that no sheet can hold, as U+0007, or None."""
+    found = _CONTROL_CHARACTER.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def without_control_characters(value: str) -> str:
+    """The text with each control character no sheet can hold replaced by U+FFFD (shown as �)."""
+    return _CONTROL_CHARACTER.sub("\ufffd", value)
 
 
 def normalize_text(value: str) -> str:

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_schema.parsing import without_control_characters
 from sync.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.base import Snapshot, TabData, WriteResult
@@ -290,6 +291,8 @@ def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
 
 
 def set_value(cell: Cell, value: CellValue) -> None:
+    if isinstance(value, str):
+        value = without_control_characters(value)  # a workbook cannot hold them: never fail a whole save
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # typed values only: text that looks like a formula stays text
