@@ -57,6 +57,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{column} has {length} characters; keep it under {limit}",
         "{column} が {length} 文字あります。{limit} 文字以内にしてください",
     ),
+    "cut_text": (  # ends a text cut to fit a cell
+        "… [cut: the full text has {length} characters]",
+        "…[省略: 全文は {length} 文字]",
+    ),
     "control_character": (
         "contains a control character ({char}); remove it and import again",
         "制御文字 ({char}) が含まれています。削除してから取り込んでください",

@@ -42,6 +42,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAGGED_FILL = PatternFill("solid", fgColor="FCE4D6")
 DERIVED_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 DATE_FORMAT = "yyyy-mm-dd"
+EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell: it cuts longer text when it opens the workbook
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
 
@@ -63,7 +64,7 @@ class XlsxStore:
         values_only = self._computed_values(workbook)
         tabs = {ws.title: _tab_data(ws, values_only.get(ws.title)) for ws in workbook.worksheets}
         self._cached = (version, workbook, values_only)
-        return Snapshot(tabs, version=version)
+        return Snapshot(tabs, version=version, max_cell_chars=EXCEL_CELL_CHARS)
 
     def _remove_abandoned_temp_files(self) -> None:
         """A save killed before os.replace leaves its temp file (a full copy of the pipeline): remove those
