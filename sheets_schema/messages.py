@@ -20,6 +20,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} is not a real calendar date; check the month and day",
         "{value} は存在しない日付です。月と日を確認してください",
     ),
+    "date_out_of_range": (  # the range is sheets_schema.parsing's FIRST_DATE and LAST_DATE
+        "{value} is outside the dates the sheet accepts (1950-01-01 to 2199-12-31); check the year",
+        "{value} は受け付ける日付の範囲(1950-01-01〜2199-12-31)の外です。年を確認してください",
+    ),
     "bad_time": (
         "{value} has no such time of day; use e.g. 2026/11/28 14:30",
         "{value} の時刻が正しくありません。2026/11/28 14:30 のように入力してください",
@@ -52,6 +56,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "too_long": (
         "{column} has {length} characters; keep it under {limit}",
         "{column} が {length} 文字あります。{limit} 文字以内にしてください",
+    ),
+    "cut_text": (  # ends a text cut to fit a cell
+        "… [cut: the full text has {length} characters]",
+        "…[省略: 全文は {length} 文字]",
+    ),
+    "control_character": (
+        "contains a control character ({char}); remove it and import again",
+        "制御文字 ({char}) が含まれています。削除してから取り込んでください",
     ),
     # rows and references
     "duplicate_id": (

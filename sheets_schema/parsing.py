@@ -18,8 +18,13 @@ from sheets_schema.messages import Message, quote
 
 # Sheets and Excel both count days from 1899-12-30 (Excel's 1900 leap-year bug folded in).
 SERIAL_EPOCH = datetime(1899, 12, 30)
-# Serial numbers we accept as dates: 1950-01-01 .. 2199-12-31. Outside that a number is surely not a date.
-_SERIAL_MIN, _SERIAL_MAX = 18264, 109572
+# The dates accepted, typed or as serial numbers. Every store holds these alike and reads them back the same
+# (serial 0 = 1899-12-30 reads back from .xlsx as a time of day, Excel's 1900 leap-year bug shifts the days
+# before 1900-03-01, Google's serials past the window did not parse back), so each round-trips and a sheet
+# settles. Outside it a date is surely a typo, and a number surely not a date. Messages name the range
+# ("date_out_of_range").
+FIRST_DATE, LAST_DATE = date(1950, 1, 1), date(2199, 12, 31)
+_SERIAL_MIN, _SERIAL_END = 18264, 109575  # the serials of FIRST_DATE and of the day after LAST_DATE
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -27,6 +32,8 @@ _DATE_PATTERNS = (
 )
 _TIME_SUFFIX = re.compile(r"^(.*?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# What a workbook cannot hold (XML 1.0 forbids them; openpyxl refuses them): C0 controls but tab, LF, CR.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class CellParseError(ValueError):
@@ -48,6 +55,17 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     return type(value) is str and (value == "" or value.isspace())  # called for every cell: kept cheap
+
+
+def control_character(value: str) -> str | None:
+    """The first control character in the text that no sheet can hold, as U+0007, or None."""
+    found = _CONTROL_CHARACTER.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def without_control_characters(value: str) -> str:
+    """The text with each control character no sheet can hold replaced by U+FFFD (shown as �)."""
+    return _CONTROL_CHARACTER.sub("\ufffd", value)
 
 
 def normalize_text(value: str) -> str:
@@ -75,12 +93,12 @@ def parse_datetime(value: object) -> datetime | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return _in_range(value.replace(tzinfo=None), value)
     if isinstance(value, date):
-        return datetime.combine(value, time())
+        return _in_range(datetime.combine(value, time()), value)
     if _is_number(value):
         number = float(value)
-        if math.isfinite(number) and _SERIAL_MIN <= number <= _SERIAL_MAX:
+        if math.isfinite(number) and _SERIAL_MIN <= number < _SERIAL_END:
             return serial_to_datetime(round(number * 86400) / 86400)
         raise CellParseError("not_date", value)
     if not isinstance(value, str):
@@ -99,10 +117,17 @@ def parse_datetime(value: object) -> datetime | None:
         if found:
             year, month, day = (int(part) for part in found.groups())
             try:
-                return datetime.combine(date(year, month, day), clock)
+                typed = datetime.combine(date(year, month, day), clock)
             except ValueError:
                 raise CellParseError("not_calendar_date", value) from None
+            return _in_range(typed, value)
     raise CellParseError("not_date", value)
+
+
+def _in_range(parsed: datetime, value: object) -> datetime:
+    if FIRST_DATE <= parsed.date() <= LAST_DATE:
+        return parsed
+    raise CellParseError("date_out_of_range", value)
 
 
 def parse_date(value: object) -> date | None:

@@ -21,7 +21,8 @@ from sheets_schema.parsing import CellParseError, is_blank
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import TabSpec
 
-# Google Sheets refuses cells longer than this; longer text cannot round-trip.
+# Google Sheets refuses cells longer than this; longer text cannot round-trip. A store may hold less
+# (Excel: 32,767), and says so in its Snapshot; parse_tab takes the store's limit.
 MAX_CELL_CHARS = 50_000
 
 
@@ -171,12 +172,16 @@ def parse_tab(
     pipeline: Pipeline,
     locale: Locale,
     known: KnownRows | None = None,
+    limit: int = MAX_CELL_CHARS,
 ) -> ParsedTab:
-    """Every row of the tab with content, parsed; `known` (see KnownRows) spares parsing unchanged rows."""
+    """Every row of the tab with content, parsed; `known` (see KnownRows) spares parsing unchanged rows.
+    `limit`: the most characters a cell of the store holds."""
     person = [(c, header.columns[c.key]) for c in spec.person_columns if c.key in header.columns]
     if known is None:
         return ParsedTab(
-            spec, header, _parse_rows(spec, header, grid, range(1, len(grid)), person, pipeline, locale)
+            spec,
+            header,
+            _parse_rows(spec, header, grid, range(1, len(grid)), person, pipeline, locale, limit),
         )
     # keyed by the whole row as read (building a tuple of the person cells would cost what parsing does);
     # a row whose derived cells changed is parsed again, which is rare after its first cycle
@@ -191,7 +196,7 @@ def parse_tab(
             fresh[cells] = hit
         else:
             todo.append(index)
-    parsed = _parse_rows(spec, header, grid, todo, person, pipeline, locale)
+    parsed = _parse_rows(spec, header, grid, todo, person, pipeline, locale, limit)
     for row in parsed:
         if not row.problems:
             cells = tuple(grid[row.index])
@@ -209,6 +214,7 @@ def _parse_rows(
     person: list[tuple[Any, int]],
     pipeline: Pipeline,
     locale: Locale,
+    limit: int = MAX_CELL_CHARS,
 ) -> list[ParsedRow]:
     """Column by column: each distinct value of a column is parsed once (statuses, owners and dates repeat
     down a tab), and a row whose cells all parse is built without a second pass through Pydantic. Rows with
@@ -223,7 +229,7 @@ def _parse_rows(
     for column, place in person:
         cells = [line[place] if place < len(line) else None for line in lines]
         columns.append(cells)
-        flagged |= _parse_column(parsers[column.key], cells, column.required)
+        flagged |= _parse_column(parsers[column.key], cells, column.required, limit)
     width = len(keys)
     everything = set(keys) == set(model.model_fields)
     empty = dict.fromkeys(model.model_fields)
@@ -234,7 +240,7 @@ def _parse_rows(
             line = lines[position]
             raw = {c.key: (line[i] if i < len(line) else None) for c, i in person}
             if not all(is_blank(v) for v in raw.values()):
-                rows.append(_parse_row(spec, header, model, index, raw, pipeline, locale))
+                rows.append(_parse_row(spec, header, model, index, raw, pipeline, locale, limit))
         elif values.count(None) != width:  # all None: a blank row
             fields = dict(zip(keys, values, strict=True))
             rows.append(ParsedRow(index, trusted(fields if everything else empty | fields), []))
@@ -244,7 +250,7 @@ def _parse_rows(
 _UNPARSED, _UNSEEN = object(), object()
 
 
-def _parse_column(parse: Any, cells: list[Any], required: bool) -> set[int]:
+def _parse_column(parse: Any, cells: list[Any], required: bool, limit: int = MAX_CELL_CHARS) -> set[int]:
     """Replaces each cell by its parsed value, in place; returns the rows where the cell does not parse, is
     over-long, or is required and blank (that last may be a blank row: the caller decides)."""
     memo: dict[Any, Any] = {}
@@ -263,7 +269,7 @@ def _parse_column(parse: Any, cells: list[Any], required: bool) -> set[int]:
                 parsed = parse(value)
             except CellParseError:
                 parsed = _UNPARSED
-            if type(value) is str and len(value) > MAX_CELL_CHARS:
+            if type(value) is str and len(value) > limit:
                 parsed = _UNPARSED
             memo[key] = parsed
         if parsed is _UNPARSED:
@@ -306,6 +312,7 @@ def _parse_row(
     values: dict[str, Any],
     pipeline: Pipeline,
     locale: Locale,
+    limit: int = MAX_CELL_CHARS,
 ) -> ParsedRow:
     problems: list[CellProblem] = []
     context = {"pipeline": pipeline}
@@ -341,7 +348,7 @@ def _parse_row(
                     Message("empty_required", {"column": label}),
                 )
             )
-        elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        elif isinstance(value, str) and len(value) > limit:
             problems.append(
                 CellProblem(
                     header.title,
@@ -349,7 +356,7 @@ def _parse_row(
                     header.columns[column.key],
                     Message(
                         "too_long",
-                        {"column": column.label(locale), "length": len(value), "limit": MAX_CELL_CHARS},
+                        {"column": column.label(locale), "length": len(value), "limit": f"{limit:,}"},
                     ),
                 )
             )

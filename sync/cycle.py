@@ -46,6 +46,7 @@ from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.plan import (
     InputTabPlan,
+    fit_rows,
     last_used_row,
     plan_input_tab,
     plan_owned_tab,
@@ -162,7 +163,9 @@ def _read_book(snapshot: Snapshot, config: Config, locale: Locale, known: KnownR
             read.tab_problems += header.problems
             continue
         read.headers[spec.key] = header
-        read.book.tabs[spec.key] = parse_tab(spec, header, tab.rows, pipeline, locale, known)
+        read.book.tabs[spec.key] = parse_tab(
+            spec, header, tab.rows, pipeline, locale, known, snapshot.max_cell_chars
+        )
     return read
 
 
@@ -211,7 +214,13 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     created = ChangeSet()  # rows the service creates, with the state that records them: all or nothing
     for key, header in headers.items():
         plan = InputTabPlan(
-            tabs[key], header, problems_by_tab[key], derivation.appended.get(key, []), pipeline, locale
+            tabs[key],
+            header,
+            problems_by_tab[key],
+            derivation.appended.get(key, []),
+            pipeline,
+            locale,
+            snapshot.max_cell_chars,
         )
         id_col = plan_input_tab(plan, derivation, locale, analysis.changes, created)
         if id_col is not None:
@@ -283,7 +292,7 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
     for tab, report in reports:
         content = TabContent(
             tab.title(locale),
-            report.rows,
+            fit_rows(report.rows, snapshot.max_cell_chars, locale),
             header_rows=report.header_rows,
             bold_rows=report.bold_rows,
             column_widths=report.column_widths,

@@ -23,8 +23,9 @@ from rules.dedupe import Index, Match, deal_keys, lead_keys
 from sheets_schema.choices import ChoiceList
 from sheets_schema.columns import Kind
 from sheets_schema.locale import Locale, fold
+from sheets_schema.messages import say
 from sheets_schema.models import MODELS
-from sheets_schema.parsing import CellParseError, is_blank
+from sheets_schema.parsing import CellParseError, control_character, is_blank
 from sheets_schema.rows import match_headers
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS, TabSpec
@@ -182,7 +183,9 @@ def plan_import(
         for key, value in defaults.items():
             if is_blank(values.get(key)):
                 values[key] = value
-        model, problem = _validate(spec, values, pipeline, locale)
+        model, problem = None, _control_character(spec, values, locale)
+        if not problem:
+            model, problem = _validate(spec, values, pipeline, locale)
         if problem:
             report.rejected.append((line, problem))
             continue
@@ -195,6 +198,15 @@ def plan_import(
         report.added.append(line)
         appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale)))
     return appends
+
+
+def _control_character(spec: TabSpec, values: dict[str, Any], locale: Locale) -> str | None:
+    """A row with a character no sheet can hold (NUL, ESC, ...) is rejected rather than written changed."""
+    for key, value in values.items():
+        char = control_character(value) if isinstance(value, str) else None
+        if char:
+            return f"{spec.column(key).label(locale)}: {say('control_character', locale, char=char)}"
+    return None
 
 
 def _validate(

@@ -16,8 +16,9 @@ from typing import Any
 from rules.derive import Derivation
 from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale
+from sheets_schema.messages import say
 from sheets_schema.parsing import date_to_serial, is_blank
-from sheets_schema.rows import CellProblem, HeaderMap, ParsedRow
+from sheets_schema.rows import MAX_CELL_CHARS, CellProblem, HeaderMap, ParsedRow
 from sheets_schema.stages import Pipeline
 from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent, TabOpening
 from sync.patch import patch_cells, row_patch
@@ -68,6 +69,7 @@ class InputTabPlan:
     appended: list[ParsedRow] = field(default_factory=list)  # rows the service creates on this tab
     pipeline: Pipeline = field(default_factory=Pipeline)
     locale: Locale = "en"
+    max_cell_chars: int = MAX_CELL_CHARS  # the store's; longer text copied into a derived cell is cut
 
 
 def plan_input_tab(
@@ -93,6 +95,8 @@ def plan_input_tab(
         have = tab.rows[row]
         for key, col in positions.items():
             value = errors.get(row) if key == "errors" else desired.get(key)
+            if type(value) is str and len(value) > plan.max_cell_chars:
+                value = cut_to_fit(value, plan.max_cell_chars, locale)
             current = have[col] if col < len(have) else None
             if not (type(current) is type(value) and current == value) and not same_value(current, value):
                 changes.cells.append(CellWrite(tab.title, row, col, value))  # (the common case spares a call)
@@ -124,9 +128,31 @@ def _appended_values(
             )
     for key, col in positions.items():
         if key != header.spec.id_key:
-            cells[col] = derived.get(key)
+            value = derived.get(key)
+            if type(value) is str and len(value) > plan.max_cell_chars:
+                value = cut_to_fit(value, plan.max_cell_chars, plan.locale)
+            cells[col] = value
     width = max(cells) + 1 if cells else 0
     return tuple(cells.get(col) for col in range(width))
+
+
+def cut_to_fit(text: str, limit: int, locale: Locale) -> str:
+    """Text copied into a derived cell, cut to what the store's cell holds, and saying so at its end (a
+    store would refuse the write, or Excel cut the text silently when opening the workbook)."""
+    mark = say("cut_text", locale, length=f"{len(text):,}")
+    return text[: limit - len(mark)] + mark
+
+
+def fit_rows(
+    rows: tuple[tuple[CellValue, ...], ...], limit: int, locale: Locale
+) -> tuple[tuple[CellValue, ...], ...]:
+    """A generated tab's rows with each text longer than the store's cells cut to fit (see cut_to_fit)."""
+    return tuple(
+        tuple(cut_to_fit(v, limit, locale) if type(v) is str and len(v) > limit else v for v in row)
+        if any(type(v) is str and len(v) > limit for v in row)
+        else row
+        for row in rows
+    )
 
 
 def _typed_label(column: Column, value: Any, pipeline: Pipeline, locale: Locale) -> CellValue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, TypeGuard
 
+from sheets_schema.rows import MAX_CELL_CHARS
 from sync.changes import CellValue, ChangeSet, OpenCells
 
 
@@ -29,6 +30,7 @@ class Snapshot:
     tabs: dict[str, TabData]  # keyed by the exact tab title
     timezone: str | None = None  # the spreadsheet's own time zone, where the store knows it
     version: object = None  # store-specific marker used by verify() (file mtime, key columns, ...)
+    max_cell_chars: int = MAX_CELL_CHARS  # the most characters one cell of the store holds
 
 
 @dataclass

@@ -28,10 +28,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_schema.parsing import without_control_characters
 from sync.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.xlsx_charts import add_charts
+from sync.stores.xlsx_formulas import formula_results, keep_formula_results
 
 NOTE_AUTHOR = "sfa-sync"
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
@@ -40,6 +42,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAGGED_FILL = PatternFill("solid", fgColor="FCE4D6")
 DERIVED_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 DATE_FORMAT = "yyyy-mm-dd"
+EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell: it cuts longer text when it opens the workbook
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
 
@@ -47,7 +50,8 @@ _SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
 class XlsxStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._cached: tuple[tuple[int, int], Workbook] | None = None
+        # the workbook last read, its version, and what its formula cells showed (their cached results)
+        self._cached: tuple[tuple[int, int], Workbook, dict[str, list[list[Any]]]] | None = None
 
     def describe(self) -> str:
         return str(self.path)
@@ -59,8 +63,8 @@ class XlsxStore:
         workbook = self._load(self.path)
         values_only = self._computed_values(workbook)
         tabs = {ws.title: _tab_data(ws, values_only.get(ws.title)) for ws in workbook.worksheets}
-        self._cached = (version, workbook)
-        return Snapshot(tabs, version=version)
+        self._cached = (version, workbook, values_only)
+        return Snapshot(tabs, version=version, max_cell_chars=EXCEL_CELL_CHARS)
 
     def _remove_abandoned_temp_files(self) -> None:
         """A save killed before os.replace leaves its temp file (a full copy of the pipeline): remove those
@@ -102,10 +106,7 @@ class XlsxStore:
 
     def _computed_values(self, workbook: Workbook) -> dict[str, list[list[Any]]]:
         """Formula cells show what Excel/LibreOffice last computed (their cached values), as Google does."""
-        has_formulas = any(
-            cell.data_type == "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
-        )
-        if not has_formulas:
+        if not _has_formulas(workbook):
             return {}
         computed = self._load(self.path, data_only=True)
         return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
@@ -113,10 +114,10 @@ class XlsxStore:
     # -- writing -------------------------------------------------------------------------------
     def write(self, changes: ChangeSet) -> WriteResult:
         self._refuse_if_open()
-        workbook = self._workbook_for_write()
+        workbook, computed = self._workbook_for_write()
         self._refuse_if_lossy(workbook)
         apply_changes(workbook, changes)
-        self._save_atomically(workbook)
+        self._save_atomically(workbook, computed)
         self._cached = None
         return WriteResult(requests=1, cells=changes.cell_count)
 
@@ -126,15 +127,16 @@ class XlsxStore:
         workbook = Workbook()
         self._save_atomically(workbook)
 
-    def _workbook_for_write(self) -> Workbook:
+    def _workbook_for_write(self) -> tuple[Workbook, dict[str, list[list[Any]]]]:
         version = self._version()
         if self._cached and self._cached[0] == version:
-            return self._cached[1]
+            return self._cached[1], self._cached[2]
         if self._cached:
             raise WriteConflictError(
                 f"{self.path}: the workbook changed on disk since it was read; run again"
             )
-        return self._load(self.path)
+        workbook = self._load(self.path)
+        return workbook, self._computed_values(workbook)
 
     def _refuse_if_open(self) -> None:
         folder, name = self.path.parent, self.path.name
@@ -154,7 +156,9 @@ class XlsxStore:
                 "move it to another workbook or remove it, then run again — nothing was written"
             )
 
-    def _save_atomically(self, workbook: Workbook) -> None:
+    def _save_atomically(
+        self, workbook: Workbook, computed: dict[str, list[list[Any]]] | None = None
+    ) -> None:
         folder = self.path.parent
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else _default_mode()
         # The pid in the name lets a later run tell a temp file left by a killed save from one being written.
@@ -162,6 +166,8 @@ class XlsxStore:
         os.close(handle)
         try:
             workbook.save(temp)
+            if computed:
+                keep_formula_results(Path(temp), formula_results(workbook, computed))
             with open(temp, "rb+") as saved:
                 os.fsync(saved.fileno())
             os.chmod(temp, mode)  # mkstemp makes 0600; keep the workbook's own (or the usual) permissions
@@ -229,7 +235,7 @@ def _tab_data(ws: Worksheet, computed: list[list[Any]] | None) -> TabData:
         for c, cell in enumerate(row):
             value = cell.value
             if cell.data_type == "f":
-                value = computed[r][c] if computed and r < len(computed) and c < len(computed[r]) else None
+                value = _formula_value(cell, computed, r, c)
             line.append(value)
             if cell.comment is not None:
                 notes[(r, c)] = cell.comment.text
@@ -237,6 +243,21 @@ def _tab_data(ws: Worksheet, computed: list[list[Any]] | None) -> TabData:
     while rows and not rows[-1]:
         rows.pop()  # formatted but empty rows below the data, as Google leaves them out
     return TabData(ws.title, rows, hidden=ws.sheet_state != "visible", notes=notes)
+
+
+def _has_formulas(workbook: Workbook) -> bool:
+    return any(cell.data_type == "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
+
+
+def _formula_value(cell: Cell, computed: list[list[Any]] | None, r: int, c: int) -> Any:
+    """What a formula showed when it was last computed. A formula never computed (a workbook written by a
+    script) reads as its own text rather than as empty: a person's formula must never look like an empty
+    cell that the service may fill in (an id) or report as missing (an amount)."""
+    result = computed[r][c] if computed and r < len(computed) and c < len(computed[r]) else None
+    if result is not None:
+        return result
+    formula = cell.value
+    return formula if isinstance(formula, str) else getattr(formula, "text", None)
 
 
 def _trim(line: list[Any]) -> list[Any]:
@@ -271,6 +292,8 @@ def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
 
 
 def set_value(cell: Cell, value: CellValue) -> None:
+    if isinstance(value, str):
+        value = without_control_characters(value)  # a workbook cannot hold them: never fail a whole save
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # typed values only: text that looks like a formula stays text

@@ -1,0 +1,83 @@
+"""People's formulas keep their results across the service's own saves.
+
+openpyxl writes a formula cell as <f>…</f><v/>: the result Excel or LibreOffice cached is dropped. The
+service's next read would then see an empty cell where a person's formula shows a Deal ID or an amount,
+fill the "empty" id cell with a new id and report the amount as missing. So, once openpyxl has saved, the
+results read before the save are put back into the cells that are still formulas. Excel and LibreOffice
+recompute them on opening anyway (openpyxl marks the workbook fullCalcOnLoad).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.utils.datetime import to_excel
+
+# a formula cell exactly as openpyxl writes it: <c r="A2" s="3"><f>…</f><v /></c>
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>.*?</f>)<v\s*/>', re.S)
+
+Results = dict[str, dict[str, Any]]  # worksheet part -> coordinate -> cached result
+
+
+def formula_results(workbook: Workbook, computed: dict[str, list[list[Any]]]) -> Results:
+    """For a workbook just saved: each formula cell's result as read before the save, by the worksheet part
+    it was saved in. `computed` holds each tab's values as last computed (a data_only read)."""
+    parts: Results = {}
+    for ws in workbook.worksheets:
+        grid = computed.get(ws.title)
+        if not grid:
+            continue
+        results = {
+            cell.coordinate: grid[cell.row - 1][cell.column - 1]
+            for row in ws.iter_rows(max_row=len(grid))
+            for cell in row
+            if cell.data_type == "f" and cell.column <= len(grid[cell.row - 1])
+        }
+        results = {at: value for at, value in results.items() if value is not None}
+        if results:
+            parts[ws.path.lstrip("/")] = results
+    return parts
+
+
+def keep_formula_results(path: Path, parts: Results) -> None:
+    """Writes the cached results back into the saved file's formula cells."""
+    if not parts:
+        return
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            if info.filename in parts:
+                data = _with_results(data.decode("utf-8"), parts[info.filename]).encode("utf-8")
+            archive.writestr(info, data)
+
+
+def _with_results(xml: str, results: dict[str, Any]) -> str:
+    def fill(found: re.Match[str]) -> str:
+        typed = _typed(results.get(found.group(1)))
+        if typed is None:
+            return found.group(0)
+        kind, text = typed
+        return f'<c r="{found.group(1)}"{found.group(2)}{kind}>{found.group(3)}<v>{text}</v>'
+
+    return _FORMULA_CELL.sub(fill, xml)
+
+
+def _typed(value: Any) -> tuple[str, str] | None:
+    """A cached result as the <c> element's t attribute and its <v> text, as Excel writes them."""
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    if isinstance(value, int | float):
+        return "", repr(value)
+    if isinstance(value, datetime | date | time | timedelta):
+        return "", repr(to_excel(value))
+    if isinstance(value, str):
+        return (' t="e"' if value in ERROR_CODES else ' t="str"'), escape(value)
+    return None
