@@ -305,14 +305,14 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
 
 
 # The input tabs each generated tab is built from: while one of them is skipped, the tab is held.
-DEPENDS_ON = {
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
     MANAGER_REVIEW.key: ("deals", "tasks", "team"),
     REMINDERS.key: ("tasks", "deals", "team"),
     MARKETING_FEEDBACK.key: ("leads", "calls", "deals"),
     WIN_LOSS.key: ("deals", "leads"),
 }
 # Derived columns computed from another input tab: while that tab is skipped, they keep their last values.
-DERIVED_FROM = {
+DERIVED_FROM: dict[str, dict[str, tuple[str, ...]]] = {
     "leads": {
         "calls_made": ("calls",),
         "last_call_at": ("calls",),
