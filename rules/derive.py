@@ -126,6 +126,12 @@ def _create_from_appointments(
     return automation.created_on
 
 
+def unreadable_cells(tab: ParsedTab, row: ParsedRow) -> dict[str, str]:
+    """Column key -> cell (A1) of the row's cells that hold a value that cannot be read (not blank ones)."""
+    keys = {col: key for key, col in tab.header.columns.items()}
+    return {keys[p.col]: p.cell for p in row.problems if p.col in keys and p.message.code != "empty_required"}
+
+
 def _deal_row(
     book: Book,
     row: ParsedRow,
@@ -147,12 +153,14 @@ def _deal_row(
         estimate_created_on(book, deal, today),
     )
     activity = derived.last_activity(book, deal, created)
+    unreadable = unreadable_cells(book.tabs["deals"], row)
     state, events = observe(
         previous,
         deal,
         first_estimate(deal, created, activity, today, settings.pipeline),
         today,
         settings.pipeline,
+        frozenset(unreadable),
     )
     if key in result.deals and result.deals[key] is not previous:
         state, events = result.deals[key], []  # a duplicated id: the first row of it keeps the history
@@ -161,7 +169,9 @@ def _deal_row(
     facts = state.facts or DealFacts(deal.deal_id or "")
     if facts.last_progress_on and facts.last_progress_on > activity:
         activity = facts.last_progress_on
-    health = deal_health(book, deal, facts, activity, today, settings.pipeline, settings.thresholds, locale)
+    health = deal_health(
+        book, deal, facts, activity, today, settings.pipeline, settings.thresholds, locale, unreadable
+    )
     result.health[row.index] = health
     values = derived.deal_values(book, deal, created, today, locale, activity)
     values |= {

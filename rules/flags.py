@@ -24,6 +24,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_activity": ("no activity for {days} days", "{days}日間活動なし"),
     "close_date_passed": ("close date {date} has passed", "完了予定日 {date} を過ぎています"),
     "close_date_missing": ("no close date", "完了予定日が未入力"),
+    "close_date_unreadable": ("close date in {cell} cannot be read", "完了予定日({cell})が読み取れません"),
     "pushed": ("close date pushed {count} times", "完了予定日が{count}回延期"),
     "owner_empty": ("no owner", "担当者未設定"),
     "owner_not_assigned": (
@@ -58,6 +59,7 @@ SEVERITY = {
     "no_next_task": 2,
     "pushed": 2,
     "close_date_missing": 1,
+    "close_date_unreadable": 1,
     "amount_missing": 1,
 }
 ACTION_FOR = (
@@ -73,6 +75,7 @@ ACTION_FOR = (
     ("no_activity", "set_next_task"),
     ("pushed", "review_with_owner"),
     ("close_date_missing", "update_close_date"),
+    ("close_date_unreadable", "update_close_date"),
     ("amount_missing", "enter_amount"),
 )
 
@@ -125,8 +128,10 @@ def deal_health(
     pipeline: Pipeline,
     limits: Thresholds,
     locale: Locale,
+    unreadable: dict[str, str] | None = None,
 ) -> DealHealth:
-    """The flags of one deal; closed deals have none."""
+    """The flags of one deal; closed deals have none. `unreadable`: field -> the cell (A1) whose value
+    cannot be read; such a field is named as unreadable, not as missing."""
     stage = pipeline.find(deal.stage)
     days_in_stage = (today - facts.stage_since).days if facts.stage_since else None
     idle = (today - last_activity).days
@@ -139,7 +144,7 @@ def deal_health(
         flags += _stall(stage, days_in_stage, locale)
         flags += _amount(deal, stage, pipeline, limits, locale)
     flags += _neglect(book, deal, idle, limits)
-    flags += _close_date(deal, facts, today, limits)
+    flags += _close_date(deal, facts, today, limits, (unreadable or {}).get("close_date"))
     flags += _owner(book, deal)
     flags.sort(key=lambda f: -SEVERITY[f.code])
     return DealHealth(tuple(flags), days_in_stage, idle)
@@ -163,9 +168,13 @@ def _neglect(book: Book, deal: Any, idle: int, limits: Thresholds) -> list[Flag]
     return flags
 
 
-def _close_date(deal: Any, facts: DealFacts, today: date, limits: Thresholds) -> list[Flag]:
+def _close_date(
+    deal: Any, facts: DealFacts, today: date, limits: Thresholds, unreadable_cell: str | None
+) -> list[Flag]:
     flags = []
-    if deal.close_date is None:
+    if deal.close_date is None and unreadable_cell is not None:
+        flags.append(Flag("close_date_unreadable", (("cell", unreadable_cell),)))
+    elif deal.close_date is None:
         flags.append(Flag("close_date_missing"))
     elif deal.close_date < today:
         flags.append(Flag("close_date_passed", (("date", deal.close_date.isoformat()),)))

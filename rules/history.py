@@ -58,10 +58,19 @@ def first_estimate(
 
 
 def observe(
-    previous: DealState | None, deal: Any, estimate: DealFacts, today: date, pipeline: Pipeline
+    previous: DealState | None,
+    deal: Any,
+    estimate: DealFacts,
+    today: date,
+    pipeline: Pipeline,
+    unreadable: frozenset[str] = frozenset(),
 ) -> tuple[DealState, list[ChangeEvent]]:
-    """The deal's new state and the changes seen since `previous` (none the first time)."""
+    """The deal's new state and the changes seen since `previous` (none the first time). `unreadable`: the
+    tracked fields whose cell holds something that cannot be read (e.g. 2026年12月35日): they keep their
+    last valid value, so that 12/5 -> unreadable -> 12/25 is one push, not a date removed and a new one."""
     now = DealState(deal.deal_id, deal.stage, deal.amount, deal.close_date, deal.owner)
+    if previous is not None:
+        now = replace(now, **{name: getattr(previous, name) for name in unreadable if name in TRACKED})
     if previous is None or previous.facts is None:
         return replace(now, facts=estimate), []
     facts = previous.facts

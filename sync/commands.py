@@ -10,24 +10,32 @@ from sync.changes import ChangeSet, RowAppend
 from sync.config import Config
 from sync.cycle import CycleReport, local_today, locate_input_tabs, run_cycle
 from sync.demo_data import demo_rows
-from sync.errors import ConfigError
-from sync.layout import plan_init
+from sync.errors import ConfigError, SheetLayoutError
+from sync.layout import header_fixes, plan_init
 from sync.sheet_locale import with_sheet_locale
 from sync.stores import Snapshot, open_store
 from sync.stores.xlsx import XlsxStore
 
 
 def initialise(config: Config) -> int:
-    """Set the sheet up; returns the number of cells written (0 when it already was)."""
+    """Set the sheet up; returns the number of cells written (0 when it already was). A tab with rows that
+    lacks a required column is not given an empty one: the error says which header to rename."""
     store = open_store(config)
     if isinstance(store, XlsxStore) and not store.exists():
         store.create_empty()
     snapshot = store.read()
     config = with_sheet_locale(config, snapshot)  # init on a Japanese sheet adds Japanese tabs, not copies
     changes = plan_init(snapshot, config.locale, config.pipeline.to_pipeline())
-    if changes.is_empty():
-        return 0
-    return store.write(changes).cells
+    written = 0 if changes.is_empty() else store.write(changes).cells
+    fixes = header_fixes(snapshot, config.locale)
+    if fixes:
+        rest = (
+            "init set up everything else; run it again after that"
+            if config.locale == "en"
+            else "それ以外は設定しました。直してから再度 init を実行してください"
+        )
+        raise SheetLayoutError(f"{store.describe()}: " + "; ".join(fixes) + f" — {rest}")
+    return written
 
 
 def make_demo(config: Config, force: bool = False, today: date | None = None) -> CycleReport:

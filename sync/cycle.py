@@ -41,7 +41,16 @@ from sheets_schema.tabs import (
     TabSpec,
     find_tab,
 )
-from sync.changes import CAPTURE_TAB, Capture, CellWrite, ChangeSet, OpenCells, TabContent, capture_columns
+from sync.changes import (
+    CAPTURE_TAB,
+    Capture,
+    CellValue,
+    CellWrite,
+    ChangeSet,
+    OpenCells,
+    TabContent,
+    capture_columns,
+)
 from sync.config import Config
 from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.plan import (
@@ -88,6 +97,7 @@ class Analysis:
     derivation: Derivation = field(default_factory=Derivation)
     rows_created: int = 0
     review: TabContent | None = None  # the Manager Review as planned
+    skipped: dict[str, list[CellProblem]] = field(default_factory=dict)  # input tabs skipped, and why
 
     @property
     def all_problems(self) -> list[CellProblem]:
@@ -135,6 +145,7 @@ class ReadBook:
     tabs: dict[str, TabData]  # spec key -> the tab as read
     headers: dict[str, HeaderMap]  # spec key -> header map (usable tabs only)
     tab_problems: list[CellProblem]
+    skipped: dict[str, list[CellProblem]] = field(default_factory=dict)  # spec key -> why (header unusable)
 
 
 def read_book(snapshot: Snapshot, config: Config, known: KnownRows | None = None) -> ReadBook:
@@ -161,6 +172,7 @@ def _read_book(snapshot: Snapshot, config: Config, locale: Locale, known: KnownR
         header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], locale)
         if not header.usable:  # a required column is missing: skip the tab, write nothing to it
             read.tab_problems += header.problems
+            read.skipped[spec.key] = [p for p in header.problems if p.message.code == "missing_column"]
             continue
         read.headers[spec.key] = header
         read.book.tabs[spec.key] = parse_tab(
@@ -173,7 +185,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     locale: Locale = config.locale
     read = read_book(snapshot, config, known)
     book, tabs, headers = read.book, read.tabs, read.headers
-    analysis = Analysis(ChangeSet(), tab_problems=read.tab_problems, book=book)
+    analysis = Analysis(ChangeSet(), tab_problems=read.tab_problems, book=book, skipped=read.skipped)
     for key, header in headers.items():
         spec, title = header.spec, header.title
         analysis.person_columns[title] = sorted(
@@ -203,6 +215,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     )
     next_rows = {key: last_used_row(tabs[key]) + 1 for key in headers}
     derivation = derive(book, today, locale, memory, settings_from(config), next_rows)
+    keep_values_from_skipped_tabs(derivation, tabs, headers, set(read.skipped))
     analysis.derivation = derivation
     problems_by_tab: dict[str, list[CellProblem]] = {key: list(h.problems) for key, h in headers.items()}
     for key, parsed in book.tabs.items():
@@ -275,21 +288,30 @@ def owned_tab(snapshot: Snapshot, tab: OwnedTab) -> TabData | None:
 
 
 def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, today: date) -> None:
-    """The tabs managers, reps and marketing read, rebuilt from this cycle's rows; written only if changed."""
+    """The tabs managers, reps and marketing read, rebuilt from this cycle's rows; written only if changed.
+    A tab that depends on an input tab the cycle had to skip is not rebuilt (it would read as an all-clear):
+    it keeps what it showed, under a notice naming the skipped tab."""
     locale, book, derivation = config.locale, analysis.book, analysis.derivation
     pipeline = config.pipeline.to_pipeline()
-    review = _plan_review(snapshot, analysis, config, pipeline, today)
     facts = derivation.facts
-    reports = (
-        (MANAGER_REVIEW, review),
-        (REMINDERS, reminders_report(book, today, locale, config.reminders.due_soon_days)),
+    builders: tuple[tuple[OwnedTab, Callable[[], Report]], ...] = (
+        (MANAGER_REVIEW, lambda: _plan_review(snapshot, analysis, config, pipeline, today)),
+        (REMINDERS, lambda: reminders_report(book, today, locale, config.reminders.due_soon_days)),
         (
             MARKETING_FEEDBACK,
-            marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline),
+            lambda: marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline),
         ),
-        (WIN_LOSS, win_loss_report(book, facts, today, locale, pipeline, config.reports)),
+        (WIN_LOSS, lambda: win_loss_report(book, facts, today, locale, pipeline, config.reports)),
     )
-    for tab, report in reports:
+    for tab, build in builders:
+        skipped = [key for key in DEPENDS_ON[tab.key] if key in analysis.skipped]
+        if skipped:
+            held = held_content(
+                owned_tab(snapshot, tab), tab.title(locale), skipped, analysis.skipped, locale
+            )
+            plan_owned_tab(snapshot.tabs.get(held.title), held, analysis.changes)
+            continue
+        report = build()
         content = TabContent(
             tab.title(locale),
             fit_rows(report.rows, snapshot.max_cell_chars, locale),
@@ -303,6 +325,73 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
         plan_owned_tab(current, content, analysis.changes)
         if tab is MANAGER_REVIEW:
             analysis.review = content
+
+
+# The input tabs each generated tab is built from: while one of them is skipped, the tab is held.
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    MANAGER_REVIEW.key: ("deals", "tasks", "team"),
+    REMINDERS.key: ("tasks", "deals", "team"),
+    MARKETING_FEEDBACK.key: ("leads", "calls", "deals"),
+    WIN_LOSS.key: ("deals", "leads"),
+}
+# Derived columns computed from another input tab: while that tab is skipped, they keep their last values.
+DERIVED_FROM: dict[str, dict[str, tuple[str, ...]]] = {
+    "leads": {
+        "calls_made": ("calls",),
+        "last_call_at": ("calls",),
+        "last_result": ("calls",),
+        "deal_id": ("deals",),
+    },
+    "calls": {"company": ("leads",)},
+    "deals": {
+        "days_since_activity": ("calls", "tasks"),
+        "open_tasks": ("tasks",),
+        "next_task_due": ("tasks",),
+        "next_task": ("tasks",),
+        "owner_check": ("team",),
+        "health": ("tasks", "team", "calls"),
+    },
+}
+NOTICE = (
+    "⚠ Not updated: the {tabs} tab was skipped ({why}); this tab shows what it showed before — fix the "
+    "header and the next cycle updates it",
+    "⚠ 未更新: {tabs}タブを読み込めませんでした({why})。このタブは前回の内容のままです — 見出しを直すと次回の同期で更新されます",
+)
+
+
+def keep_values_from_skipped_tabs(
+    derivation: Derivation, tabs: dict[str, TabData], headers: dict[str, HeaderMap], skipped: set[str]
+) -> None:
+    """Derived cells computed from a skipped tab keep what they show (not cleared as if it had no rows)."""
+    for key, header in headers.items():
+        kept = [
+            (column, header.columns[column])
+            for column, sources in DERIVED_FROM.get(key, {}).items()
+            if skipped.intersection(sources) and column in header.columns
+        ]
+        if not kept:
+            continue
+        tab, by_row = tabs[key], derivation.values.setdefault(key, {})
+        for row in range(1, len(tab.rows)):
+            by_row[row] = dict(by_row.get(row, {})) | {column: tab.cell(row, col) for column, col in kept}
+
+
+def held_content(
+    current: TabData | None,
+    title: str,
+    skipped: list[str],
+    why: dict[str, list[CellProblem]],
+    locale: Locale,
+) -> TabContent:
+    """A generated tab kept as it was, its first cell replaced by a notice naming the skipped tab(s)."""
+    names = ", ".join(_spec(key).title(locale) for key in skipped)
+    reasons = "; ".join(p.render(locale) for key in skipped for p in why[key])
+    notice = NOTICE[1 if locale == "ja" else 0].format(tabs=names, why=reasons)
+    rows: list[tuple[CellValue, ...]] = [tuple(r) for r in current.rows] if current is not None else []
+    if not rows:
+        return TabContent(title, ((notice,),))
+    rows[0] = (notice, *rows[0][1:])
+    return TabContent(title, tuple(rows))
 
 
 def _plan_review(
@@ -548,3 +637,7 @@ def _run_cycle(
         f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
         f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"
     )
+
+
+def _spec(key: str) -> TabSpec:
+    return next(spec for spec in INPUT_TABS if spec.key == key)

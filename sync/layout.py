@@ -6,15 +6,18 @@ first empty header cell on the right.
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale
-from sheets_schema.rows import match_headers
+from sheets_schema.parsing import is_blank
+from sheets_schema.rows import HeaderMap, match_headers
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec
 from sync.changes import CellWrite, ChangeSet, ColumnLayout, TabContent, TabLayout
 from sync.cycle import locate_input_tabs
-from sync.plan import read_state, state_rows, widest_row
-from sync.stores.base import Snapshot
+from sync.plan import last_used_row, read_state, state_rows, widest_row
+from sync.stores.base import Snapshot, TabData
 
 NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.AMOUNT: "#,##0"}
 
@@ -40,6 +43,8 @@ def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: 
             positions = dict(header.columns)
             next_free = max(header.width, widest_row(tab))
             for column in spec.columns:
+                if column.required and column.key not in positions and last_used_row(tab) > 0:
+                    continue  # an empty required column would read as every row cleared: see header_fixes
                 if column.key not in positions:
                     positions[column.key] = next_free
                     changes.cells.append(CellWrite(title, 0, next_free, column.label(locale)))
@@ -51,6 +56,39 @@ def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: 
     state["layout_version"] = LAYOUT_VERSION
     changes.tabs.append(TabContent(STATE.en, state_rows(state), hidden=True))
     return changes
+
+
+def header_fixes(snapshot: Snapshot, locale: Locale) -> list[str]:
+    """What to rename (or add) so that tabs with rows have every required column; init does not add an
+    empty required column to them, which would read as every row's value removed."""
+    fixes = []
+    tabs, _ = locate_input_tabs(snapshot)
+    for spec in INPUT_TABS:
+        tab = tabs.get(spec.key)
+        if tab is None or last_used_row(tab) == 0:
+            continue
+        header = match_headers(spec, tab.title, tab.rows[0], locale)
+        for key in header.missing_required:
+            fixes.append(_header_fix(spec.column(key), tab, _unmatched(header, tab), locale))
+    return fixes
+
+
+def _unmatched(header: HeaderMap, tab: TabData) -> list[str]:
+    """Header cells that name no column of the tab: a renamed column is one of them."""
+    used = set(header.columns.values())
+    return [str(raw).strip() for col, raw in enumerate(tab.rows[0]) if col not in used and not is_blank(raw)]
+
+
+def _header_fix(column: Column, tab: TabData, unmatched: list[str], locale: Locale) -> str:
+    name, other = (column.ja, column.en) if locale == "ja" else (column.en, column.ja)
+    if not unmatched:
+        if locale == "ja":
+            return f"{tab.title}: 「{name}」列がありません。その列の見出しを「{name}」(または {other})にしてください"
+        return f"{tab.title}: no '{name}' column; put the header '{name}' (or {other}) above the column that holds it"
+    candidate = max(unmatched, key=lambda h: SequenceMatcher(None, h.lower(), name.lower()).ratio())
+    if locale == "ja":
+        return f"{tab.title}: 「{name}」列がありません。「{candidate}」を「{name}」(または {other})に名前変更してください"
+    return f"{tab.title}: no '{name}' column; rename '{candidate}' to '{name}' (or {other})"
 
 
 def _layout(
@@ -66,6 +104,7 @@ def _layout(
             c.width,
         )
         for c in spec.columns
+        if c.key in positions  # (a required column to be renamed first: see header_fixes)
     )
     highlight = positions.get("health") if spec.key == "deals" else None  # flagged deals stand out
     return TabLayout(title, columns, max_rows, highlight)

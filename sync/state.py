@@ -4,6 +4,7 @@ the rows that changed are written; new rows are appended)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -144,16 +145,20 @@ def _plain(value: Any) -> CellValue:
 
 class StateTable:
     """A hidden state tab of rows keyed by their first cell. Changed cells are written in place, new rows
-    appended; rows of keys no longer wanted stay (history is kept). A missing tab is created (header only)
-    with the main changes, so that its rows can go in whichever group must carry them."""
+    appended; rows of keys no longer wanted stay (history is kept). A missing tab is created with the main
+    changes: rows that go with the main changes are written as part of its content (an append to a tab
+    that does not exist yet would fail: stores apply appends before whole tabs); rows in a later group
+    are appended after it."""
 
     def __init__(
         self, title: str, columns: tuple[str, ...], current: TabData | None, main: ChangeSet
     ) -> None:
         self.title = title
+        self.main = main
         self.current = current if current is not None and current.rows else None
         if self.current is None:
-            main.tabs.append(TabContent(title, (columns,), hidden=True))
+            self.created = TabContent(title, (columns,), hidden=True)
+            main.tabs.append(self.created)
             self.where: dict[str | None, int] = {}
         else:
             self.where = {
@@ -165,11 +170,19 @@ class StateTable:
     def put(self, key: str, values: tuple[CellValue, ...], target: ChangeSet) -> None:
         index = self.where.get(key)
         if index is None or self.current is None:
-            target.appends.append(RowAppend(self.title, values))
+            self.append(values, target)
             return
         for col, value in enumerate(values):
             if not same_value(self.current.cell(index, col), value):
                 target.cells.append(CellWrite(self.title, index, col, value))
 
     def append(self, values: tuple[CellValue, ...], target: ChangeSet) -> None:
-        target.appends.append(RowAppend(self.title, values))
+        if self.current is None and target is self.main:
+            self._add_to_created(values)
+        else:
+            target.appends.append(RowAppend(self.title, values))
+
+    def _add_to_created(self, values: tuple[CellValue, ...]) -> None:
+        grown = replace(self.created, rows=(*self.created.rows, values))
+        self.main.tabs[self.main.tabs.index(self.created)] = grown
+        self.created = grown
