@@ -31,7 +31,7 @@ SHIMS: dict[str, list[tuple[Any, str]]] = {
     ],
     "analyse": [(sync.cycle, "analyse")],
     "build_requests": [(sync.stores.google, "build_requests")],
-    "id_check": [(sync.cycle, "put_back_misplaced_ids")],
+    "id_check": [(sync.cycle, "put_back_after_write")],
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -466,7 +466,15 @@ def guard_write_window(snapshot: Snapshot, analysis: Analysis) -> None:
         return  # rewritten whole: every cell of it is written
     moved = any(patch.title == review.title for patch in changes.patches)  # (rows beyond the new end: gone)
     end = len(review.rows) if moved else max(len(current.rows), len(review.rows))
-    rows = range(min(top, will.header_row + 1), end)
+    # Only rows that will show another deal than they show now: a Decision typed on a row that keeps its
+    # deal is beside that deal whatever the write does, so writing its cell again would buy nothing and
+    # cost two cells a row of the list on every write of the review.
+    rows = [
+        row
+        for row in range(min(top, will.header_row + 1), end)
+        if _deal_shown(current.rows, row, was.columns["deal_id"])
+        != _deal_shown(review.rows, row, will.columns["deal_id"])
+    ]
     written = changes.group()  # applied after any row shifts: at the places of the new content
     for col in (will.columns["decision"], will.columns["note"]):
         for row in rows:
@@ -475,6 +483,11 @@ def guard_write_window(snapshot: Snapshot, analysis: Analysis) -> None:
                 written.cells.append(
                     CellWrite(review.title, row, col, line[col] if col < len(line) else None)
                 )
+
+
+def _deal_shown(rows: Sequence[Sequence[CellValue]], row: int, col: int) -> CellValue:
+    line = rows[row] if row < len(rows) else ()
+    return line[col] if col < len(line) else None
 
 
 def _archive(decisions: dict[str, Decision], tab: TabData | None, today: date, changes: ChangeSet) -> None:

@@ -12,17 +12,9 @@ from sheets_schema.parsing import date_to_serial
 from sheets_schema.tabs import DEALS, INPUT_TABS
 from sync.cycle import run_cycle
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker, values
 
 TODAY = date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    emu = SheetsEmulator().start()
-    yield lambda: emu
-    emu.stop()
 
 
 @pytest.fixture(params=["memory", "xlsx", "google"])

@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-import pytest
 from tenacity import wait_none
 
 from reports.manager_review import find_deal_table
@@ -29,7 +28,6 @@ from sync.cycle import run_cycle
 from sync.errors import WriteConflictError
 from sync.stores.google import GoogleStore
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 
 TODAY = date(2026, 11, 28)
 INTERLEAVINGS = int(os.environ.get("SFA_INTERLEAVINGS", "25"))
@@ -47,12 +45,6 @@ TASK_ROWS = [
     {"deal_id": "D-000001", "title": "Visit", "owner": "Sato", "due_date": "2026-12-01"},
     {"deal_id": "D-000005", "title": "Call", "owner": "Sato", "due_date": "2026-11-20"},
 ]
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
 
 
 def person_rows(emu, sid) -> list[tuple]:

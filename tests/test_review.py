@@ -26,13 +26,20 @@ def make(request, tmp_path, emulator) -> StoreMaker:
     return StoreMaker(request.param, tmp_path, emulator)
 
 
-def sheet(**rows) -> dict:
-    return {spec.en: tab(spec, *rows.get(spec.key, [])) for spec in INPUT_TABS}
+def sheet(locale: str = "en", **rows) -> dict:
+    """The five input tabs, named and headed in `locale` (a Japanese sheet for a Japanese config)."""
+    return {spec.title(locale): tab(spec, *rows.get(spec.key, []), locale=locale) for spec in INPUT_TABS}
+
+
+def sheet_locale(store) -> str:
+    """The language the store's sheet is in, as the service takes it (from its tab names)."""
+    return "ja" if DEALS.title("ja") in store.read().tabs else "en"
 
 
 def column(store, spec, key: str) -> list:
-    grid = values(store, spec.en)
-    col = [str(h) for h in grid[0]].index(spec.column(key).en)
+    locale = sheet_locale(store)
+    grid = values(store, spec.title(locale))
+    col = [str(h) for h in grid[0]].index(spec.column(key).label(locale))
     return [(row[col] if col < len(row) else None) for row in grid[1:]]
 
 
@@ -47,20 +54,22 @@ def deal_cell(store, row: int, key: str):
 
 def set_cell(store, spec, row: int, key: str, value) -> None:
     """A person edits a cell (row 1 = first data row), on whichever store."""
-    grid = values(store, spec.en)
-    col = [str(h) for h in grid[0]].index(spec.column(key).en)
+    locale = sheet_locale(store)
+    title = spec.title(locale)
+    grid = values(store, title)
+    col = [str(h) for h in grid[0]].index(spec.column(key).label(locale))
     if hasattr(store, "edit"):
-        store.edit(spec.en, row, col, value)
+        store.edit(title, row, col, value)
     elif hasattr(store, "path"):
         from openpyxl import load_workbook
 
         from sync.stores.xlsx import set_value
 
         wb = load_workbook(store.path)
-        set_value(wb[spec.en].cell(row + 1, col + 1), value)
+        set_value(wb[title].cell(row + 1, col + 1), value)
         wb.save(store.path)
     else:
-        store_emulator(store).person_set(store.spreadsheet_id, spec.en, f"{chr(65 + col)}{row + 1}", value)
+        store_emulator(store).person_set(store.spreadsheet_id, title, f"{chr(65 + col)}{row + 1}", value)
 
 
 def store_emulator(store):

@@ -15,9 +15,8 @@ from sync.commands import initialise
 from sync.cycle import run_cycle
 from sync.errors import SheetLayoutError
 from sync.layout import header_fixes, plan_init
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker, values
-from tests.test_review import TEAM_ROWS, column, sheet
+from tests.test_review import TEAM_ROWS, column, sheet, sheet_locale
 
 DAY0 = date(2026, 11, 2)
 LEAD = {"lead_id": "L-1", "company": "Acme", "assigned_caller": "Sato"}
@@ -27,40 +26,35 @@ RENAMED = {"en": "Deal status", "ja": "商談状況"}
 NOTICE = {"en": "Not updated: the Deals tab was skipped", "ja": "未更新: 商談タブを読み込めませんでした"}
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    emu = SheetsEmulator().start()
-    yield lambda: emu
-    emu.stop()
-
-
 @pytest.fixture(params=["memory", "xlsx", "google"])
 def make(request, tmp_path, emulator) -> StoreMaker:
     return StoreMaker(request.param, tmp_path, emulator)
 
 
 def _rename_stage(store, locale: str) -> None:
-    header = [str(h) for h in values(store, DEALS.en)[0]]
-    col = header.index(DEALS.column("stage").en)
-    _type_header(store, col, RENAMED[locale])
+    """A person renames the Stage header (in whichever language the sheet is) to RENAMED[locale]."""
+    sheet_in = sheet_locale(store)
+    header = [str(h) for h in values(store, DEALS.title(sheet_in))[0]]
+    col = header.index(DEALS.column("stage").label(sheet_in))
+    _type_header(store, DEALS.title(sheet_in), col, RENAMED[locale])
 
 
-def _type_header(store, col: int, text: str) -> None:
+def _type_header(store, title: str, col: int, text: str) -> None:
     if hasattr(store, "edit"):
-        store.edit(DEALS.en, 0, col, text)
+        store.edit(title, 0, col, text)
     elif hasattr(store, "path"):
         from openpyxl import load_workbook
 
         workbook = load_workbook(store.path)
-        workbook[DEALS.en].cell(1, col + 1).value = text
+        workbook[title].cell(1, col + 1).value = text
         workbook.save(store.path)
     else:
-        store._emulator.person_set(store.spreadsheet_id, DEALS.en, f"{chr(65 + col)}1", text)
+        store._emulator.person_set(store.spreadsheet_id, title, f"{chr(65 + col)}1", text)
 
 
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_a_renamed_required_header_never_reads_as_an_all_clear(make, locale):
-    store, config = make(sheet(team=TEAM_ROWS, leads=[LEAD], deals=[DEAL]), locale=locale)
+    store, config = make(sheet(locale, team=TEAM_ROWS, leads=[LEAD], deals=[DEAL]), locale=locale)
     run_cycle(store, config, DAY0)
     assert column(store, LEADS, "deal_id") == ["D-1"]
     _rename_stage(store, locale)

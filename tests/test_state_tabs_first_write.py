@@ -18,7 +18,6 @@ from sync.lease import LEASE_TITLE
 from sync.reminders import LEDGER_TITLE, run_reminders
 from sync.service import Service
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker, values
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
@@ -39,13 +38,6 @@ FIRST_ROWS = {
     LEASE_TITLE: lambda rows: any(r[0] == "holder" for r in rows),
     LEDGER_TITLE: lambda rows: any("T-1" in r for r in rows),
 }
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    emu = SheetsEmulator().start()
-    yield lambda: emu
-    emu.stop()
 
 
 @pytest.fixture(params=["memory", "xlsx", "google"])

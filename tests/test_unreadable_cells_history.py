@@ -10,19 +10,11 @@ import pytest
 
 from sheets_schema.tabs import DEALS
 from sync.cycle import run_cycle
-from tests.sheets_emulator import SheetsEmulator
 from tests.stores import StoreMaker
 from tests.test_review import TEAM_ROWS, deal_cell, set_cell, sheet
 
 DAY0 = date(2026, 11, 2)
 OPEN_TASK = {"deal_id": "D-1", "title": "Call", "owner": "Sato", "due_date": "2026-12-20"}
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    emu = SheetsEmulator().start()
-    yield lambda: emu
-    emu.stop()
 
 
 @pytest.fixture(params=["memory", "xlsx", "google"])
@@ -35,7 +27,7 @@ DEAL = {"deal_id": "D-1", "deal_name": "Acme", "owner": "Sato", "stage": "Propos
 
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_a_close_date_pushed_through_an_unreadable_value_counts_and_health_names_the_cell(make, locale):
-    rows = sheet(team=TEAM_ROWS, deals=[{**DEAL, "close_date": "2026-12-05"}], tasks=[OPEN_TASK])
+    rows = sheet(locale, team=TEAM_ROWS, deals=[{**DEAL, "close_date": "2026-12-05"}], tasks=[OPEN_TASK])
     store, config = make(rows, locale=locale)
     run_cycle(store, config, DAY0)
     set_cell(store, DEALS, 1, "close_date", "2026年12月35日")

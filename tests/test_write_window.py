@@ -19,18 +19,11 @@ from sync.config import load_config
 from sync.cycle import run_cycle
 from sync.stores.google import GoogleStore
 from tests.sheets import tab
-from tests.sheets_emulator import SheetsEmulator
 
 TODAY = date(2026, 11, 30)
 SA = "sync@test-proj.iam.gserviceaccount.com"
 REVIEW = "Manager Review"
 WRITE = 4  # the cycle's requests: metadata, values, verify, then the write
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with SheetsEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture
