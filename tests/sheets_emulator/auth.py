@@ -56,7 +56,10 @@ class Token:
 @dataclass
 class AuthServer:
     token_lifetime: int = 3600
-    keys: dict[str, dict] = field(default_factory=dict)  # email -> {"key_id", "public_key"}
+    # email -> {key id: public key}: like Google, a service account may have several keys at once, and a
+    # token request is checked against the key its JWT names (header "kid"), so a new key file written
+    # for an account leaves the others valid.
+    keys: dict[str, dict[str, rsa.RSAPublicKey]] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
     scope_log: list[tuple[str, list[str]]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -64,7 +67,7 @@ class AuthServer:
     def register_key(self, email: str, public_key: rsa.RSAPublicKey, key_id: str | None = None) -> str:
         key_id = key_id or secrets.token_hex(20)
         with self._lock:
-            self.keys[email] = {"key_id": key_id, "public_key": public_key}
+            self.keys.setdefault(email, {})[key_id] = public_key
         return key_id
 
     def new_key_file(self, path: Path, email: str, token_uri: str, project_id: str = "test-proj") -> Path:
@@ -122,15 +125,14 @@ class AuthServer:
         if header.get("alg") != "RS256":
             raise TokenError("invalid_grant", "Invalid JWT Signature.")
         email = claims.get("iss")
-        entry = self.keys.get(email)
-        if entry is None:
+        registered = self.keys.get(email)
+        if registered is None:
             raise TokenError("invalid_grant", "Invalid grant: account not found")
-        try:
-            entry["public_key"].verify(
-                signature, f"{head_b64}.{claims_b64}".encode(), padding.PKCS1v15(), hashes.SHA256()
-            )
-        except InvalidSignature:
-            raise TokenError("invalid_grant", "Invalid JWT Signature.") from None
+        candidates = [registered[header["kid"]]] if header.get("kid") in registered else []
+        if "kid" not in header:
+            candidates = list(registered.values())
+        if not any(_signed_by(key, signature, f"{head_b64}.{claims_b64}".encode()) for key in candidates):
+            raise TokenError("invalid_grant", "Invalid JWT Signature.")
         now = time.time()
         if claims.get("aud") not in (token_uri, *GOOGLE_TOKEN_AUDIENCES):
             raise TokenError("invalid_grant", "Invalid JWT: Failed audience check.")
@@ -164,3 +166,11 @@ class AuthServer:
     def can_write(self, authorization: str | None) -> bool:
         token = self.tokens.get((authorization or " ").split(" ", 1)[-1].strip())
         return token is not None and any(not s.endswith(".readonly") for s in token.scopes)
+
+
+def _signed_by(key: rsa.RSAPublicKey, signature: bytes, message: bytes) -> bool:
+    try:
+        key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
