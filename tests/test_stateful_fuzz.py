@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -32,14 +32,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 
+from reports.manager_review import Decision, find_deal_table
 from rules.book import key_of
 from sheets_schema.a1 import a1
 from sheets_schema.columns import Column, Kind
 from sheets_schema.parsing import is_blank
 from sheets_schema.rows import match_headers
-from sheets_schema.tabs import GENERATED_TABS, INPUT_TABS, TabSpec
+from sheets_schema.tabs import GENERATED_TABS, INPUT_TABS, MANAGER_REVIEW, REVIEW_ARCHIVE, TabSpec
 from sync.config import Config
 from sync.cycle import run_cycle
+from sync.state import read_archive
 from sync.stores.base import TabData
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value
@@ -96,6 +98,24 @@ FORMULAS = [
     "\r=1+1",
 ]
 GARBAGE_VALUES = {value for values in GARBAGE.values() for value in values}
+# Dates at the edges of what the stores hold (1950-01-01..2199-12-31 accepted): outside, a problem of the cell.
+DATES_OUT_OF_RANGE: list[Any] = [
+    "1899-12-30",  # serial 0 on .xlsx, read back as a time of day
+    "1899-12-31",
+    "1900-02-29",  # Excel's 1900 leap-year bug: a day that never was
+    "1949-12-31",
+    "2200-01-01",
+    "9999-12-31",  # Google's last serial
+    datetime(1899, 12, 30),
+    datetime(1949, 12, 31, 23, 59),
+    datetime(2200, 1, 1),
+    datetime(9999, 12, 31),
+]
+DATES_IN_RANGE: list[Any] = ["1950-01-01", "2199-12-31", datetime(1950, 1, 1), datetime(2199, 12, 31, 23, 59)]
+FIRST_DAY, LAST_DAY = date(1950, 1, 1), date(2199, 12, 31)
+CONTROL_TEXT = ["Nul\x00 Ltd", "Bell\x07 Inc", "\x1b[31mRed Co", "Unit\x1fSep"]
+DECISIONS = ["Close as lost", "Push to Q1", "要フォロー", "Call the CFO\nthen decide", None]
+MANAGER_NOTES = ["Ito: ask for a discount", "価格再提示", None]
 
 
 def examples(default: int) -> int:
@@ -175,7 +195,20 @@ class XlsxSheet(Sheet):
             for (r, c), text in tabs[title].notes.items():
                 author = "sfa-sync" if text.startswith("sfa-sync: ") else "a person"
                 sheet.cell(r + 1, c + 1).comment = Comment(text, author)
+        review = tabs.get(MANAGER_REVIEW.en)
+        if review is not None and MANAGER_REVIEW.en in workbook.sheetnames:
+            self.type_changed_cells(workbook[MANAGER_REVIEW.en], review)
         workbook.save(self.path)
+
+    def type_changed_cells(self, sheet: Any, tab_data: TabData) -> None:
+        """A generated tab is typed into, not rewritten: only the cells the person changed."""
+        was = XlsxStore(self.path).read().tabs[tab_data.title]
+        for r, row in enumerate(tab_data.rows):
+            for c, value in enumerate(row):
+                if value != was.cell(r, c):
+                    sheet.cell(r + 1, c + 1).value = None
+                    if not blank(value):
+                        set_value(sheet.cell(r + 1, c + 1), value)
 
 
 class PeopleAndService(RuleBasedStateMachine):
@@ -200,6 +233,9 @@ class PeopleAndService(RuleBasedStateMachine):
         self.assigned: dict[str, set[str]] = {title: set() for title in SPECS}
         self.cycles = 0
         self.edits = 0
+        self.decisions: dict[str, Decision] = {}  # deal key -> what a manager last typed for it
+        self.edits_at_last_cycle = -1
+        self.history_rows = 0
 
     # -- what people do ------------------------------------------------------------------------------
 
@@ -361,6 +397,74 @@ class PeopleAndService(RuleBasedStateMachine):
             return [title]
 
         self.edit(change)
+        if title == MANAGER_REVIEW.en:  # the person deleted what was typed there; the archive stays
+            archived = read_archive(self.sheet.tabs().get(REVIEW_ARCHIVE.en))
+            self.decisions = {k: d for k, d in self.decisions.items() if archived.get(k) == d and not d.empty}
+
+    def type_into(self, title: str, row: int, col: int, value: Any) -> None:
+        def change(tabs: dict[str, TabData]) -> None:
+            line = tabs[title].rows[row]
+            while len(line) <= col:
+                line.append(None)
+            line[col] = value
+
+        self.edit(change)
+
+    def cells_of_kind(self, data: st.DataObject, kinds: tuple[Kind, ...]) -> tuple[str, int, int] | None:
+        title = data.draw(st.sampled_from(sorted(SPECS)), label="tab")
+        row = self.pick_row(data, title)
+        columns = self.columns(self.sheet.tabs()[title], SPECS[title])
+        wanted = sorted(c for c, column in columns.items() if column.kind in kinds)
+        if row is None or not wanted:
+            return None
+        return title, row, data.draw(st.sampled_from(wanted), label="column")
+
+    @rule(data=st.data())
+    def type_an_extreme_date(self, data: st.DataObject) -> None:
+        place = self.cells_of_kind(data, (Kind.DATE, Kind.DATETIME))
+        if place is not None:
+            self.type_into(*place, data.draw(st.sampled_from(DATES_OUT_OF_RANGE + DATES_IN_RANGE)))
+            FIGURES["extreme_dates"] += 1
+
+    @rule(data=st.data())
+    def type_control_characters(self, data: st.DataObject) -> None:
+        """On a workbook the person's own save cannot hold them either (set_value replaces them, as the
+        service's writes do); on memory they reach every rule and every generated tab."""
+        place = self.cells_of_kind(data, (Kind.TEXT,))
+        if place is not None:
+            self.type_into(*place, data.draw(st.sampled_from(CONTROL_TEXT)))
+            FIGURES["control_characters"] += 1
+
+    @rule(data=st.data())
+    def type_a_decision(self, data: st.DataObject) -> None:
+        """A manager types a Decision and a Manager note (or clears them) beside a deal on Manager Review."""
+        review = self.sheet.tabs().get(MANAGER_REVIEW.en)
+        place = find_deal_table(review.rows) if review is not None else None
+        if review is None or place is None:
+            return
+        rows = review_rows(review, place.header_row, place.columns["deal_id"])
+        if not rows:
+            return
+        row = data.draw(st.sampled_from(rows), label="review row")
+        typed = Decision(data.draw(st.sampled_from(DECISIONS)), data.draw(st.sampled_from(MANAGER_NOTES)))
+        self.type_into(MANAGER_REVIEW.en, row, place.columns["decision"], typed.decision)
+        self.type_into(MANAGER_REVIEW.en, row, place.columns["note"], typed.note)
+        self.decisions[key_of(str(review.cell(row, place.columns["deal_id"]))) or ""] = typed
+
+    @rule(data=st.data(), stage=st.sampled_from(["Won", "Lost", "受注", "失注"]))
+    def close_a_reviewed_deal(self, data: st.DataObject, stage: str) -> None:
+        """The deal a manager decided on leaves the review list: the first archive of its Decision."""
+        keys = sorted(key for key, typed in self.decisions.items() if not typed.empty)
+        if not keys:
+            return
+        key = data.draw(st.sampled_from(keys), label="decided deal")
+        deals = self.sheet.tabs()["Deals"]
+        found = match_headers(SPECS["Deals"], "Deals", deals.rows[0], "en").columns
+        if "deal_id" not in found or "stage" not in found:
+            return
+        for r in range(1, len(deals.rows)):
+            if key_of(str(deals.cell(r, found["deal_id"]))) == key:
+                self.type_into("Deals", r, found["stage"], stage)
 
     @rule()
     def next_day(self) -> None:
@@ -378,6 +482,8 @@ class PeopleAndService(RuleBasedStateMachine):
         for title, spec in SPECS.items():
             if title in before:
                 self.check_tab(spec, before[title], after[title])
+        self.check_decisions(after)
+        self.check_history_settles(after)
         again = run_cycle(self.sheet.store, self.config, self.today)
         assert not again.wrote, (
             f"a second cycle wrote again: {again.analysis.changes.cells[:5]} "
@@ -445,6 +551,45 @@ class PeopleAndService(RuleBasedStateMachine):
                         f"{spec.en}!{a1(r, c)}: {value!r} is not reported (Errors: {text!r})"
                     )
                     FIGURES["bad_cells_checked"] += 1
+                elif kinds.get(c) in (Kind.DATE, Kind.DATETIME) and outside_the_dates(value):
+                    text = str(after.cell(r, errors_col) or "") if errors_col is not None else ""
+                    assert a1(r, c) in text, (
+                        f"{spec.en}!{a1(r, c)}: the date {value!r} is not reported (Errors: {text!r})"
+                    )
+                    FIGURES["bad_cells_checked"] += 1
+
+    def check_decisions(self, after: dict[str, TabData]) -> None:
+        """Each Decision and Manager note a manager typed is beside its deal on the review, or, when the deal
+        left the list, in the hidden archive; one they cleared is not written back."""
+        review = after.get(MANAGER_REVIEW.en)
+        place = find_deal_table(review.rows) if review is not None else None
+        shown: dict[str, list[Decision]] = {}
+        if review is not None and place is not None:
+            for r in review_rows(review, place.header_row, place.columns["deal_id"]):
+                key = key_of(str(review.cell(r, place.columns["deal_id"]))) or ""
+                line = Decision(
+                    review.cell(r, place.columns["decision"]), review.cell(r, place.columns["note"])
+                )
+                shown.setdefault(key, []).append(
+                    Decision(*(None if blank(v) else v for v in vars(line).values()))
+                )
+        archived = read_archive(after.get(REVIEW_ARCHIVE.en))
+        for key, typed in self.decisions.items():
+            if key in shown:
+                assert typed in shown[key], f"{key}: the manager typed {typed}, the review shows {shown[key]}"
+            elif not typed.empty:
+                assert archived.get(key) == typed, (
+                    f"{key}: {typed} is neither in the review nor in the archive"
+                )
+                FIGURES["archived_decisions"] += 1
+            FIGURES["decisions_checked"] += 1
+
+    def check_history_settles(self, after: dict[str, TabData]) -> None:
+        """With no edit since the last cycle (days may pass), the hidden history gains no event."""
+        rows = len(after["_sfa_events"].rows) if "_sfa_events" in after else 0
+        if self.edits == self.edits_at_last_cycle:
+            assert rows == self.history_rows, f"_sfa_events grew from {self.history_rows} to {rows} rows"
+        self.edits_at_last_cycle, self.history_rows = self.edits, rows
 
     @invariant()
     def headers_of_input_tabs_stay(self) -> None:
@@ -453,7 +598,36 @@ class PeopleAndService(RuleBasedStateMachine):
             assert title in tabs, f"the input tab {title} disappeared"
 
 
-FIGURES = {"cycles": 0, "edits": 0, "bad_cells_checked": 0}
+FIGURES = {
+    "cycles": 0,
+    "edits": 0,
+    "bad_cells_checked": 0,
+    "extreme_dates": 0,
+    "control_characters": 0,
+    "decisions_checked": 0,
+    "archived_decisions": 0,
+}
+
+
+def review_rows(review: TabData, header_row: int, id_col: int) -> list[int]:
+    """The rows of the review's deal table (it ends at the first row without a deal id)."""
+    rows = []
+    for r in range(header_row + 1, len(review.rows)):
+        if blank(review.cell(r, id_col)):
+            break
+        rows.append(r)
+    return rows
+
+
+def outside_the_dates(value: Any) -> bool:
+    """A date the stores cannot both hold, as typed or as read back (.xlsx reads serial 0 as a time)."""
+    if isinstance(value, str):
+        return value in DATES_OUT_OF_RANGE
+    if isinstance(value, datetime):
+        return not FIRST_DAY <= value.date() <= LAST_DAY
+    if isinstance(value, date):
+        return not FIRST_DAY <= value <= LAST_DAY
+    return isinstance(value, time)
 
 
 def test_an_appointment_call_with_an_unknown_lead_converges_in_one_cycle():
