@@ -615,7 +615,8 @@ def review_rows(review: TabData, header_row: int, id_col: int) -> list[int]:
     for r in range(header_row + 1, len(review.rows)):
         if blank(review.cell(r, id_col)):
             break
-        rows.append(r)
+        if "-" in str(review.cell(r, id_col)):  # not the "No deal needs attention." line of an empty table
+            rows.append(r)
     return rows
 
 
