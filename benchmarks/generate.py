@@ -1,6 +1,6 @@
 """Synthetic sheets for the benchmark, at a given size, with the demo generator's realistic rows.
 
-`person_grids` lays `sync.demo_data.demo_rows` out under every input tab's full header (person-owned and
+`person_grids` lays `sync.demo.workbook.demo_rows` out under every input tab's full header (person-owned and
 derived columns, as `sfa-sync init` + `make_demo` leave them), keeping the deliberately bad cells.
 `with_history` runs one cycle over them on a MemoryStore, so that the derived columns, the hidden state
 tabs and the generated tabs exist: the steady state a service meets on a sheet it has synced before.
@@ -19,10 +19,10 @@ from datetime import date, datetime
 
 from sheets_schema.parsing import date_to_serial
 from sheets_schema.tabs import INPUT_TABS
-from sync.changes import CellValue
-from sync.config import Config
-from sync.cycle import CycleReport, run_cycle
-from sync.demo_data import DemoSize, person_cell_count, scaled_size
+from sync.core.changes import CellValue
+from sync.core.config import Config
+from sync.demo.workbook import DemoSize, person_cell_count, scaled_size
+from sync.engine.analyse import CycleReport, run_cycle
 from sync.stores.memory import MemoryStore
 
 TODAY = date(2026, 11, 28)
@@ -58,7 +58,7 @@ def demo_size(cells: int) -> DemoSize:
 
 def person_grids(cells: int, locale: str = "en", today: date = TODAY, seed: int = 7) -> dict[str, Grid]:
     """The five input tabs as people typed them: full header row, person-owned cells, derived cells empty."""
-    from sync.demo_data import demo_rows
+    from sync.demo.workbook import demo_rows
 
     rows = demo_rows(locale, today, seed=seed, size=demo_size(cells), bad_cells=True)  # type: ignore[arg-type]
     grids: dict[str, Grid] = {}

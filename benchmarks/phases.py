@@ -1,7 +1,7 @@
 """Per-phase timing of a cycle, from the outside: timing shims around the product's functions.
 
 Nothing in the product is edited. `install()` replaces, for the life of the process, the functions the
-cycle calls through module globals (sync.cycle.read_book, derive, the report builders, analyse, ...) with
+cycle calls through module globals (sync.engine.analyse.read_book, derive, the report builders, analyse, ...) with
 wrappers that add their wall time to a `Timer`. Time spent inside the HTTP session (waiting on the server,
 here the emulator) is recorded separately, under the phase that made the request, so that client-side
 compute and server time can be told apart.
@@ -16,22 +16,22 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import sync.cycle
+import sync.engine.analyse
 import sync.stores.google
 
 # phase name -> (module, attribute)
 SHIMS: dict[str, list[tuple[Any, str]]] = {
-    "parse": [(sync.cycle, "read_book")],
-    "rules": [(sync.cycle, "derive")],
+    "parse": [(sync.engine.analyse, "read_book")],
+    "rules": [(sync.engine.analyse, "derive")],
     "reports": [
-        (sync.cycle, "manager_review_report"),
-        (sync.cycle, "reminders_report"),
-        (sync.cycle, "marketing_feedback_report"),
-        (sync.cycle, "win_loss_report"),
+        (sync.engine.analyse, "manager_review_report"),
+        (sync.engine.analyse, "reminders_report"),
+        (sync.engine.analyse, "marketing_feedback_report"),
+        (sync.engine.analyse, "win_loss_report"),
     ],
-    "analyse": [(sync.cycle, "analyse")],
+    "analyse": [(sync.engine.analyse, "analyse")],
     "build_requests": [(sync.stores.google, "build_requests")],
-    "id_check": [(sync.cycle, "put_back_after_write")],
+    "id_check": [(sync.engine.analyse, "put_back_after_write")],
 }
 
 

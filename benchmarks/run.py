@@ -91,8 +91,8 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
     from benchmarks import generate, phases
     from benchmarks.stores import FastMemoryStore
     from sheets_schema.a1 import column_letter
-    from sync.config import load_config
-    from sync.cycle import run_cycle
+    from sync.config_file import load_config
+    from sync.engine.analyse import run_cycle
     from sync.stores.google import GoogleStore, _quoted
     from tests.sheets_emulator import SheetsEmulator, gspread_client
 
@@ -102,7 +102,7 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
     result["demo_size"] = generate.demo_size(generate.SIZES[size]).__dict__
     result["input_cells"] = generate.cell_count(grids)
     store0 = FastMemoryStore(grids)
-    from sync.config import Config
+    from sync.core.config import Config
 
     start = time.perf_counter()
     first = run_cycle(store0, Config(), generate.TODAY)
@@ -326,8 +326,8 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
     from benchmarks import generate, phases
     from benchmarks.stores import ReplayStore
     from sheets_schema.rows import KnownRows
-    from sync.config import Config
-    from sync.cycle import run_cycle
+    from sync.core.config import Config
+    from sync.engine.analyse import run_cycle
 
     rss_start = peak_rss_mib()
     config = Config()

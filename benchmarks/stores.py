@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sync.changes import ChangeSet
+from sync.core.changes import ChangeSet
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.google import _notes
 from sync.stores.memory import MemoryStore, _put, apply_notes, apply_patch

@@ -20,7 +20,7 @@ Z_95 = 1.959963984540054  # the two-sided 95 % quantile of the standard normal
 
 
 class ReportSettings(Protocol):
-    """What the report builders read from the config's [reports] section (sync.config.ReportsConfig).
+    """What the report builders read from the config's [reports] section (sync.core.config.ReportsConfig).
     Read-only properties, so that the frozen config model matches."""
 
     @property

@@ -10,7 +10,8 @@ from typing import Any
 from openpyxl import Workbook
 from tenacity import wait_none
 
-from sync.config import Config, load_config
+from sync.config_file import load_config
+from sync.core.config import Config
 from sync.stores.google import GoogleStore
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value

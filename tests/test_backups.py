@@ -11,12 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-import sync.cli  # noqa: F401  (before the service commands: they use its options)
 from sheets_schema.tabs import DEALS, INPUT_TABS
-from sync.backups import list_backups, load_backup, prune, save_backup, sheet_folder
-from sync.config import load_config
-from sync.service import Service
-from sync.service_cli import backups, restore
+from sync.cli.service_commands import backups, restore
+from sync.config_file import load_config
+from sync.jobs.backups import list_backups, load_backup, prune, save_backup, sheet_folder
+from sync.service.loop import Service
 from sync.stores.google import GoogleStore
 from tests.conftest import SA
 from tests.sheets import tab

@@ -14,7 +14,7 @@ from openpyxl.chart import BarChart, PieChart
 
 from reports.table import ChartSpec, Series
 from sheets_schema.tabs import WIN_LOSS
-from sync.changes import ChangeSet, TabContent
+from sync.core.changes import ChangeSet, TabContent
 from sync.stores.google_charts import chart_requests, delete_chart_requests
 from sync.stores.xlsx import apply_changes
 from sync.stores.xlsx_charts import add_charts
@@ -87,9 +87,9 @@ def test_bar_line_and_percent_variants(tmp_path):
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_libreoffice_keeps_the_charts_of_the_demo_workbook(tmp_path):
     from reports.win_loss import win_loss_report
-    from sync.commands import make_demo
-    from sync.config import load_config
-    from sync.cycle import local_today, read_book
+    from sync.config_file import load_config
+    from sync.engine.analyse import local_today, read_book
+    from sync.jobs.setup import make_demo
     from sync.stores.xlsx import XlsxStore
 
     demo = tmp_path / "demo.xlsx"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from tenacity import wait_none
 
 from rules.reminders import KINDS, Digest, DueTask
-from sync.config import ChatConfig
+from sync.core.config import ChatConfig
+from sync.jobs.remind import run_reminders
 from sync.notify.chat import ChatNotifier, chat_payload
-from sync.reminders import run_reminders
 from tests.notify_servers import WebhookServer
 from tests.test_notify import config_for
 from tests.test_reminders import NOW, TEAM, store, task

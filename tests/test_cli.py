@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sync.cli import cli, main
+from sync.cli.main import cli, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,14 +127,14 @@ def test_ci_runs_the_readme_test_command_through_the_check_script():
 def test_run_writes_nothing_while_a_serve_instance_holds_the_sheet(demo, capsys):
     from datetime import UTC, datetime, timedelta
 
-    from sync.lease import Lease, lease_content
+    from sync.service.lease import Lease, lease_content
     from sync.stores.xlsx import XlsxStore
 
     store = XlsxStore(demo)
     store.read()
     now = datetime.now(UTC)
     held = lease_content(Lease("other-host:4242:abc", now + timedelta(minutes=10), now))
-    from sync.changes import ChangeSet
+    from sync.core.changes import ChangeSet
 
     store.write(ChangeSet(tabs=[held]))
     cells = load_workbook(demo)

@@ -46,13 +46,14 @@ from tenacity import wait_none
 from rules.book import key_of
 from sheets_schema.rows import match_headers
 from sheets_schema.tabs import INPUT_TABS
-from sync.changes import ChangeSet, RowAppend
-from sync.commands import initialise
-from sync.config import Config, load_config
-from sync.cycle import analyse, locate_input_tabs, run_cycle
-from sync.demo_data import DemoSize, demo_rows
+from sync.config_file import load_config
+from sync.core.changes import ChangeSet, RowAppend
+from sync.core.config import Config
+from sync.demo.workbook import DemoSize, demo_rows
+from sync.engine.analyse import analyse, locate_input_tabs, run_cycle
+from sync.jobs.remind import LEDGER_TITLE, run_reminders
+from sync.jobs.setup import initialise
 from sync.notify.email import EmailNotifier
-from sync.reminders import LEDGER_TITLE, run_reminders
 from sync.stores import open_store
 from sync.stores.base import Snapshot
 from sync.stores.google import GoogleStore

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from sheets_schema.tabs import DEALS, INPUT_TABS, TASKS
-from sync.config import Config
-from sync.cycle import run_cycle
+from sync.core.config import Config
+from sync.engine.analyse import run_cycle
 from sync.stores.memory import MemoryStore
 from tests.sheets import cell, tab
 from tests.test_review import APPOINTMENT, LEAD, TEAM_ROWS

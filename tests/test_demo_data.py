@@ -21,7 +21,7 @@ from sheets_schema.models import MODELS
 from sheets_schema.parsing import parse_amount
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import INPUT_TABS
-from sync.demo_data import (
+from sync.demo.workbook import (
     BAD_CELL_KINDS,
     OUTSIDER,
     DemoSize,
@@ -110,7 +110,7 @@ def test_deterministic_for_a_seed_and_different_for_another() -> None:
 
 def test_deterministic_across_processes_whatever_the_hash_seed() -> None:
     code = (
-        "import hashlib; from datetime import date; from sync.demo_data import demo_rows;"
+        "import hashlib; from datetime import date; from sync.demo.workbook import demo_rows;"
         "print(hashlib.sha256(repr(demo_rows('en', date(2026, 5, 20))).encode()).hexdigest())"
     )
     root = Path(__file__).resolve().parents[1]

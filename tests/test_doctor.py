@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from sheets_schema.tabs import INPUT_TABS
-from sync.commands import initialise
-from sync.config import load_config
-from sync.doctor import run_doctor
+from sync.cli.options import build_config
+from sync.config_file import load_config
+from sync.jobs.doctor import run_doctor
+from sync.jobs.setup import initialise
 from tests.conftest import SA
 from tests.notify_servers import SmtpServer, WebhookServer, free_port
 from tests.sheets import tab
@@ -41,7 +42,7 @@ def config_file(tmp_path: Path, emu, key: Path, sid: str, extra: str = "") -> Pa
 
 
 def doctor(path: Path) -> tuple[str, int]:
-    lines, code = run_doctor(path, None, None)
+    lines, code = run_doctor(lambda: build_config(path, None, None))
     assert all(line.startswith(("OK ", "FIX ")) for line in lines), lines
     return "\n".join(lines), code
 

@@ -13,10 +13,11 @@ import requests
 from tenacity import wait_none
 
 from sheets_schema.tabs import DEALS, INPUT_TABS, LEADS
-from sync.commands import initialise
-from sync.config import Config, load_config
-from sync.cycle import run_cycle
+from sync.config_file import load_config
+from sync.core.config import Config
+from sync.engine.analyse import run_cycle
 from sync.errors import AccessError, QuotaError, SfaSyncError
+from sync.jobs.setup import initialise
 from sync.stores.google import GoogleStore
 from tests.conftest import SA
 from tests.sheets import tab
@@ -298,8 +299,8 @@ def test_a_change_set_over_2_mb_goes_in_the_fewest_chunks_and_an_interruption_lo
 
 
 def test_a_review_whose_rows_moved_is_patched_with_row_shifts_and_keeps_each_rows_look(emu, key):
-    from sync.changes import ChangeSet, TabContent
-    from sync.plan import plan_owned_tab
+    from sync.core.changes import ChangeSet, TabContent
+    from sync.engine.plan import plan_owned_tab
 
     def review(*names: str, bold: tuple[int, ...]) -> TabContent:
         rows = [

@@ -9,7 +9,7 @@ import pytest
 
 from sheets_schema.tabs import INPUT_TABS, LEADS
 from sync.errors import WriteConflictError
-from sync.importer import run_import
+from sync.jobs.import_csv import run_import
 from tests.sheets import tab
 from tests.stores import StoreMaker, values
 

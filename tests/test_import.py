@@ -9,12 +9,12 @@ from click.testing import CliRunner
 
 from rules.dedupe import company_contact, normalize_email, normalize_phone
 from sheets_schema.tabs import DEALS, LEADS
-from sync.changes import ChangeSet, RowAppend
-from sync.commands import initialise
-from sync.config import load_config
-from sync.cycle import read_book
-from sync.import_cli import import_group
-from sync.importer import ImportFileError
+from sync.cli.import_command import import_group
+from sync.config_file import load_config
+from sync.core.changes import ChangeSet, RowAppend
+from sync.engine.analyse import read_book
+from sync.jobs.import_csv import ImportFileError
+from sync.jobs.setup import initialise
 from sync.stores.xlsx import XlsxStore
 
 SJIS_EXPORT = (

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_schema.tabs import DEALS, LEADS
-from sync.changes import CellWrite, ChangeSet
-from sync.cli import cli
-from sync.commands import initialise
-from sync.config import load_config
-from sync.cycle import read_book
-from sync.importer import run_import
+from sync.cli.main import cli
+from sync.config_file import load_config
+from sync.core.changes import CellWrite, ChangeSet
+from sync.engine.analyse import read_book
+from sync.jobs.import_csv import run_import
+from sync.jobs.setup import initialise
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore
 from tests.sheets import header

@@ -17,9 +17,10 @@ from openpyxl import load_workbook
 
 from sheets_schema.a1 import a1
 from sheets_schema.tabs import DEALS, INPUT_TABS
-from sync.commands import initialise
-from sync.config import Config, load_config
-from sync.cycle import run_cycle
+from sync.config_file import load_config
+from sync.core.config import Config
+from sync.engine.analyse import run_cycle
+from sync.jobs.setup import initialise
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value
 from tests.sheets import header

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sheets_schema.rows import KnownRows, match_headers, parse_tab
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, TEAM
-from sync.config import load_config
-from sync.service import Service
+from sync.config_file import load_config
+from sync.service.loop import Service
 from tests.sheets import book, header
 from tests.test_service import Clock
 

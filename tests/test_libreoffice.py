@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from sync.cli import main
+from sync.cli.main import main
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

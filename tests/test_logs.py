@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from sync.logs import REDACTED, setup_logging
+from sync.service.logs import REDACTED, setup_logging
 
 
 def test_json_lines_carry_the_fields_and_secrets_are_redacted():
@@ -15,7 +15,7 @@ def test_json_lines_carry_the_fields_and_secrets_are_redacted():
         "json", secrets=["hunter2-password", "https://chat.example/hook/abc"], stream=stream
     )
     try:
-        log = logging.getLogger("sync.service")
+        log = logging.getLogger("sync.service.loop")
         log.info("main: wrote; cells %d", 5, extra={"sheet": "main", "cells_written": 5})
         log.error(
             "send failed to https://chat.example/hook/abc with hunter2-password; Bearer ya29.abcdefghijkl"
@@ -36,7 +36,7 @@ def test_text_lines():
     stream = io.StringIO()
     handler = setup_logging("text", stream=stream)
     try:
-        logging.getLogger("sync.service").info("main: nothing changed")
+        logging.getLogger("sync.service.loop").info("main: nothing changed")
     finally:
         logging.getLogger().removeHandler(handler)
-    assert stream.getvalue().rstrip().endswith("INFO sync.service: main: nothing changed")
+    assert stream.getvalue().rstrip().endswith("INFO sync.service.loop: main: nothing changed")

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 
 from reports.marketing_feedback import marketing_feedback_report
-from sync.config import Config, ReportsConfig
-from sync.cycle import read_book
+from sync.core.config import Config, ReportsConfig
+from sync.engine.analyse import read_book
 from tests.sheets import book as sheet
 
 TODAY = date(2026, 11, 28)

@@ -16,14 +16,14 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from tenacity import wait_none
 
-import sync.cli  # noqa: F401  (before sync.remind_cli, as the program does: cli registers remind)
-from sync.commands import initialise
-from sync.config import ChatConfig, Config, EmailConfig, RemindersConfig, load_config
-from sync.cycle import run_cycle
+from sync.cli.remind_command import remind
+from sync.config_file import load_config
+from sync.core.config import ChatConfig, Config, EmailConfig, RemindersConfig
+from sync.engine.analyse import run_cycle
+from sync.jobs.remind import LEDGER_TITLE, run_reminders
+from sync.jobs.setup import initialise
 from sync.notify.chat import ChatNotifier
 from sync.notify.email import EmailNotifier
-from sync.remind_cli import remind
-from sync.reminders import LEDGER_TITLE, run_reminders
 from sync.stores.xlsx import XlsxStore
 from tests.notify_servers import SilentServer, SmtpServer, WebhookServer, free_port, self_signed
 from tests.test_reminders import LEADS, NOW, TEAM, TODAY, store, task

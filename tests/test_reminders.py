@@ -13,10 +13,10 @@ import pytest
 from reports.reminders import reminders_report
 from rules.reminders import digests, due_tasks
 from sheets_schema.tabs import TASKS
-from sync.config import Config, RemindersConfig
-from sync.cycle import read_book
+from sync.core.config import Config, RemindersConfig
+from sync.engine.analyse import read_book
 from sync.errors import NotifyError, StoreError
-from sync.reminders import LEDGER_HEADER, LEDGER_TITLE, is_reminder_time, run_reminders
+from sync.jobs.remind import LEDGER_HEADER, LEDGER_TITLE, is_reminder_time, run_reminders
 from tests.sheets import book
 
 TOKYO = ZoneInfo("Asia/Tokyo")

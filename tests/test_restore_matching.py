@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import sync.cli  # noqa: F401  (before the service commands: they use its options)
 from sheets_schema.tabs import DEALS, INPUT_TABS
-from sync.backups import load_backup, plan_restore, save_backup
-from sync.cycle import run_cycle
-from sync.service_cli import restore, serve
+from sync.cli.service_commands import restore, serve
+from sync.engine.analyse import run_cycle
+from sync.jobs.backups import load_backup, plan_restore, save_backup
 from tests.sheets import tab
 from tests.stores import StoreMaker
 

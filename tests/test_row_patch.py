@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from sync.changes import ChangeSet, TabContent
-from sync.patch import row_key, row_patch
-from sync.plan import plan_owned_tab
+from sync.core.changes import ChangeSet, TabContent
+from sync.engine.patch import row_key, row_patch
+from sync.engine.plan import plan_owned_tab
 from sync.stores.base import TabData
 from sync.stores.memory import MemoryStore, apply_patch
 from sync.stores.xlsx import XlsxStore
@@ -110,7 +110,7 @@ def test_a_patch_that_would_change_nothing_is_never_chosen():
 
 
 def test_when_too_many_rows_come_and_go_the_tab_is_rewritten_not_aligned():
-    from sync.patch import MAX_MOVED_ROWS
+    from sync.engine.patch import MAX_MOVED_ROWS
 
     many = [(f"T-{i}", "x", i) for i in range(2 * MAX_MOVED_ROWS + 10)]
     before, after = content(*many), content(*many[::2])  # every other row gone: slow for difflib

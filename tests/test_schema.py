@@ -100,7 +100,7 @@ def test_the_fast_path_builds_the_same_models_as_pydantic():
     from sheets_schema.rows import match_headers, parse_tab
     from sheets_schema.stages import Pipeline
     from sheets_schema.tabs import INPUT_TABS
-    from sync.demo_data import demo_rows
+    from sync.demo.workbook import demo_rows
 
     pipeline = Pipeline()
     for locale in ("en", "ja"):

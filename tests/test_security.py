@@ -19,14 +19,14 @@ from openpyxl import load_workbook
 from tenacity import wait_none
 
 from sheets_schema.tabs import INPUT_TABS
-from sync.commands import initialise, make_demo
-from sync.config import load_config
-from sync.cycle import run_cycle
+from sync.config_file import load_config
+from sync.engine.analyse import run_cycle
 from sync.errors import NotifyError, SfaSyncError, StoreError
-from sync.importer import run_import
+from sync.jobs.import_csv import run_import
+from sync.jobs.remind import run_reminders
+from sync.jobs.setup import initialise, make_demo
 from sync.notify.chat import ChatNotifier
 from sync.notify.email import EmailNotifier
-from sync.reminders import run_reminders
 from sync.stores.google import GoogleStore
 from sync.stores.google_auth import SCOPES, load_credentials
 from sync.stores.xlsx import XlsxStore
@@ -401,7 +401,7 @@ def test_the_token_endpoint_has_a_timeout_too(tmp_path, emu):
 
 
 def test_smtp_and_webhook_calls_time_out_into_a_notify_error(tmp_path):
-    from sync.config import ChatConfig, EmailConfig
+    from sync.core.config import ChatConfig, EmailConfig
 
     with SilentServer() as silent:
         email = EmailNotifier(

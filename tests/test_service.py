@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from reports.sync_log import read_log
-from sync.config import load_config
+from sync.config_file import load_config
 from sync.errors import StoreError, WriteConflictError
-from sync.lease import LEASE_TITLE, Lease, lease_content, read_lease
-from sync.service import RequestBudget, Service, backoff_ticks
+from sync.service.lease import LEASE_TITLE, Lease, lease_content, read_lease
+from sync.service.loop import RequestBudget, Service, backoff_ticks
 from sync.stores.memory import MemoryStore
 from tests.sheets import book
 
@@ -115,7 +115,7 @@ def test_a_failing_cycle_is_logged_in_the_sheet_and_the_loop_goes_on_with_backof
         return real_read()
 
     store.read = flaky_read  # type: ignore[method-assign]
-    caplog.set_level(logging.INFO, logger="sync.service")
+    caplog.set_level(logging.INFO, logger="sync.service.loop")
     clock.advance(1)
     assert run.tick()[0].outcome == "failed"  # first failure: retried at the next tick
     clock.advance(1)
@@ -137,7 +137,7 @@ def test_a_second_instance_waits_while_the_lease_is_held_and_takes_over_after_ex
     store, clock = book(deals=DEALS), Clock()
     first = service(config, store, clock, holder="host-a:1:aaaa")
     first.tick()
-    caplog.set_level(logging.INFO, logger="sync.service")
+    caplog.set_level(logging.INFO, logger="sync.service.loop")
     second = service(config, store, clock, holder="host-b:2:bbbb")
     second.sheets[0].lock.path = second.sheets[0].lock.path.with_name("other.lock")  # as on another machine
     writes = store.writes
@@ -214,7 +214,7 @@ def test_the_request_budget_keeps_any_minute_under_its_rate():
 
 
 def test_several_sheets_are_synced_in_one_tick_each_with_its_own_lease_and_log(tmp_path):
-    from sync.config import SheetConfig, StoreConfig
+    from sync.core.config import SheetConfig, StoreConfig
 
     base = load_config(
         None,

@@ -16,25 +16,22 @@ import pytest
 
 from reports.sync_log import read_log
 from sheets_schema.tabs import INPUT_TABS
-from sync.lease import LEASE_TITLE
+from sync.service.lease import LEASE_TITLE
 from tests.conftest import SA, Spawn
 from tests.sheets import tab
 
 ROOT = Path(__file__).resolve().parents[1]
 
 DEALS = [{"deal_id": "D-1", "deal_name": "Acme", "owner": "Sato", "stage": "Proposal", "amount": 100}]
-# sync.cli first (the service commands use its options), then register them as sync/cli.py does; Google's
-# retry waits are made short so that injected faults do not slow the test (the backoff itself is tenacity's).
+# Google's retry waits are made short so that injected faults do not slow the test (the backoff itself is
+# tenacity's).
 RUNNER = """
 import sys, tenacity
-import sync.cli
 import sync.stores.google as google
-from sync.service_cli import SERVICE_COMMANDS
+from sync.cli.main import main
 from tests.conftest import SA
-for command in SERVICE_COMMANDS:
-    sync.cli.cli.add_command(command)
 google.wait_random_exponential = lambda **_: tenacity.wait_fixed(0.02)
-sync.cli.main(sys.argv[1:])
+main(sys.argv[1:])
 """
 
 

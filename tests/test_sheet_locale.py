@@ -10,11 +10,11 @@ import pytest
 
 from sheets_schema.columns import ERRORS
 from sheets_schema.tabs import GENERATED_TABS, INPUT_TABS
-from sync.cli import main
-from sync.commands import initialise
-from sync.config import load_config
-from sync.cycle import run_cycle
-from sync.service import Service
+from sync.cli.main import main
+from sync.config_file import load_config
+from sync.engine.analyse import run_cycle
+from sync.jobs.setup import initialise
+from sync.service.loop import Service
 from sync.stores.xlsx import XlsxStore
 from tests.sheets import tab
 from tests.stores import StoreMaker

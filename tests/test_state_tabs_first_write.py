@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from reports.manager_review import find_deal_table
 from sheets_schema.tabs import CALLS, DEAL_EVENTS, DEAL_STATES, DEALS, HANDLED_CALLS, REVIEW_ARCHIVE, STATE
-from sync.lease import LEASE_TITLE
-from sync.reminders import LEDGER_TITLE, run_reminders
-from sync.service import Service
+from sync.jobs.remind import LEDGER_TITLE, run_reminders
+from sync.service.lease import LEASE_TITLE
+from sync.service.loop import Service
 from tests.sheets import tab
 from tests.stores import StoreMaker, values
 

@@ -10,13 +10,12 @@ import pytest
 import time_machine
 from click.testing import CliRunner
 
-import sync.cli  # noqa: F401  (before the service commands: they use its options)
 from reports.sync_log import COLUMNS, read_log
 from sheets_schema.tabs import INPUT_TABS
-from sync.config import load_config
-from sync.lease import LEASE_TITLE, Lease, lease_content, read_lease
-from sync.service import Service
-from sync.service_cli import serve, status
+from sync.cli.service_commands import serve, status
+from sync.config_file import load_config
+from sync.service.lease import LEASE_TITLE, Lease, lease_content, read_lease
+from sync.service.loop import Service
 from tests.sheets import book, tab
 from tests.stores import StoreMaker
 
@@ -93,7 +92,7 @@ def _status(runner, tmp_path, workbook, zone):
 
 def test_the_log_line_and_the_sync_log_give_the_same_cells_written(config, caplog):
     store = book(deals=DEALS)
-    with caplog.at_level(logging.INFO, logger="sync.service"):
+    with caplog.at_level(logging.INFO, logger="sync.service.loop"):
         Service(config, once=True, clock=lambda: NOW, open_store_=lambda _c: store).run_once()
     [line] = [r for r in caplog.records if getattr(r, "outcome", None) == "ok"]
     [logged] = read_log(store.tabs["Sync Log"].rows)

@@ -12,8 +12,8 @@ import pytest
 from reports.stats import wilson
 from reports.win_loss import win_loss_report
 from rules.facts import DealFacts
-from sync.config import Config, ReportsConfig
-from sync.cycle import read_book
+from sync.core.config import Config, ReportsConfig
+from sync.engine.analyse import read_book
 from tests.sheets import book as sheet
 
 TODAY = date(2026, 11, 28)

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_schema.tabs import DEALS, TASKS
-from sync.commands import initialise
-from sync.config import load_config
-from sync.cycle import run_cycle
+from sync.config_file import load_config
+from sync.engine.analyse import run_cycle
+from sync.jobs.setup import initialise
 from sync.stores.xlsx import XlsxStore
 
 TODAY = date(2026, 11, 28)

@@ -14,10 +14,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from sheets_schema.tabs import DEALS, LEADS
-from sync.commands import initialise
-from sync.config import load_config
-from sync.cycle import run_cycle
+from sync.config_file import load_config
+from sync.engine.analyse import run_cycle
 from sync.errors import UnsafeWriteError, WorkbookLockedError
+from sync.jobs.setup import initialise
 from sync.stores.xlsx import XlsxStore
 from tests.sheets import header
 

@@ -15,7 +15,7 @@ from tenacity.wait import wait_base
 from rules.book import key_of
 from rules.reminders import Digest
 from sheets_schema.locale import Locale
-from sync.config import ChatConfig
+from sync.core.config import ChatConfig
 from sync.errors import NotifyError
 from sync.notify import render
 from sync.notify.base import DEFAULT_ATTEMPTS, AttemptFailed, redact_in_logs, with_retries

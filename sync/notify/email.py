@@ -14,7 +14,7 @@ from tenacity.wait import wait_base
 
 from rules.reminders import Digest
 from sheets_schema.locale import Locale
-from sync.config import EmailConfig
+from sync.core.config import EmailConfig
 from sync.errors import NotifyError
 from sync.notify import render
 from sync.notify.base import DEFAULT_ATTEMPTS, AttemptFailed, with_retries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync.config import Config
+from sync.core.config import Config
 from sync.stores.base import Snapshot, Store, TabData, WriteResult
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeGuard
 
 from sheets_schema.rows import MAX_CELL_CHARS
-from sync.changes import CellValue, ChangeSet, OpenCells
+from sync.core.changes import CellValue, ChangeSet, OpenCells
 
 
 @dataclass

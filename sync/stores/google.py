@@ -26,8 +26,8 @@ from gspread.http_client import HTTPClient, ParamsType
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from sheets_schema.a1 import column_letter
-from sync.changes import ChangeSet, OpenCells
-from sync.config import Config
+from sync.core.changes import ChangeSet, OpenCells
+from sync.core.config import Config
 from sync.errors import AccessError, AmbiguousWriteError, QuotaError, StoreError
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.google_auth import describe_refresh_failure, load_credentials

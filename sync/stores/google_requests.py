@@ -15,7 +15,7 @@ from typing import Any
 
 from sheets_schema.a1 import column_letter as _column_letter
 from sheets_schema.parsing import date_to_serial
-from sync.changes import (
+from sync.core.changes import (
     CAPTURE_TAB,
     Capture,
     CellValue,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from sync.changes import CellValue, ChangeSet, NoteWrite, TabPatch
+from sync.core.changes import CellValue, ChangeSet, NoteWrite, TabPatch
 from sync.stores.base import Snapshot, TabData, WriteResult
 
 

@@ -1,9 +1,9 @@
 """`sfa-sync remind`: run the reminder job now (the service loop runs it daily at reminders.at).
 
 Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
-    from sync.remind_cli import remind  # noqa: E402
+    from sync.cli.remind_command import remind  # noqa: E402
     cli.add_command(remind)
-so import sync.cli before this module (importing this one first would be a circular import).
+so import sync.cli.app before this module (importing this one first would be a circular import).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from sync.cli import build_config, common_options
+from sync.cli.options import build_config, common_options
 from sync.errors import EXIT_OK, NotifyError
+from sync.jobs.remind import run_reminders
 from sync.notify import render
-from sync.reminders import run_reminders
 from sync.stores import open_store
 
 

@@ -20,8 +20,8 @@ from sheets_schema.messages import say
 from sheets_schema.parsing import date_to_serial, is_blank
 from sheets_schema.rows import MAX_CELL_CHARS, CellProblem, HeaderMap, ParsedRow
 from sheets_schema.stages import Pipeline
-from sync.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent, TabOpening
-from sync.patch import patch_cells, row_patch
+from sync.core.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent, TabOpening
+from sync.engine.patch import patch_cells, row_patch
 from sync.stores.base import TabData
 
 NOTE_PREFIX = "sfa-sync: "
@@ -251,7 +251,7 @@ def _plan_open_cells(current: TabData | None, desired: TabContent, changes: Chan
 def _plan_owned_content(current: TabData | None, desired: TabContent, changes: ChangeSet) -> None:
     """A service-owned tab, written the cheapest way that gets it right: nothing when it shows the same;
     the cells that changed; or, when rows moved (a deal climbed the review, a task left the reminders),
-    the rows deleted and inserted and only the rows whose content is new (see sync.patch). Rewritten whole
+    the rows deleted and inserted and only the rows whose content is new (see sync.engine.patch). Rewritten whole
     when it is new or when most of it changed. Cell writes do not carry bold formatting, so they are not
     used when a section title moved; rows are not moved under charts (their ranges point at rows)."""
     if current is None or current.hidden != desired.hidden:

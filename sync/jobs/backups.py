@@ -30,12 +30,12 @@ from sheets_schema.columns import Kind
 from sheets_schema.parsing import is_blank, serial_to_datetime
 from sheets_schema.rows import HeaderMap, match_headers
 from sheets_schema.tabs import INPUT_TABS, TabSpec, find_tab
-from sync.changes import CellValue, CellWrite, ChangeSet, RowAppend
-from sync.config import Config
-from sync.cycle import locate_input_tabs
+from sync.core.changes import CellValue, CellWrite, ChangeSet, RowAppend
+from sync.core.config import Config
+from sync.engine.analyse import locate_input_tabs
+from sync.engine.plan import same_value
+from sync.engine.row_matching import AmbiguousRows, match_rows
 from sync.errors import ConfigError
-from sync.plan import same_value
-from sync.row_matching import AmbiguousRows, match_rows
 from sync.stores.base import Snapshot, TabData
 from sync.stores.google import spreadsheet_id
 

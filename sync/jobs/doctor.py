@@ -11,6 +11,7 @@ import os
 import smtplib
 import ssl
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,8 +19,8 @@ from urllib.parse import urlsplit
 import requests
 
 from sheets_schema.tabs import INPUT_TABS
-from sync.config import Config
-from sync.cycle import read_book
+from sync.core.config import Config
+from sync.engine.analyse import read_book
 from sync.errors import EXIT_OK, AccessError, ConfigError, NotifyError, SfaSyncError, SheetLayoutError
 from sync.stores.base import Snapshot
 
@@ -38,12 +39,11 @@ class Checks:
             self.code = exit_code
 
 
-def run_doctor(config_path: Path | None, workbook: Path | None, locale: str | None) -> tuple[list[str], int]:
-    from sync.cli import build_config
-
+def run_doctor(load_config: Callable[[], Config]) -> tuple[list[str], int]:
+    """`load_config` reads the config the command line names; its failure is the first check's."""
     checks = Checks()
     try:
-        config = build_config(config_path, workbook, locale)
+        config = load_config()
     except ConfigError as bad:
         checks.fix(f"config: {bad}", ConfigError.exit_code)
         return checks.lines, checks.code

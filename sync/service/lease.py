@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-from sync.changes import ChangeSet, TabContent
+from sync.core.changes import ChangeSet, TabContent
 from sync.errors import WriteConflictError
 from sync.stores.base import Snapshot, TabData
 

@@ -1,10 +1,10 @@
 """`sfa-sync serve | status | backups | restore | doctor`: the commands an admin runs the service with.
 
 Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
-    from sync.service_cli import SERVICE_COMMANDS  # noqa: E402
+    from sync.cli.service_commands import SERVICE_COMMANDS  # noqa: E402
     for command in SERVICE_COMMANDS:
         cli.add_command(command)
-so import sync.cli before this module (importing this one first would be a circular import).
+so import sync.cli.app before this module (importing this one first would be a circular import).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from pathlib import Path
 import click
 
 from reports.sync_log import read_log
-from sync.backups import find_backup, list_backups, load_backup, plan_restore, row_counts, save_backup
-from sync.cli import build_config, common_options
-from sync.config import Config
+from sync.cli.options import build_config, common_options
+from sync.core.config import Config
 from sync.errors import EXIT_OK, WriteConflictError
-from sync.lease import LEASE_TITLE, read_lease
-from sync.logs import secrets_of, setup_logging
-from sync.service import Service, sync_log_tab
+from sync.jobs.backups import find_backup, list_backups, load_backup, plan_restore, row_counts, save_backup
+from sync.service.lease import LEASE_TITLE, read_lease
+from sync.service.logs import secrets_of, setup_logging
+from sync.service.loop import Service, sync_log_tab
 from sync.stores import open_store
 
 
@@ -220,9 +220,9 @@ def doctor(config_path: Path | None, workbook: Path | None, locale: str | None) 
 
     Example: sfa-sync doctor --config sfa-sync.toml
     """
-    from sync.doctor import run_doctor
+    from sync.jobs.doctor import run_doctor
 
-    lines, code = run_doctor(config_path, workbook, locale)
+    lines, code = run_doctor(lambda: build_config(config_path, workbook, locale))
     for line in lines:
         click.echo(line)
     if code:

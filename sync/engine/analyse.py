@@ -41,7 +41,7 @@ from sheets_schema.tabs import (
     TabSpec,
     find_tab,
 )
-from sync.changes import (
+from sync.core.changes import (
     CAPTURE_TAB,
     Capture,
     CellValue,
@@ -51,9 +51,8 @@ from sync.changes import (
     TabContent,
     capture_columns,
 )
-from sync.config import Config
-from sync.errors import AmbiguousWriteError, WriteConflictError
-from sync.plan import (
+from sync.core.config import Config
+from sync.engine.plan import (
     InputTabPlan,
     fit_rows,
     last_used_row,
@@ -63,9 +62,9 @@ from sync.plan import (
     remembered_derived,
     state_rows,
 )
-from sync.repair import misplaced_decision_repairs, misplaced_id_repairs
-from sync.sheet_locale import with_sheet_locale
-from sync.state import (
+from sync.engine.repair import misplaced_decision_repairs, misplaced_id_repairs
+from sync.engine.sheet_locale import with_sheet_locale
+from sync.engine.state.tables import (
     ARCHIVE_COLUMNS,
     DEAL_COLUMNS,
     EVENT_COLUMNS,
@@ -79,6 +78,7 @@ from sync.state import (
     read_deal_states,
     read_handled,
 )
+from sync.errors import AmbiguousWriteError, WriteConflictError
 from sync.stores.base import LiveStore, Snapshot, Store, TabData, is_edited_live
 
 MAX_PLAN_ATTEMPTS = 3
@@ -516,7 +516,7 @@ PUT_BACK_ATTEMPTS = 2
 
 def put_back_after_write(store: LiveStore, snapshot: Snapshot, analysis: Analysis, today: date) -> int:
     """After a write on a store people edit meanwhile: read again, and put back what people typed in the
-    instant before the write — an id a new id landed on, a Decision its deal moved away from (sync.repair).
+    instant before the write — an id a new id landed on, a Decision its deal moved away from (sync.engine.repair).
     The put-back is checked like the write (rows may move again); if they keep moving it is left out,
     and the row meant for a new id gets one in the next cycle. Returns the write requests made."""
     changes = analysis.changes

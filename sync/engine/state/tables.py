@@ -15,8 +15,8 @@ from rules.book import key_of
 from rules.facts import DealFacts
 from rules.history import ChangeEvent, DealState
 from sheets_schema.parsing import CellParseError, is_blank, parse_amount, parse_date
-from sync.changes import CellValue, CellWrite, ChangeSet, RowAppend, TabContent
-from sync.plan import same_value
+from sync.core.changes import CellValue, CellWrite, ChangeSet, RowAppend, TabContent
+from sync.engine.plan import same_value
 from sync.stores.base import TabData
 
 DEAL_COLUMNS = (

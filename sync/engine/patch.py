@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from sheets_schema.parsing import date_to_serial
-from sync.changes import PatchedRow, RowShift, TabContent, TabPatch
+from sync.core.changes import PatchedRow, RowShift, TabContent, TabPatch
 
 
 def cell_key(value: Any) -> Any:

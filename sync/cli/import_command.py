@@ -1,4 +1,4 @@
-"""`sfa-sync import leads|deals FILE.csv`: a thin shell over sync.importer (registered in sync/cli.py)."""
+"""`sfa-sync import leads|deals FILE.csv`: a thin shell over sync.jobs.import_csv (registered in sync/cli.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from sync.cli import build_config, common_options
-from sync.cycle import local_today
+from sync.cli.options import build_config, common_options
+from sync.engine.analyse import local_today
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
-from sync.importer import ImportReport, run_import
+from sync.jobs.import_csv import ImportReport, run_import
 from sync.stores import open_store
 
 MAP_HELP = 'A CSV header and the column it fills, e.g. --map "会社=company" (repeat for more).'

@@ -33,12 +33,12 @@ from typing import Any
 
 from rules.reminders import KINDS, Digest, Ledger, digests, due_tasks, ledger_key, pending, pruned
 from sheets_schema.locale import Locale
-from sync.changes import CellValue, ChangeSet, TabContent
-from sync.config import Config
-from sync.cycle import local_today, read_book
+from sync.core.changes import CellValue, ChangeSet, TabContent
+from sync.core.config import Config
+from sync.engine.analyse import local_today, read_book
+from sync.engine.sheet_locale import with_sheet_locale
 from sync.errors import NotifyError
 from sync.notify.base import Notifier
-from sync.sheet_locale import with_sheet_locale
 from sync.stores.base import Store, TabData
 
 log = logging.getLogger(__name__)

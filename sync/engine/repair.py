@@ -8,7 +8,7 @@ again and finds such rows by their content: each person row is recognised by its
 other than the id, and gets back the id it had when the cycle read it. The row that was meant to get
 the new id simply gets one in the next cycle; an id that landed on a row emptied meanwhile is cleared.
 An id cell a person typed into after the verify read, just before the write, is known from the copy the
-write made of it as it landed (sync.changes.Capture): the person's id goes back, a person's id always wins.
+write made of it as it landed (sync.core.changes.Capture): the person's id goes back, a person's id always wins.
 
 The Manager Review is rebuilt by position, so a Decision typed in that instant would stay on its row while
 another deal moves onto it. The write copies the review's table as it lands and writes every Decision and
@@ -25,7 +25,7 @@ from typing import Any
 from reports.manager_review import Decision, find_deal_table
 from rules.book import key_of
 from sheets_schema.parsing import is_blank
-from sync.changes import CellValue, CellWrite
+from sync.core.changes import CellValue, CellWrite
 from sync.stores.base import TabData
 
 

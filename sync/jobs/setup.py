@@ -6,13 +6,13 @@ from datetime import date
 
 from sheets_schema.rows import match_headers
 from sheets_schema.tabs import INPUT_TABS
-from sync.changes import ChangeSet, RowAppend
-from sync.config import Config
-from sync.cycle import CycleReport, local_today, locate_input_tabs, run_cycle
-from sync.demo_data import demo_rows
+from sync.core.changes import ChangeSet, RowAppend
+from sync.core.config import Config
+from sync.demo.workbook import demo_rows
+from sync.engine.analyse import CycleReport, local_today, locate_input_tabs, run_cycle
+from sync.engine.layout import header_fixes, plan_init
+from sync.engine.sheet_locale import with_sheet_locale
 from sync.errors import ConfigError, SheetLayoutError
-from sync.layout import header_fixes, plan_init
-from sync.sheet_locale import with_sheet_locale
 from sync.stores import Snapshot, open_store
 from sync.stores.xlsx import XlsxStore
 

@@ -29,9 +29,9 @@ from sheets_schema.parsing import CellParseError, control_character, is_blank
 from sheets_schema.rows import match_headers
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS, TabSpec
-from sync.changes import CellValue, ChangeSet, RowAppend
-from sync.config import Config
-from sync.cycle import read_book
+from sync.core.changes import CellValue, ChangeSet, RowAppend
+from sync.core.config import Config
+from sync.engine.analyse import read_book
 from sync.errors import ConfigError, SheetLayoutError, WriteConflictError
 from sync.stores.base import Store
 

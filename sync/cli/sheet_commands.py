@@ -1,72 +1,32 @@
-"""The `sfa-sync` command: a thin shell over the cycle. Errors become one line and an exit code.
-
-Exit codes: 0 ok; 1 `check` found problems in rows; 2 config or usage error; 3 the workbook or
-spreadsheet cannot be reached or opened; 4 the workbook is open in Excel/LibreOffice; 5 writing would
-drop content; 6 Google quota exhausted; 7 a tab's layout is unusable; 8 rows kept moving during the
-write; 9 a reminder could not be delivered; 70 internal error (a bug: please report it).
-"""
+"""`sfa-sync init | run | check | demo`: the commands that set up and sync one sheet."""
 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from sheets_schema.rows import CellProblem
-from sync.config import Config, load_config
-from sync.cycle import CycleReport, local_today, run_cycle
-from sync.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS_FOUND, SfaSyncError
+from sync.cli.options import build_config, common_options
+from sync.config_file import load_config
+from sync.core.config import Config
+from sync.engine.analyse import CycleReport, local_today, run_cycle
+from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.stores import open_store
 
 SHOWN_PROBLEMS = 15
 
 
-def common_options(command):
-    command = click.option(
-        "--locale", type=click.Choice(["en", "ja"]), help="Language of tabs, headers and messages."
-    )(command)
-    command = click.option(
-        "--workbook",
-        type=click.Path(path_type=Path),
-        help="Use this local .xlsx workbook (no config needed).",
-    )(command)
-    command = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path),
-        help="Config file (default ./sfa-sync.toml if present).",
-    )(command)
-    return command
-
-
-def build_config(config_path: Path | None, workbook: Path | None, locale: str | None) -> Config:
-    overrides: dict[str, object] = {"locale": locale}
-    if workbook is not None:
-        overrides |= {"store.kind": "xlsx", "store.path": str(workbook)}
-    return load_config(config_path, **overrides)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sfa-sync")
-def cli() -> None:
-    """Sales-force automation on one shared spreadsheet: checks every row, fills in what can be derived,
-    and writes the tabs managers and marketing read.
-
-    Example: sfa-sync demo && sfa-sync run --workbook sfa-sync-demo.xlsx
-    """
-
-
-@cli.command()
+@click.command()
 @common_options
 def init(config_path: Path | None, workbook: Path | None, locale: str | None) -> int:
     """Create missing tabs and columns, dropdowns and the look of service-owned columns. Safe to repeat.
 
     Example: sfa-sync init --workbook team.xlsx --locale ja
     """
-    from sync.commands import initialise
+    from sync.jobs.setup import initialise
 
     config = build_config(config_path, workbook, locale)
     written = initialise(config)
@@ -77,14 +37,14 @@ def init(config_path: Path | None, workbook: Path | None, locale: str | None) ->
     return EXIT_OK
 
 
-@cli.command()
+@click.command()
 @common_options
 def run(config_path: Path | None, workbook: Path | None, locale: str | None) -> int:
     """Run one sync cycle: check every row, fill in derived columns, write what changed.
 
     Example: sfa-sync run --workbook team.xlsx
     """
-    from sync.lease import LeaseKeeper, SheetBusy, new_holder
+    from sync.service.lease import LeaseKeeper, SheetBusy, new_holder
 
     config = build_config(config_path, workbook, locale)
     store = open_store(config)
@@ -103,7 +63,7 @@ def run(config_path: Path | None, workbook: Path | None, locale: str | None) -> 
     return EXIT_OK
 
 
-@cli.command()
+@click.command()
 @common_options
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def check(config_path: Path | None, workbook: Path | None, locale: str | None, as_json: bool) -> int:
@@ -132,7 +92,7 @@ def check(config_path: Path | None, workbook: Path | None, locale: str | None, a
     return EXIT_PROBLEMS_FOUND if problems else EXIT_OK
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -147,7 +107,7 @@ def demo(out: Path, locale: str, force: bool) -> int:
 
     Example: sfa-sync demo --locale ja --out demo-ja.xlsx
     """
-    from sync.commands import make_demo
+    from sync.jobs.setup import make_demo
 
     config = load_config(None, **{"locale": locale, "store.kind": "xlsx", "store.path": str(out)})
     report = make_demo(config, force=force)
@@ -184,31 +144,4 @@ def _problem_json(problem: CellProblem, config: Config) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    try:
-        code = cli.main(args=argv, prog_name="sfa-sync", standalone_mode=False)
-    except SfaSyncError as failed:
-        click.echo(f"sfa-sync: {failed}", err=True)
-        sys.exit(failed.exit_code)
-    except click.ClickException as usage:
-        usage.show()
-        sys.exit(usage.exit_code)
-    except click.exceptions.Abort:
-        click.echo("sfa-sync: interrupted", err=True)
-        sys.exit(130)
-    except Exception as bug:  # the one place that turns a bug into a line and an exit code
-        click.echo(f"sfa-sync: internal error: {type(bug).__name__}: {bug} — please report it", err=True)
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-# Commands that live in their own modules; registered last, since they use the shared options above.
-from sync.import_cli import import_group  # noqa: E402
-from sync.remind_cli import remind  # noqa: E402
-
-cli.add_command(import_group)
-cli.add_command(remind)
-from sync.service_cli import SERVICE_COMMANDS  # noqa: E402
-
-for _command in SERVICE_COMMANDS:
-    cli.add_command(_command)
+SHEET_COMMANDS = (init, run, check, demo)

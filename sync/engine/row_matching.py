@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sheets_schema.parsing import date_to_serial, is_blank
-from sync.changes import CellValue
+from sync.core.changes import CellValue
 
 Places = Sequence[tuple[int, int]]  # (column in the backup, column in the sheet) of each person-owned cell
 
