@@ -22,7 +22,7 @@ from sheets_schema.tabs import INPUT_TABS
 from sync.core.changes import CellValue
 from sync.core.config import Config
 from sync.demo.workbook import DemoSize, person_cell_count, scaled_size
-from sync.engine.analyse import CycleReport, run_cycle
+from sync.jobs.cycle import CycleReport, run_cycle
 from sync.stores.memory import MemoryStore
 
 TODAY = date(2026, 11, 28)

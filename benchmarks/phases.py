@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sync.engine.analyse
+import sync.jobs.cycle
 import sync.stores.google
 
 # phase name -> (module, attribute)
@@ -29,9 +30,9 @@ SHIMS: dict[str, list[tuple[Any, str]]] = {
         (sync.engine.analyse, "marketing_feedback_report"),
         (sync.engine.analyse, "win_loss_report"),
     ],
-    "analyse": [(sync.engine.analyse, "analyse")],
+    "analyse": [(sync.jobs.cycle, "analyse")],
     "build_requests": [(sync.stores.google, "build_requests")],
-    "id_check": [(sync.engine.analyse, "put_back_after_write")],
+    "id_check": [(sync.jobs.cycle, "put_back_after_write")],
 }
 
 

@@ -28,7 +28,7 @@ def _trim(row: list) -> list:
 
 def payloads(size: str) -> tuple[bytes, bytes]:
     from sync.core.config import Config
-    from sync.engine.analyse import run_cycle
+    from sync.jobs.cycle import run_cycle
 
     store = FastMemoryStore(generate.person_grids(generate.SIZES[size]))
     run_cycle(store, Config(), generate.TODAY)
@@ -87,7 +87,7 @@ def generate_out(size: str) -> Path:
 
 def profile_cold(tmp: str, out: str, top: int) -> None:
     from sync.core.config import Config
-    from sync.engine.analyse import run_cycle
+    from sync.jobs.cycle import run_cycle
 
     store = ReplayStore((Path(tmp) / "meta.json").read_bytes(), (Path(tmp) / "values.json").read_bytes())
     profiler = cProfile.Profile()

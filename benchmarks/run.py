@@ -92,7 +92,7 @@ def google_worker(size: str, out: Path, obvious: bool, diff: bool) -> dict[str, 
     from benchmarks.stores import FastMemoryStore
     from sheets_schema.a1 import column_letter
     from sync.config_file import load_config
-    from sync.engine.analyse import run_cycle
+    from sync.jobs.cycle import run_cycle
     from sync.stores.google import GoogleStore, _quoted
     from tests.sheets_emulator import SheetsEmulator, gspread_client
 
@@ -327,7 +327,7 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
     from benchmarks.stores import ReplayStore
     from sheets_schema.rows import KnownRows
     from sync.core.config import Config
-    from sync.engine.analyse import run_cycle
+    from sync.jobs.cycle import run_cycle
 
     rss_start = peak_rss_mib()
     config = Config()

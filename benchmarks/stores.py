@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from sync.core.changes import ChangeSet
-from sync.stores.base import Snapshot, TabData, WriteResult
+from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.stores.google import _notes
 from sync.stores.memory import MemoryStore, _put, apply_notes, apply_patch
 

@@ -27,10 +27,10 @@ from typing import Any
 
 import openpyxl  # noqa: F401  (imported before forking: the child starts warm)
 
-import sync.engine.analyse
+import sync.jobs.cycle
 import sync.stores.xlsx
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from sync.jobs.remind import run_reminders
 from sync.notify.email import EmailNotifier
 from sync.stores import open_store
@@ -87,7 +87,7 @@ def install_save_hook(hook: dict[str, Any]) -> None:
 def trace_phases(store: Any, progress: Progress) -> None:
     """Wrap the store and the cycle so that each step writes its name first."""
     read, unchanged, write = store.read, store.unchanged_since, store.write
-    analyse = sync.engine.analyse.analyse
+    analyse = sync.jobs.cycle.analyse
     state = {"wrote": False}
 
     def traced_read(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def trace_phases(store: Any, progress: Progress) -> None:
         return result
 
     store.read, store.unchanged_since, store.write = traced_read, traced_unchanged, traced_write
-    sync.engine.analyse.analyse = traced_analyse
+    sync.jobs.cycle.analyse = traced_analyse
     if hasattr(store, "read_tabs"):
         read_tabs = store.read_tabs
 

@@ -75,7 +75,7 @@ def test_a_cycle_backs_up_the_input_tabs_as_read_private_and_typed(emu, setup):
 def test_retention_by_count_and_age(tmp_path):
     config = load_config(None, **{"service.backups_dir": str(tmp_path)})
     now = datetime(2026, 11, 28, tzinfo=UTC)
-    from sync.stores.base import Snapshot
+    from sync.core.snapshot import Snapshot
 
     for days in (0, 1, 2, 40):
         save_backup(Snapshot({}), config, now - timedelta(days=days))

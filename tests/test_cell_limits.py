@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from sheets_schema.tabs import DEALS, INPUT_TABS, TASKS
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from tests.sheets import tab
 from tests.stores import StoreMaker, values
 

@@ -88,7 +88,8 @@ def test_bar_line_and_percent_variants(tmp_path):
 def test_libreoffice_keeps_the_charts_of_the_demo_workbook(tmp_path):
     from reports.win_loss import win_loss_report
     from sync.config_file import load_config
-    from sync.engine.analyse import local_today, read_book
+    from sync.engine.analyse import read_book
+    from sync.jobs.cycle import local_today
     from sync.jobs.setup import make_demo
     from sync.stores.xlsx import XlsxStore
 

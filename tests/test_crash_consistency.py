@@ -49,13 +49,14 @@ from sheets_schema.tabs import INPUT_TABS
 from sync.config_file import load_config
 from sync.core.changes import ChangeSet, RowAppend
 from sync.core.config import Config
+from sync.core.snapshot import Snapshot
 from sync.demo.workbook import DemoSize, demo_rows
-from sync.engine.analyse import analyse, locate_input_tabs, run_cycle
+from sync.engine.analyse import analyse, locate_input_tabs
+from sync.jobs.cycle import run_cycle
 from sync.jobs.remind import LEDGER_TITLE, run_reminders
 from sync.jobs.setup import initialise
 from sync.notify.email import EmailNotifier
 from sync.stores import open_store
-from sync.stores.base import Snapshot
 from sync.stores.google import GoogleStore
 from sync.stores.xlsx import XlsxStore
 from tests.notify_servers import free_port

@@ -10,8 +10,8 @@ import pytest
 
 from sheets_schema.tabs import CALLS, DEALS, LEADS, TASKS, TEAM
 from sync.core.config import Config
-from sync.engine.analyse import run_cycle
 from sync.engine.plan import NOTE_PREFIX
+from sync.jobs.cycle import run_cycle
 from tests.sheets import book, cell
 
 TODAY = date(2026, 11, 28)
@@ -323,7 +323,7 @@ def test_a_second_tab_of_the_same_kind_is_named_with_the_fix():
 def test_the_garbage_collector_paused_for_a_cycle_is_running_again_after_it_even_when_it_fails():
     import gc
 
-    from sync.engine.analyse import cyclic_gc_paused
+    from sync.jobs.cycle import cyclic_gc_paused
 
     assert gc.isenabled()
     with cyclic_gc_paused():

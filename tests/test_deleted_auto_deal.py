@@ -9,7 +9,7 @@ import pytest
 
 from sheets_schema.tabs import DEALS, INPUT_TABS, TASKS
 from sync.core.config import Config
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from sync.stores.memory import MemoryStore
 from tests.sheets import cell, tab
 from tests.test_review import APPOINTMENT, LEAD, TEAM_ROWS

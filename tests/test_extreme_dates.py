@@ -10,7 +10,7 @@ import pytest
 
 from sheets_schema.parsing import date_to_serial
 from sheets_schema.tabs import DEALS, INPUT_TABS
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from tests.sheets import tab
 from tests.stores import StoreMaker, values
 

@@ -24,8 +24,8 @@ from reports.manager_review import find_deal_table
 from sheets_schema.a1 import column_letter
 from sheets_schema.tabs import CALLS, DEALS, INPUT_TABS, TASKS, TabSpec
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
 from sync.errors import WriteConflictError
+from sync.jobs.cycle import run_cycle
 from sync.stores.google import GoogleStore
 from tests.sheets import tab
 

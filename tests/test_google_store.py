@@ -15,8 +15,8 @@ from tenacity import wait_none
 from sheets_schema.tabs import DEALS, INPUT_TABS, LEADS
 from sync.config_file import load_config
 from sync.core.config import Config
-from sync.engine.analyse import run_cycle
 from sync.errors import AccessError, QuotaError, SfaSyncError
+from sync.jobs.cycle import run_cycle
 from sync.jobs.setup import initialise
 from sync.stores.google import GoogleStore
 from tests.conftest import SA

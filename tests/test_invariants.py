@@ -19,7 +19,7 @@ from sheets_schema.a1 import a1
 from sheets_schema.tabs import DEALS, INPUT_TABS
 from sync.config_file import load_config
 from sync.core.config import Config
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from sync.jobs.setup import initialise
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value

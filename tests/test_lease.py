@@ -7,8 +7,8 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 from sync.core.changes import ChangeSet
+from sync.core.snapshot import Snapshot, TabData
 from sync.service.lease import LEASE_TITLE, FileLock, Lease, LeaseKeeper, lease_content, read_lease
-from sync.stores.base import Snapshot, TabData
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ import pytest
 from sheets_schema.parsing import parse_date
 from sheets_schema.tabs import DEALS, INPUT_TABS, LEADS, TASKS
 from sync.core.config import Config
-from sync.engine.analyse import local_today, run_cycle
+from sync.jobs.cycle import local_today, run_cycle
 from tests.sheets import tab
 from tests.stores import StoreMaker, values
 

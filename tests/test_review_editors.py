@@ -15,7 +15,7 @@ from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 
 from sheets_schema.a1 import column_letter
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from tests.sheets_emulator import SheetsEmulator, gspread_client
 from tests.stores import StoreMaker, values
 from tests.test_review import BASE, TEAM_ROWS, sheet

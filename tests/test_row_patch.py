@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sync.core.changes import ChangeSet, TabContent
+from sync.core.snapshot import TabData
 from sync.engine.patch import row_key, row_patch
 from sync.engine.plan import plan_owned_tab
-from sync.stores.base import TabData
 from sync.stores.memory import MemoryStore, apply_patch
 from sync.stores.xlsx import XlsxStore
 

@@ -20,8 +20,8 @@ from tenacity import wait_none
 
 from sheets_schema.tabs import INPUT_TABS
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
 from sync.errors import NotifyError, SfaSyncError, StoreError
+from sync.jobs.cycle import run_cycle
 from sync.jobs.import_csv import run_import
 from sync.jobs.remind import run_reminders
 from sync.jobs.setup import initialise, make_demo

@@ -12,7 +12,7 @@ from sheets_schema.columns import ERRORS
 from sheets_schema.tabs import GENERATED_TABS, INPUT_TABS
 from sync.cli.main import main
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from sync.jobs.setup import initialise
 from sync.service.loop import Service
 from sync.stores.xlsx import XlsxStore

@@ -11,9 +11,9 @@ import pytest
 
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS
-from sync.engine.analyse import run_cycle
 from sync.engine.layout import header_fixes, plan_init
 from sync.errors import SheetLayoutError
+from sync.jobs.cycle import run_cycle
 from sync.jobs.setup import initialise
 from tests.stores import StoreMaker, values
 from tests.test_review import TEAM_ROWS, column, sheet, sheet_locale

@@ -40,9 +40,9 @@ from sheets_schema.parsing import is_blank
 from sheets_schema.rows import match_headers
 from sheets_schema.tabs import GENERATED_TABS, INPUT_TABS, MANAGER_REVIEW, REVIEW_ARCHIVE, TabSpec
 from sync.core.config import Config
-from sync.engine.analyse import run_cycle
+from sync.core.snapshot import TabData
 from sync.engine.state.tables import read_archive
-from sync.stores.base import TabData
+from sync.jobs.cycle import run_cycle
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value
 from tests.sheets import header, tab

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from sheets_schema.tabs import DEALS
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from tests.stores import StoreMaker
 from tests.test_review import TEAM_ROWS, deal_cell, set_cell, sheet
 

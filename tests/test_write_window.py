@@ -16,7 +16,7 @@ from reports.manager_review import find_deal_table
 from sheets_schema.a1 import column_letter
 from sheets_schema.tabs import DEALS, INPUT_TABS
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from sync.stores.google import GoogleStore
 from tests.sheets import tab
 

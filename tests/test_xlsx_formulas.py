@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from sheets_schema.tabs import DEALS, TASKS
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
+from sync.jobs.cycle import run_cycle
 from sync.jobs.setup import initialise
 from sync.stores.xlsx import XlsxStore
 

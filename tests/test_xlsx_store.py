@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from sheets_schema.tabs import DEALS, LEADS
 from sync.config_file import load_config
-from sync.engine.analyse import run_cycle
 from sync.errors import UnsafeWriteError, WorkbookLockedError
+from sync.jobs.cycle import run_cycle
 from sync.jobs.setup import initialise
 from sync.stores.xlsx import XlsxStore
 from tests.sheets import header

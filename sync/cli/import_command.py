@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from sync.cli.options import build_config, common_options
-from sync.engine.analyse import local_today
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
+from sync.jobs.cycle import local_today
 from sync.jobs.import_csv import ImportReport, run_import
 from sync.stores import open_store
 

@@ -12,8 +12,8 @@ from sheets_schema.rows import CellProblem
 from sync.cli.options import build_config, common_options
 from sync.config_file import load_config
 from sync.core.config import Config
-from sync.engine.analyse import CycleReport, local_today, run_cycle
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
+from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.stores import open_store
 
 SHOWN_PROBLEMS = 15

@@ -1,20 +1,16 @@
-"""One sync cycle: read -> parse -> rules -> plan -> verify -> write.
+"""The cycle without I/O: snapshot in, Analysis (the ChangeSet and what it was planned from) out.
 
-`analyse` is the whole cycle without I/O (snapshot in, changes out); `run_cycle` wraps it with the
-store: one read, a cheap verify just before the one write, and a bounded re-plan when people moved
-rows in between.
+parse -> rules -> reports -> plan. sync/jobs/cycle.py wraps it with the store: one read, a cheap verify
+just before the one write, a bounded re-plan when people moved rows in between.
 """
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from reports.manager_review import Decision, find_deal_table, manager_review_report, read_decisions
+from reports.manager_review import find_deal_table, manager_review_report, read_decisions
 from reports.marketing_feedback import marketing_feedback_report
 from reports.reminders import reminders_report
 from reports.table import Report
@@ -42,16 +38,13 @@ from sheets_schema.tabs import (
     find_tab,
 )
 from sync.core.changes import (
-    CAPTURE_TAB,
-    Capture,
     CellValue,
-    CellWrite,
     ChangeSet,
     OpenCells,
     TabContent,
-    capture_columns,
 )
 from sync.core.config import Config
+from sync.core.snapshot import Snapshot, TabData
 from sync.engine.plan import (
     InputTabPlan,
     fit_rows,
@@ -62,8 +55,6 @@ from sync.engine.plan import (
     remembered_derived,
     state_rows,
 )
-from sync.engine.repair import misplaced_decision_repairs, misplaced_id_repairs
-from sync.engine.sheet_locale import with_sheet_locale
 from sync.engine.state.tables import (
     ARCHIVE_COLUMNS,
     DEAL_COLUMNS,
@@ -78,10 +69,6 @@ from sync.engine.state.tables import (
     read_deal_states,
     read_handled,
 )
-from sync.errors import AmbiguousWriteError, WriteConflictError
-from sync.stores.base import LiveStore, Snapshot, Store, TabData, is_edited_live
-
-MAX_PLAN_ATTEMPTS = 3
 
 
 @dataclass
@@ -102,15 +89,6 @@ class Analysis:
     @property
     def all_problems(self) -> list[CellProblem]:
         return self.tab_problems + self.problems
-
-
-@dataclass
-class CycleReport:
-    analysis: Analysis
-    wrote: bool
-    attempts: int
-    cells_written: int = 0  # the sheet's cells this cycle changed (not the service's lease and Sync Log)
-    write_requests: int = 0
 
 
 def locate_input_tabs(snapshot: Snapshot) -> tuple[dict[str, TabData], list[CellProblem]]:
@@ -426,230 +404,6 @@ def _plan_review(
 
 def _missing_tab(spec: TabSpec, locale: Locale) -> CellProblem:
     return CellProblem(spec.title(locale), 0, None, Message("missing_tab", {"tab": spec.title(locale)}))
-
-
-def local_today(config: Config, now: datetime | None = None) -> date:
-    """Today where the team works (config timezone), not where the server runs."""
-    moment = now.astimezone(config.zone) if now else datetime.now(config.zone)
-    return moment.date()
-
-
-def written_ids(analysis: Analysis) -> dict[str, dict[int, str]]:
-    written: dict[str, dict[int, str]] = {}
-    for cell in analysis.changes.cells:
-        if cell.row > 0 and analysis.id_columns.get(cell.tab) == cell.col:
-            written.setdefault(cell.tab, {})[cell.row] = str(cell.value)
-    return written
-
-
-def guard_write_window(snapshot: Snapshot, analysis: Analysis) -> None:
-    """For a store people edit while it writes: the write copies, as it lands, the cells a person may have
-    typed into since the verify read (the id cells about to get an id, the Manager Review's table), and
-    writes every Decision and Manager note cell of the review itself, so that afterwards each one that
-    differs from the plan was typed after the write (see put_back_after_write)."""
-    changes = analysis.changes
-    for title, ids in written_ids(analysis).items():
-        changes.captures.append(Capture(title, 0, analysis.id_columns[title], max(ids) + 1, 1))
-    review = analysis.review
-    current = snapshot.tabs.get(review.title) if review is not None else None
-    if review is None or current is None or not _writes_tab(changes, review.title):
-        return
-    was, will = find_deal_table(current.rows), find_deal_table([list(row) for row in review.rows])
-    if was is None or will is None:
-        return
-    top = was.header_row + 1
-    if len(current.rows) > top:
-        changes.captures.append(
-            Capture(review.title, top, 0, len(current.rows) - top, max(was.columns.values()) + 1)
-        )
-    if any(content.title == review.title for content in changes.tabs):
-        return  # rewritten whole: every cell of it is written
-    moved = any(patch.title == review.title for patch in changes.patches)  # (rows beyond the new end: gone)
-    end = len(review.rows) if moved else max(len(current.rows), len(review.rows))
-    # Only rows that will show another deal than they show now: a Decision typed on a row that keeps its
-    # deal is beside that deal whatever the write does, so writing its cell again would buy nothing and
-    # cost two cells a row of the list on every write of the review.
-    rows = [
-        row
-        for row in range(min(top, will.header_row + 1), end)
-        if _deal_shown(current.rows, row, was.columns["deal_id"])
-        != _deal_shown(review.rows, row, will.columns["deal_id"])
-    ]
-    written = changes.group()  # applied after any row shifts: at the places of the new content
-    for col in (will.columns["decision"], will.columns["note"]):
-        for row in rows:
-            if row != will.header_row:
-                line = review.rows[row] if row < len(review.rows) else ()
-                written.cells.append(
-                    CellWrite(review.title, row, col, line[col] if col < len(line) else None)
-                )
-
-
-def _deal_shown(rows: Sequence[Sequence[CellValue]], row: int, col: int) -> CellValue:
-    line = rows[row] if row < len(rows) else ()
-    return line[col] if col < len(line) else None
-
-
-def _archive(decisions: dict[str, Decision], tab: TabData | None, today: date, changes: ChangeSet) -> None:
-    """Decisions typed for deals that left the review list, into the archive (created with them if new)."""
-    if not decisions:
-        return
-    rows = [archive_row(key, decision, today) for key, decision in decisions.items()]
-    if tab is None:
-        changes.tabs.append(TabContent(REVIEW_ARCHIVE.en, (ARCHIVE_COLUMNS, *rows), hidden=True))
-        return
-    archive = StateTable(REVIEW_ARCHIVE.en, ARCHIVE_COLUMNS, tab, changes)
-    for key, row in zip(decisions, rows, strict=True):
-        archive.put(key, row, changes)
-
-
-def _writes_tab(changes: ChangeSet, title: str) -> bool:
-    return (
-        any(cell.tab == title for cell in changes.cells)
-        or any(content.title == title for content in changes.tabs)
-        or any(patch.title == title for patch in changes.patches)
-    )
-
-
-PUT_BACK_ATTEMPTS = 2
-
-
-def put_back_after_write(store: LiveStore, snapshot: Snapshot, analysis: Analysis, today: date) -> int:
-    """After a write on a store people edit meanwhile: read again, and put back what people typed in the
-    instant before the write — an id a new id landed on, a Decision its deal moved away from (sync.engine.repair).
-    The put-back is checked like the write (rows may move again); if they keep moving it is left out,
-    and the row meant for a new id gets one in the next cycle. Returns the write requests made."""
-    changes = analysis.changes
-    if not changes.captures:
-        return 0
-    review = analysis.review
-    reviewed = review is not None and any(c.tab == review.title for c in changes.captures)
-    archived = REVIEW_ARCHIVE.en in snapshot.tabs or any(t.title == REVIEW_ARCHIVE.en for t in changes.tabs)
-    titles = [*dict.fromkeys(c.tab for c in changes.captures), CAPTURE_TAB]
-    titles += [REVIEW_ARCHIVE.en] if reviewed and archived else []
-    keys = {title: cols for title, cols in analysis.keys.items() if title in titles}
-    for _ in range(PUT_BACK_ATTEMPTS):
-        after = store.read_tabs(titles)
-        repairs = _put_back(snapshot, analysis, after, today)
-        if repairs.is_empty():
-            return 0
-        if store.unchanged_since(Snapshot(after), keys):
-            return store.write(repairs).requests
-    return 0
-
-
-def _put_back(snapshot: Snapshot, analysis: Analysis, after: dict[str, TabData], today: date) -> ChangeSet:
-    changes, review = analysis.changes, analysis.review
-    written = written_ids(analysis)
-    repairs = ChangeSet()
-    for capture, left in zip(changes.captures, capture_columns(changes.captures), strict=True):
-        block = [list(row[left : left + capture.width]) for row in after[CAPTURE_TAB].rows[: capture.height]]
-        before = snapshot.tabs[capture.tab]
-        if review is not None and capture.tab == review.title:
-            at_write = [list(row) for row in before.rows[: capture.top]] + block
-            cells, left_list = misplaced_decision_repairs(
-                review.title, before.rows, at_write, [list(r) for r in review.rows], after[review.title].rows
-            )
-            repairs.cells += cells
-            _archive(left_list, after.get(REVIEW_ARCHIVE.en), today, repairs)
-        else:
-            typed = {row: line[0] for row, line in enumerate(block) if line}
-            repairs.cells += misplaced_id_repairs(
-                before,
-                after[capture.tab],
-                analysis.id_columns[capture.tab],
-                analysis.person_columns[capture.tab],
-                written[capture.tab],
-                typed,
-            )
-    return repairs
-
-
-class _CollectorPause:
-    """The collector is process-wide and sheets may be served in threads: it is paused while any cycle runs,
-    and resumed (if it was running before the first) when the last one ends."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.depth = 0
-        self.resume = False
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        with self.lock:
-            if self.depth == 0:
-                self.resume = gc.isenabled()
-                gc.disable()
-            self.depth += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.depth -= 1
-                if self.depth == 0 and self.resume:
-                    gc.enable()
-
-
-_COLLECTOR = _CollectorPause()
-
-
-def cyclic_gc_paused() -> AbstractContextManager[None]:
-    """A cycle allocates a few objects per cell of a sheet that may hold millions; as the heap grows, CPython's
-    cyclic collector re-scans every live object again and again (about a third of a cycle's compute at 1.4M
-    cells, measured). Reference counting still frees memory meanwhile; the collector resumes after."""
-    return _COLLECTOR.held()
-
-
-def run_cycle(
-    store: Store,
-    config: Config,
-    today: date,
-    dry_run: bool = False,
-    before_write: Callable[[Snapshot, Analysis], None] | None = None,
-    known: KnownRows | None = None,
-) -> CycleReport:
-    """One cycle. `before_write` may add to the plan (e.g. the service's Sync Log row and lease renewal),
-    so that they land in the cycle's one write; it is called only when the cycle writes. `known`: the rows
-    of the previous cycle, kept by a long-running service, so that unchanged rows are not parsed again."""
-    with cyclic_gc_paused():
-        return _run_cycle(store, config, today, dry_run, before_write, known)
-
-
-def _run_cycle(
-    store: Store,
-    config: Config,
-    today: date,
-    dry_run: bool,
-    before_write: Callable[[Snapshot, Analysis], None] | None,
-    known: KnownRows | None,
-) -> CycleReport:
-    for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
-        snapshot = store.read()
-        config = with_sheet_locale(config, snapshot)  # a Japanese sheet stays Japanese (sync/sheet_locale.py)
-        analysis = analyse(snapshot, config, today, known)
-        if dry_run or analysis.changes.is_empty():
-            return CycleReport(analysis, wrote=False, attempts=attempt)
-        # "cells written" counts the sheet's cells the cycle changes, not the service's own bookkeeping
-        # that before_write adds (the lease, the whole Sync Log tab): the Sync Log row, written with
-        # them, can only know this figure, and the log line must say the same
-        cells = analysis.changes.cell_count
-        if before_write is not None:
-            before_write(snapshot, analysis)
-        if not store.unchanged_since(snapshot, analysis.keys):
-            continue  # people moved rows since the read: plan again on what is there now
-        if is_edited_live(store):  # people type while it writes: copy what they may type (put back after)
-            guard_write_window(snapshot, analysis)
-        try:
-            result = store.write(analysis.changes)
-        except AmbiguousWriteError:
-            continue  # it may have landed: read again, and the plan holds only what is still missing
-        if is_edited_live(store):
-            result.requests += put_back_after_write(store, snapshot, analysis, today)
-        return CycleReport(analysis, True, attempt, cells, result.requests)
-    raise WriteConflictError(
-        f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
-        f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"
-    )
 
 
 def _spec(key: str) -> TabSpec:

@@ -21,8 +21,8 @@ from sheets_schema.parsing import date_to_serial, is_blank
 from sheets_schema.rows import MAX_CELL_CHARS, CellProblem, HeaderMap, ParsedRow
 from sheets_schema.stages import Pipeline
 from sync.core.changes import CellValue, CellWrite, ChangeSet, NoteWrite, RowAppend, TabContent, TabOpening
+from sync.core.snapshot import TabData
 from sync.engine.patch import patch_cells, row_patch
-from sync.stores.base import TabData
 
 NOTE_PREFIX = "sfa-sync: "
 MAX_ERROR_TEXT = 2_000

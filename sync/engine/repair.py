@@ -26,7 +26,7 @@ from reports.manager_review import Decision, find_deal_table
 from rules.book import key_of
 from sheets_schema.parsing import is_blank
 from sync.core.changes import CellValue, CellWrite
-from sync.stores.base import TabData
+from sync.core.snapshot import TabData
 
 
 def fingerprint(tab: TabData, row: int, columns: list[int]) -> tuple[Any, ...]:

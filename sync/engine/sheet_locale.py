@@ -14,8 +14,8 @@ from __future__ import annotations
 from sheets_schema.locale import Locale, fold
 from sheets_schema.tabs import INPUT_TABS
 from sync.core.config import Config
+from sync.core.snapshot import Snapshot
 from sync.errors import ConfigError
-from sync.stores.base import Snapshot
 
 
 class LocaleMismatchError(ConfigError):

@@ -32,11 +32,11 @@ from sheets_schema.rows import HeaderMap, match_headers
 from sheets_schema.tabs import INPUT_TABS, TabSpec, find_tab
 from sync.core.changes import CellValue, CellWrite, ChangeSet, RowAppend
 from sync.core.config import Config
+from sync.core.snapshot import Snapshot, TabData
 from sync.engine.analyse import locate_input_tabs
 from sync.engine.plan import same_value
 from sync.engine.row_matching import AmbiguousRows, match_rows
 from sync.errors import ConfigError
-from sync.stores.base import Snapshot, TabData
 from sync.stores.google import spreadsheet_id
 
 SUFFIX = ".json.gz"

@@ -20,9 +20,9 @@ import requests
 
 from sheets_schema.tabs import INPUT_TABS
 from sync.core.config import Config
+from sync.core.snapshot import Snapshot
 from sync.engine.analyse import read_book
 from sync.errors import EXIT_OK, AccessError, ConfigError, NotifyError, SfaSyncError, SheetLayoutError
-from sync.stores.base import Snapshot
 
 
 @dataclass

@@ -35,11 +35,13 @@ from rules.reminders import KINDS, Digest, Ledger, digests, due_tasks, ledger_ke
 from sheets_schema.locale import Locale
 from sync.core.changes import CellValue, ChangeSet, TabContent
 from sync.core.config import Config
-from sync.engine.analyse import local_today, read_book
+from sync.core.snapshot import TabData
+from sync.engine.analyse import read_book
 from sync.engine.sheet_locale import with_sheet_locale
 from sync.errors import NotifyError
+from sync.jobs.cycle import local_today
 from sync.notify.base import Notifier
-from sync.stores.base import Store, TabData
+from sync.stores.base import Store
 
 log = logging.getLogger(__name__)
 

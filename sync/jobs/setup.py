@@ -9,10 +9,11 @@ from sheets_schema.tabs import INPUT_TABS
 from sync.core.changes import ChangeSet, RowAppend
 from sync.core.config import Config
 from sync.demo.workbook import demo_rows
-from sync.engine.analyse import CycleReport, local_today, locate_input_tabs, run_cycle
+from sync.engine.analyse import locate_input_tabs
 from sync.engine.layout import header_fixes, plan_init
 from sync.engine.sheet_locale import with_sheet_locale
 from sync.errors import ConfigError, SheetLayoutError
+from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.stores import Snapshot, open_store
 from sync.stores.xlsx import XlsxStore
 

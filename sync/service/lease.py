@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import IO
 
 from sync.core.changes import ChangeSet, TabContent
+from sync.core.snapshot import Snapshot, TabData
 from sync.errors import WriteConflictError
-from sync.stores.base import Snapshot, TabData
 
 LEASE_TITLE = "_sfa_lease"  # hidden, the same in both locales
 

@@ -32,14 +32,16 @@ from sheets_schema.rows import KnownRows
 from sheets_schema.tabs import SYNC_LOG
 from sync.core.changes import ChangeSet, TabContent
 from sync.core.config import Config
-from sync.engine.analyse import Analysis, CycleReport, local_today, run_cycle
+from sync.core.snapshot import Snapshot, TabData, WriteResult
+from sync.engine.analyse import Analysis
 from sync.engine.sheet_locale import LocaleMismatchError, with_sheet_locale
 from sync.errors import ConfigError, SfaSyncError
 from sync.jobs.backups import save_backup, sheet_folder
+from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.jobs.remind import is_reminder_time, run_reminders
 from sync.service.lease import LEASE_TITLE, FileLock, LeaseKeeper, SheetBusy, lease_content, new_holder
 from sync.stores import open_store
-from sync.stores.base import Snapshot, Store, TabData, WriteResult, is_edited_live
+from sync.stores.base import Store, is_edited_live
 
 log = logging.getLogger("sync.service.loop")
 MAX_BACKOFF_TICKS = 16

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sync.core.config import Config
-from sync.stores.base import Snapshot, Store, TabData, WriteResult
+from sync.core.snapshot import Snapshot, TabData, WriteResult
+from sync.stores.base import Store
 
 
 def open_store(config: Config) -> Store:

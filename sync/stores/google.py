@@ -28,8 +28,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from sheets_schema.a1 import column_letter
 from sync.core.changes import ChangeSet, OpenCells
 from sync.core.config import Config
+from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.errors import AccessError, AmbiguousWriteError, QuotaError, StoreError
-from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.google_auth import describe_refresh_failure, load_credentials
 from sync.stores.google_requests import PROTECTION_MARK, SheetInfo, build_requests
 

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 
 from sync.core.changes import CellValue, ChangeSet, NoteWrite, TabPatch
-from sync.stores.base import Snapshot, TabData, WriteResult
+from sync.core.snapshot import Snapshot, TabData, WriteResult
 
 
 class MemoryStore:

@@ -30,8 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_schema.parsing import without_control_characters
 from sync.core.changes import CellValue, ChangeSet, TabContent, TabLayout
+from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
-from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.xlsx_charts import add_charts
 from sync.stores.xlsx_formulas import formula_results, keep_formula_results
 

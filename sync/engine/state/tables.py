@@ -16,8 +16,8 @@ from rules.facts import DealFacts
 from rules.history import ChangeEvent, DealState
 from sheets_schema.parsing import CellParseError, is_blank, parse_amount, parse_date
 from sync.core.changes import CellValue, CellWrite, ChangeSet, RowAppend, TabContent
+from sync.core.snapshot import TabData
 from sync.engine.plan import same_value
-from sync.stores.base import TabData
 
 DEAL_COLUMNS = (
     "deal_id",
