@@ -200,15 +200,28 @@ MANAGER_REVIEW = OwnedTab("manager_review", "Manager Review", "マネージャ�
 MARKETING_FEEDBACK = OwnedTab("marketing_feedback", "Marketing Feedback", "マーケティングフィードバック")
 WIN_LOSS = OwnedTab("win_loss", "Win-Loss Analysis", "受注失注分析")
 SYNC_LOG = OwnedTab("sync_log", "Sync Log", "同期ログ")
-# Hidden state tabs; their titles are the same in both locales so that a locale switch keeps the state.
+# The hidden state tabs, every one of them (what each holds, and its decode/encode: sync/engine/state/). Their
+# titles are the same in both locales so that a locale switch keeps the state.
+STATE_PREFIX = "_sfa_"
 STATE = OwnedTab("state", "_sfa_state", "_sfa_state", hidden=True)  # key/value: id sequences, layout version
 DEAL_STATES = OwnedTab("deal_states", "_sfa_deals", "_sfa_deals", hidden=True)  # last known values per deal
-DEAL_EVENTS = OwnedTab(
-    "deal_events", "_sfa_events", "_sfa_events", hidden=True
-)  # stage/amount/date/owner changes
+DEAL_EVENTS = OwnedTab("deal_events", "_sfa_events", "_sfa_events", hidden=True)  # stage/amount/... changes
 HANDLED_CALLS = OwnedTab("handled_calls", "_sfa_appointments", "_sfa_appointments", hidden=True)
 REVIEW_ARCHIVE = OwnedTab("review_archive", "_sfa_review_archive", "_sfa_review_archive", hidden=True)
-STATE_PREFIX = "_sfa_"
+REMINDER_LEDGER = OwnedTab("reminder_ledger", "_sfa_reminders", "_sfa_reminders", hidden=True)  # sent digests
+LEASE = OwnedTab("lease", "_sfa_lease", "_sfa_lease", hidden=True)  # which instance holds the sheet
+# what some cells held at the instant the last write landed (sync/engine/write_window.py)
+WRITE_CAPTURE = OwnedTab("write_capture", "_sfa_write_capture", "_sfa_write_capture", hidden=True)
+STATE_TABS: tuple[OwnedTab, ...] = (
+    STATE,
+    DEAL_STATES,
+    DEAL_EVENTS,
+    HANDLED_CALLS,
+    REVIEW_ARCHIVE,
+    REMINDER_LEDGER,
+    LEASE,
+    WRITE_CAPTURE,
+)
 
 GENERATED_TABS: tuple[OwnedTab, ...] = (REMINDERS, MANAGER_REVIEW, MARKETING_FEEDBACK, WIN_LOSS, SYNC_LOG)
 

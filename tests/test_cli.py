@@ -127,7 +127,7 @@ def test_ci_runs_the_readme_test_command_through_the_check_script():
 def test_run_writes_nothing_while_a_serve_instance_holds_the_sheet(demo, capsys):
     from datetime import UTC, datetime, timedelta
 
-    from sync.service.lease import Lease, lease_content
+    from sync.engine.state.lease import Lease, lease_content
     from sync.stores.xlsx import XlsxStore
 
     store = XlsxStore(demo)

@@ -52,8 +52,9 @@ from sync.core.config import Config
 from sync.core.snapshot import Snapshot
 from sync.demo.workbook import DemoSize, demo_rows
 from sync.engine.analyse import analyse, locate_input_tabs
+from sync.engine.state.reminder_ledger import LEDGER_TITLE
 from sync.jobs.cycle import run_cycle
-from sync.jobs.remind import LEDGER_TITLE, run_reminders
+from sync.jobs.remind import run_reminders
 from sync.jobs.setup import initialise
 from sync.notify.email import EmailNotifier
 from sync.stores import open_store

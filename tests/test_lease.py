@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sync.core.changes import ChangeSet
 from sync.core.snapshot import Snapshot, TabData
-from sync.service.lease import LEASE_TITLE, FileLock, Lease, LeaseKeeper, lease_content, read_lease
+from sync.engine.state.lease import LEASE_TITLE, Lease, lease_content, read_lease
+from sync.service.lease import FileLock, LeaseKeeper
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 

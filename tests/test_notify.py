@@ -19,8 +19,9 @@ from tenacity import wait_none
 from sync.cli.remind_command import remind
 from sync.config_file import load_config
 from sync.core.config import ChatConfig, Config, EmailConfig, RemindersConfig
+from sync.engine.state.reminder_ledger import LEDGER_TITLE
 from sync.jobs.cycle import run_cycle
-from sync.jobs.remind import LEDGER_TITLE, run_reminders
+from sync.jobs.remind import run_reminders
 from sync.jobs.setup import initialise
 from sync.notify.chat import ChatNotifier
 from sync.notify.email import EmailNotifier

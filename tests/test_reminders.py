@@ -15,8 +15,9 @@ from rules.reminders import digests, due_tasks
 from sheets_schema.tabs import TASKS
 from sync.core.config import Config, RemindersConfig
 from sync.engine.analyse import read_book
+from sync.engine.state.reminder_ledger import LEDGER_HEADER, LEDGER_TITLE
 from sync.errors import NotifyError, StoreError
-from sync.jobs.remind import LEDGER_HEADER, LEDGER_TITLE, is_reminder_time, run_reminders
+from sync.jobs.remind import is_reminder_time, run_reminders
 from tests.sheets import book
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -10,8 +10,8 @@ import pytest
 
 from reports.sync_log import read_log
 from sync.config_file import load_config
+from sync.engine.state.lease import LEASE_TITLE, Lease, lease_content, read_lease
 from sync.errors import StoreError, WriteConflictError
-from sync.service.lease import LEASE_TITLE, Lease, lease_content, read_lease
 from sync.service.loop import RequestBudget, Service, backoff_ticks
 from sync.stores.memory import MemoryStore
 from tests.sheets import book

@@ -16,7 +16,7 @@ import pytest
 
 from reports.sync_log import read_log
 from sheets_schema.tabs import INPUT_TABS
-from sync.service.lease import LEASE_TITLE
+from sync.engine.state.lease import LEASE_TITLE
 from tests.conftest import SA, Spawn
 from tests.sheets import tab
 

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from reports.manager_review import find_deal_table
 from sheets_schema.tabs import CALLS, DEAL_EVENTS, DEAL_STATES, DEALS, HANDLED_CALLS, REVIEW_ARCHIVE, STATE
-from sync.jobs.remind import LEDGER_TITLE, run_reminders
-from sync.service.lease import LEASE_TITLE
+from sync.engine.state.lease import LEASE_TITLE
+from sync.engine.state.reminder_ledger import LEDGER_TITLE
+from sync.jobs.remind import run_reminders
 from sync.service.loop import Service
 from tests.sheets import tab
 from tests.stores import StoreMaker, values

@@ -41,7 +41,7 @@ from sheets_schema.rows import match_headers
 from sheets_schema.tabs import GENERATED_TABS, INPUT_TABS, MANAGER_REVIEW, REVIEW_ARCHIVE, TabSpec
 from sync.core.config import Config
 from sync.core.snapshot import TabData
-from sync.engine.state.tables import read_archive
+from sync.engine.state.review_archive import read_archive
 from sync.jobs.cycle import run_cycle
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value

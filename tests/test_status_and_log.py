@@ -14,7 +14,7 @@ from reports.sync_log import COLUMNS, read_log
 from sheets_schema.tabs import INPUT_TABS
 from sync.cli.service_commands import serve, status
 from sync.config_file import load_config
-from sync.service.lease import LEASE_TITLE, Lease, lease_content, read_lease
+from sync.engine.state.lease import LEASE_TITLE, Lease, lease_content, read_lease
 from sync.service.loop import Service
 from tests.sheets import book, tab
 from tests.stores import StoreMaker

@@ -18,9 +18,9 @@ import click
 from reports.sync_log import read_log
 from sync.cli.options import build_config, common_options
 from sync.core.config import Config
+from sync.engine.state.lease import LEASE_TITLE, read_lease
 from sync.errors import EXIT_OK, WriteConflictError
 from sync.jobs.backups import find_backup, list_backups, load_backup, plan_restore, row_counts, save_backup
-from sync.service.lease import LEASE_TITLE, read_lease
 from sync.service.logs import secrets_of, setup_logging
 from sync.service.loop import Service, sync_log_tab
 from sync.stores import open_store

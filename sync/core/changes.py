@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sheets_schema.tabs import WRITE_CAPTURE
+
 CellValue = str | int | float | bool | date | datetime | None
-CAPTURE_TAB = "_sfa_write_capture"  # hidden: what some cells held at the instant the last write landed
+CAPTURE_TAB = WRITE_CAPTURE.en
 
 
 @dataclass(frozen=True)

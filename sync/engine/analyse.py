@@ -51,24 +51,14 @@ from sync.engine.plan import (
     last_used_row,
     plan_input_tab,
     plan_owned_tab,
-    read_state,
     remembered_derived,
-    state_rows,
 )
-from sync.engine.state.tables import (
-    ARCHIVE_COLUMNS,
-    DEAL_COLUMNS,
-    EVENT_COLUMNS,
-    HANDLED_COLUMNS,
-    StateTable,
-    archive_row,
-    deal_state_row,
-    event_row,
-    handled_row,
-    read_archive,
-    read_deal_states,
-    read_handled,
-)
+from sync.engine.state.appointments import HANDLED_COLUMNS, handled_row, read_handled
+from sync.engine.state.deals import DEAL_COLUMNS, deal_state_row, read_deal_states
+from sync.engine.state.events import EVENT_COLUMNS, event_row
+from sync.engine.state.key_values import read_state, state_rows
+from sync.engine.state.review_archive import ARCHIVE_COLUMNS, archive_row, read_archive
+from sync.engine.state.table import StateTable
 
 
 @dataclass

@@ -17,7 +17,8 @@ from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec
 from sync.core.changes import CellWrite, ChangeSet, ColumnLayout, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData
 from sync.engine.analyse import locate_input_tabs
-from sync.engine.plan import last_used_row, read_state, state_rows, widest_row
+from sync.engine.plan import last_used_row, widest_row
+from sync.engine.state.key_values import read_state, state_rows
 
 NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.DATETIME: "yyyy-mm-dd hh:mm", Kind.AMOUNT: "#,##0"}
 

@@ -314,16 +314,6 @@ def _changed_cells(current: TabData, desired: TabContent) -> list[CellWrite]:
     return cells
 
 
-def state_rows(values: dict[str, CellValue]) -> tuple[tuple[CellValue, ...], ...]:
-    return (("key", "value"), *((k, values[k]) for k in sorted(values)))
-
-
-def read_state(tab: TabData | None) -> dict[str, Any]:
-    if tab is None:
-        return {}
-    return {str(row[0]): (row[1] if len(row) > 1 else None) for row in tab.rows[1:] if row and row[0]}
-
-
 def remembered_derived(tab: TabData, header: HeaderMap) -> dict[int, dict[str, Any]]:
     columns = [(c.key, header.columns[c.key]) for c in header.spec.derived_columns if c.key in header.columns]
     return {

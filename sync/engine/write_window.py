@@ -24,7 +24,8 @@ from sync.core.changes import (
 from sync.core.snapshot import Snapshot, TabData
 from sync.engine.analyse import Analysis
 from sync.engine.repair import misplaced_decision_repairs, misplaced_id_repairs
-from sync.engine.state.tables import ARCHIVE_COLUMNS, StateTable, archive_row
+from sync.engine.state.review_archive import ARCHIVE_COLUMNS, archive_row
+from sync.engine.state.table import StateTable
 
 
 def written_ids(analysis: Analysis) -> dict[str, dict[int, str]]:

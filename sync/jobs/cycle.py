@@ -22,7 +22,7 @@ from sync.engine.analyse import Analysis, analyse
 from sync.engine.sheet_locale import with_sheet_locale
 from sync.engine.write_window import guard_write_window, plan_put_back
 from sync.errors import AmbiguousWriteError, WriteConflictError
-from sync.stores.base import LiveStore, Store, is_edited_live
+from sync.stores.base import Store
 
 MAX_PLAN_ATTEMPTS = 3
 
@@ -45,7 +45,7 @@ def local_today(config: Config, now: datetime | None = None) -> date:
 PUT_BACK_ATTEMPTS = 2
 
 
-def put_back_after_write(store: LiveStore, snapshot: Snapshot, analysis: Analysis, today: date) -> int:
+def put_back_after_write(store: Store, snapshot: Snapshot, analysis: Analysis, today: date) -> int:
     """After a write on a store people edit meanwhile: read again, and put back what people typed in the
     instant before the write — an id a new id landed on, a Decision its deal moved away from (sync.engine.repair).
     The put-back is checked like the write (rows may move again); if they keep moving it is left out,
@@ -141,13 +141,13 @@ def _run_cycle(
             before_write(snapshot, analysis)
         if not store.unchanged_since(snapshot, analysis.keys):
             continue  # people moved rows since the read: plan again on what is there now
-        if is_edited_live(store):  # people type while it writes: copy what they may type (put back after)
+        if store.edited_live:  # people type while it writes: copy what they may type (put back after)
             guard_write_window(snapshot, analysis)
         try:
             result = store.write(analysis.changes)
         except AmbiguousWriteError:
             continue  # it may have landed: read again, and the plan holds only what is still missing
-        if is_edited_live(store):
+        if store.edited_live:
             result.requests += put_back_after_write(store, snapshot, analysis, today)
         return CycleReport(analysis, True, attempt, cells, result.requests)
     raise WriteConflictError(

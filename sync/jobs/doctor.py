@@ -14,6 +14,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
@@ -22,7 +23,11 @@ from sheets_schema.tabs import INPUT_TABS
 from sync.core.config import Config
 from sync.core.snapshot import Snapshot
 from sync.engine.analyse import read_book
+
+if TYPE_CHECKING:  # imported where used: a local workbook's doctor never loads the Google libraries
+    from sync.stores.google import GoogleStore
 from sync.errors import EXIT_OK, AccessError, ConfigError, NotifyError, SfaSyncError, SheetLayoutError
+from sync.stores.base import Store
 
 
 @dataclass
@@ -73,23 +78,24 @@ def check_access(name: str, config: Config, checks: Checks) -> Snapshot | None:
             return None
         from sync.stores.xlsx import XlsxStore
 
-        store = XlsxStore(path)
+        store: Store | None = XlsxStore(path)
+        google: GoogleStore | None = None
     else:
-        store = google_store(name, config, checks)
-        if store is None:
-            return None
+        store = google = google_store(name, config, checks)
+    if store is None:
+        return None
     try:
         snapshot = store.read()
     except SfaSyncError as failed:
         checks.fix(f"{name}: {failed}", failed.exit_code)
         return None
     checks.ok(f"{name}: {store.describe()} can be read")
-    if config.store.kind == "google":
-        check_protections(name, config, store, snapshot, checks)
+    if google is not None:
+        check_protections(name, config, google, snapshot, checks)
     return snapshot
 
 
-def google_store(name: str, config: Config, checks: Checks):
+def google_store(name: str, config: Config, checks: Checks) -> GoogleStore | None:
     from google.auth.exceptions import GoogleAuthError, RefreshError
     from google.auth.transport.requests import Request
 
@@ -129,14 +135,11 @@ def google_store(name: str, config: Config, checks: Checks):
     return store
 
 
-def check_protections(name: str, config: Config, store, snapshot: Snapshot, checks: Checks) -> None:
-    sheets = getattr(store, "_sheets", {})  # what the Google store learnt from its read: our protected ranges
+def check_protections(
+    name: str, config: Config, store: GoogleStore, snapshot: Snapshot, checks: Checks
+) -> None:
     found = read_book(snapshot, config)
-    bare = [
-        tab.title
-        for tab in found.tabs.values()
-        if tab.title in sheets and not sheets[tab.title].protected_ids
-    ]
+    bare = store.unprotected_tabs([tab.title for tab in found.tabs.values()])
     if bare:
         checks.fix(
             f"{name}: service-owned columns of {', '.join(bare)} are not protected: run sfa-sync init "

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from rules.reminders import KINDS, Digest, Ledger, digests, due_tasks, ledger_key, pending, pruned
+from rules.reminders import Digest, Ledger, digests, due_tasks, pending, pruned
 from sheets_schema.locale import Locale
 from sync.core.changes import CellValue, ChangeSet, TabContent
 from sync.core.config import Config
-from sync.core.snapshot import TabData
 from sync.engine.analyse import read_book
 from sync.engine.sheet_locale import with_sheet_locale
+from sync.engine.state.reminder_ledger import LEDGER_TITLE, ledger_rows, read_ledger
 from sync.errors import NotifyError
 from sync.jobs.cycle import local_today
 from sync.notify.base import Notifier
@@ -45,8 +45,6 @@ from sync.stores.base import Store
 
 log = logging.getLogger(__name__)
 
-LEDGER_TITLE = "_sfa_reminders"  # hidden; the same in both locales so that a locale switch keeps it
-LEDGER_HEADER = ("task_id", "kind", "due_date", "channel", "sent_at")
 
 EMAIL_PROBLEMS = {
     "not_in_team": "is not on the Team tab; add them there with an email",
@@ -190,41 +188,3 @@ def _trim(row: list[Any]) -> list[Any]:
     while row and row[-1] in (None, ""):
         row.pop()
     return [str(v) for v in row]
-
-
-def ledger_rows(ledger: Ledger) -> tuple[tuple[CellValue, ...], ...]:
-    """Header, then one row per delivery, sorted (stable content: an unchanged ledger is not rewritten).
-    Every value is text (dates as ISO) so that no store turns them into serial numbers or dates."""
-    body = sorted(
-        (ledger.display_ids.get(key[0], key[0]), key[1], key[2], key[3], when)
-        for key, when in ledger.sent.items()
-    )
-    return (LEDGER_HEADER, *body)
-
-
-def read_ledger(tab: TabData | None) -> Ledger:
-    """The ledger as written by ledger_rows; rows that do not read as an entry are ignored."""
-    ledger = Ledger()
-    if tab is None:
-        return ledger
-    for row in tab.rows[1:]:
-        values = [*row, None, None, None, None, None][:5]
-        task_id, kind, due, channel, when = values
-        day = _as_date(due)
-        if not task_id or kind not in KINDS or day is None or not channel:
-            continue
-        key = ledger_key(str(task_id), str(kind), day, str(channel))
-        ledger.sent[key] = "" if when is None else str(when)
-        ledger.display_ids[key[0]] = str(task_id)
-    return ledger
-
-
-def _as_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None

@@ -35,13 +35,14 @@ from sync.core.config import Config
 from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.engine.analyse import Analysis
 from sync.engine.sheet_locale import LocaleMismatchError, with_sheet_locale
+from sync.engine.state.lease import LEASE_TITLE, lease_content
 from sync.errors import ConfigError, SfaSyncError
 from sync.jobs.backups import save_backup, sheet_folder
 from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.jobs.remind import is_reminder_time, run_reminders
-from sync.service.lease import LEASE_TITLE, FileLock, LeaseKeeper, SheetBusy, lease_content, new_holder
+from sync.service.lease import FileLock, LeaseKeeper, SheetBusy, new_holder
 from sync.stores import open_store
-from sync.stores.base import Store, is_edited_live
+from sync.stores.base import Store
 
 log = logging.getLogger("sync.service.loop")
 MAX_BACKOFF_TICKS = 16
@@ -101,17 +102,22 @@ class BudgetedStore:
 
     def __init__(self, inner: Store, budget: RequestBudget | None) -> None:
         self.inner = inner
-        self.budget = budget if hasattr(inner, "counts") else None  # local files have no quota
+        self.budget = budget if inner.requests_made() is not None else None  # local files have no quota
         self.calls = 0
         self.last_snapshot: Snapshot | None = None
         self._primed: Snapshot | None = None
 
-    def __getattr__(self, name: str) -> Any:  # edited_live, counts, spreadsheet_id, ...
-        return getattr(self.inner, name)
+    @property
+    def edited_live(self) -> bool:
+        return self.inner.edited_live
+
+    def requests_made(self) -> int | None:
+        return self.inner.requests_made()
 
     def requests(self) -> int:
-        counts = getattr(self.inner, "counts", None)
-        return counts.reads + counts.writes if counts is not None else self.calls
+        """Requests made through this wrapper: the API's count where there is one, else the calls."""
+        made = self.inner.requests_made()
+        return made if made is not None else self.calls
 
     def _paid(self, estimate: int, call: Callable[[], Any]) -> Any:
         self.calls += 1
@@ -139,10 +145,7 @@ class BudgetedStore:
         return snapshot
 
     def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
-        inner = self.inner
-        if not is_edited_live(inner):  # the cycle reads single tabs again only from such stores
-            raise AttributeError(f"{inner.describe()}: no read_tabs (not edited live)")
-        return self._paid(1, lambda: inner.read_tabs(titles))
+        return self._paid(1, lambda: self.inner.read_tabs(titles))
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]]) -> bool:
         return self._paid(1 if keys else 0, lambda: self.inner.unchanged_since(snapshot, keys))

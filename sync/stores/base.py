@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypeGuard
+from typing import Protocol
 
 from sync.core.changes import ChangeSet
 from sync.core.snapshot import Snapshot, TabData, WriteResult
 
 
 class Store(Protocol):
+    """Everything the cycle, the service, the jobs and doctor ask of a store; nothing is reached around it."""
+
+    @property
+    def edited_live(self) -> bool:
+        """People type while the service writes (Google Sheets): the cycle copies the cells they may type
+        into as the write lands, and after it reads some tabs again to put back what landed beside them."""
+        ...
+
     def describe(self) -> str:
         """Where the data lives, safe to print (no credentials)."""
         ...
 
     def read(self) -> Snapshot:
         """Every tab's values in one go."""
+        ...
+
+    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
+        """These tabs' values, read now (tabs that do not exist are left out)."""
         ...
 
     def unchanged_since(self, snapshot: Snapshot, keys: dict[str, list[int]]) -> bool:
@@ -26,17 +38,6 @@ class Store(Protocol):
         """Apply all changes atomically, or raise and change nothing."""
         ...
 
-
-class LiveStore(Store, Protocol):
-    """A store people edit while the service writes (Google Sheets): after a write that assigned ids the
-    cycle reads some tabs again, to put back an id that landed on a row moved in the meantime."""
-
-    edited_live: bool
-
-    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
-        """These tabs' values, read now."""
+    def requests_made(self) -> int | None:
+        """API requests made so far, retries included; None for a store without a request quota (a file)."""
         ...
-
-
-def is_edited_live(store: Store) -> TypeGuard[LiveStore]:
-    return bool(getattr(store, "edited_live", False))

@@ -146,6 +146,13 @@ class GoogleStore:
         }
         return Snapshot(tabs, timezone=timezone)
 
+    def unprotected_tabs(self, titles: list[str]) -> list[str]:
+        """Of these tabs, as the last read found them, those with none of the service's protected ranges."""
+        return [t for t in titles if t in self._sheets and not self._sheets[t].protected_ids]
+
+    def requests_made(self) -> int | None:
+        return self.counts.reads + self.counts.writes
+
     def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
         """Just these tabs' values, in one values:batchGet (no metadata, no notes)."""
         values = self._batch_get([_quoted(t) for t in titles])

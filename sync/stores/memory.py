@@ -19,8 +19,16 @@ class MemoryStore:
         self.writes = 0
         self.before_write: Callable[[], None] | None = None  # tests: "a person edits now"
 
+    edited_live = False
+
     def describe(self) -> str:
         return "memory store"
+
+    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
+        return {title: tab for title, tab in self.read().tabs.items() if title in titles}
+
+    def requests_made(self) -> int | None:
+        return None
 
     def read(self) -> Snapshot:
         self.reads += 1

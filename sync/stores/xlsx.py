@@ -53,8 +53,16 @@ class XlsxStore:
         # the workbook last read, its version, and what its formula cells showed (their cached results)
         self._cached: tuple[tuple[int, int], Workbook, dict[str, list[list[Any]]]] | None = None
 
+    edited_live = False  # a file is saved whole: no one types into the sheet the service is writing
+
     def describe(self) -> str:
         return str(self.path)
+
+    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
+        return {title: tab for title, tab in self.read().tabs.items() if title in titles}
+
+    def requests_made(self) -> int | None:
+        return None
 
     # -- reading -------------------------------------------------------------------------------
     def read(self) -> Snapshot:
