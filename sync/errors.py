@@ -21,14 +21,17 @@ from __future__ import annotations
 
 class SfaSyncError(Exception):
     exit_code = 1
+    meaning = "`check` found problems in rows (they are listed)"
 
 
 class ConfigError(SfaSyncError):
     exit_code = 2
+    meaning = "the config file or an option is wrong (the message names the key)"
 
 
 class StoreError(SfaSyncError):
     exit_code = 3
+    meaning = "the workbook or spreadsheet cannot be reached or opened"
 
 
 class AccessError(StoreError):
@@ -37,14 +40,17 @@ class AccessError(StoreError):
 
 class WorkbookLockedError(StoreError):
     exit_code = 4
+    meaning = "the workbook is open in Excel or LibreOffice: close it and run again"
 
 
 class UnsafeWriteError(StoreError):
     exit_code = 5
+    meaning = "saving would drop something the service cannot keep (e.g. drawn shapes): nothing was written"
 
 
 class QuotaError(StoreError):
     exit_code = 6
+    meaning = "Google quota exhausted after retries"
 
 
 class AmbiguousWriteError(StoreError):
@@ -53,16 +59,36 @@ class AmbiguousWriteError(StoreError):
 
 class SheetLayoutError(SfaSyncError):
     exit_code = 7
+    meaning = "a tab's layout is unusable as a whole"
 
 
 class WriteConflictError(SfaSyncError):
     exit_code = 8
+    meaning = (
+        "people kept moving rows while the service was about to write, or another instance holds the sheet: "
+        "nothing was written, the next run retries"
+    )
 
 
 class NotifyError(SfaSyncError):
     exit_code = 9
+    meaning = "a reminder could not be delivered"
 
 
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1  # `check` found problems in rows (not an error of the tool)
 EXIT_INTERNAL = 70
+
+
+def exit_codes() -> dict[int, str]:
+    """Every exit code of the command line and what it means, from the tree above (its first class with
+    that code: a subclass that keeps its parent's code adds no meaning of its own). The README's table and
+    `sfa-sync --help` are this."""
+    codes = {EXIT_OK: "done"}
+    pending: list[type[SfaSyncError]] = [SfaSyncError]
+    while pending:
+        error = pending.pop(0)
+        codes.setdefault(error.exit_code, error.meaning)
+        pending += error.__subclasses__()
+    codes[EXIT_INTERNAL] = "internal error — a bug; please report it with the command you ran"
+    return dict(sorted(codes.items()))

@@ -1,9 +1,6 @@
-"""The `sfa-sync` command: a thin shell over the cycle. Errors become one line and an exit code.
-
-Exit codes: 0 ok; 1 `check` found problems in rows; 2 config or usage error; 3 the workbook or
-spreadsheet cannot be reached or opened; 4 the workbook is open in Excel/LibreOffice; 5 writing would
-drop content; 6 Google quota exhausted; 7 a tab's layout is unusable; 8 rows kept moving during the
-write; 9 a reminder could not be delivered; 70 internal error (a bug: please report it).
+"""`sfa-sync`: the command group and main(), the one place that turns an error into one line and an exit
+code. The exit codes and their meanings come from the error tree (sync/errors.py: exit_codes()); `sfa-sync
+--help` lists them.
 """
 
 from __future__ import annotations
@@ -16,10 +13,14 @@ from sync.cli.import_command import import_group
 from sync.cli.remind_command import remind
 from sync.cli.service_commands import SERVICE_COMMANDS
 from sync.cli.sheet_commands import SHEET_COMMANDS
-from sync.errors import EXIT_INTERNAL, EXIT_OK, SfaSyncError
+from sync.errors import EXIT_INTERNAL, EXIT_OK, SfaSyncError, exit_codes
+
+_EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(
+    f"  {code:>2}  {meaning}" for code, meaning in exit_codes().items()
+)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EXIT_CODES_HELP)
 @click.version_option(package_name="sfa-sync")
 def cli() -> None:
     """Sales-force automation on one shared spreadsheet: checks every row, fills in what can be derived,
