@@ -98,6 +98,8 @@ class Analysis:
     book: Book = field(default_factory=Book)  # the parsed rows, with this cycle's new ids
     derivation: Derivation = field(default_factory=Derivation)
     rows_created: int = 0
+    rows_added: dict[str, int] = field(default_factory=dict)  # tab title -> rows this cycle appends to it
+    locale: Locale = "en"  # the language the sheet is in (and the cycle wrote in)
     review: TabContent | None = None  # the Manager Review as planned
     skipped: dict[str, list[Message]] = field(default_factory=dict)  # input tabs skipped: the notices to show
 
@@ -191,7 +193,9 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     locale: Locale = config.locale
     read = read_book(snapshot, config, known)
     book, tabs, headers = read.book, read.tabs, read.headers
-    analysis = Analysis(ChangeSet(), tab_problems=read.tab_problems, book=book, skipped=read.skipped)
+    analysis = Analysis(
+        ChangeSet(), tab_problems=read.tab_problems, book=book, skipped=read.skipped, locale=locale
+    )
     for key, header in headers.items():
         spec, title = header.spec, header.title
         analysis.person_columns[title] = sorted(
@@ -246,6 +250,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
             analysis.id_columns[tabs[key].title] = id_col
         analysis.problems += sorted(problems_by_tab[key], key=lambda p: (p.row, p.col or 0))
     analysis.rows_created = sum(len(rows) for rows in derivation.appended.values())
+    analysis.rows_added = {headers[key].title: len(rows) for key, rows in derivation.appended.items() if rows}
     _plan_state(snapshot, state, derivation, analysis.changes, created)
     _plan_generated(snapshot, analysis, config, today)
     if not created.is_empty():
