@@ -47,7 +47,7 @@ def serve(
     Example: sfa-sync serve --config sfa-sync.toml --log-format json
     """
     config = build_config(config_path, workbook, locale)
-    setup_logging(log_format, secrets_of(config))
+    setup_logging(log_format, secrets_of(config), zone=config.zone)
     service = Service(config, once=once)
     if once:
         service.run_once()
