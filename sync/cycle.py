@@ -11,7 +11,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
@@ -388,7 +388,7 @@ def _header_notice(spec: TabSpec, tab: TabData, header: HeaderMap, key: str, loc
     looks like it was renamed, else which header to add."""
     name = spec.column(key).label(locale)
     found = renamed_header(header, tab, name)
-    params = {"tab": tab.title, "column": name}
+    params: dict[str, object] = {"tab": tab.title, "column": name}
     return (
         Message("held_rename_header", params | {"found": found})
         if found
@@ -419,9 +419,17 @@ def held_content(
     the tab is rebuilt."""
     notice = " ".join(message.render(locale) for key in skipped for message in why[key])
     rows = [tuple(r) for r in current.rows] if current is not None else []
-    if rows and is_notice_row(rows[0]):  # held last cycle too: one notice, not one per cycle
-        rows = rows[1:]
-    return TabContent(title, ((notice,), *rows))
+    shift = 1  # the rows move down under the notice row ...
+    if rows and is_notice_row(rows[0]):  # ... unless held last cycle too: one notice, not one per cycle
+        rows, shift = rows[1:], 0
+    # the cells managers type into (Decision, Manager note) stay open where their rows are now
+    opened = current.open_cells if current is not None and current.open_cells else ()
+    open_cells = tuple(replace(b, row=b.row + shift, end_row=_moved(b.end_row, shift)) for b in opened)
+    return TabContent(title, ((notice,), *rows), open_cells=open_cells)
+
+
+def _moved(row: int | None, shift: int) -> int | None:
+    return None if row is None else row + shift
 
 
 def is_notice_row(row: Sequence[CellValue]) -> bool:

@@ -11,8 +11,10 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from sheets_schema.messages import Message
 from sheets_schema.tabs import DEALS, LEADS, MANAGER_REVIEW, MARKETING_FEEDBACK, REMINDERS, WIN_LOSS
-from sync.cycle import run_cycle
+from sync.changes import OpenCells
+from sync.cycle import held_content, run_cycle
 from sync.stores.base import TabData
 from tests.stores import StoreMaker, values
 from tests.test_review import TEAM_ROWS, column, sheet
@@ -123,3 +125,25 @@ def _rename_tab(store, old: str, new: str) -> None:
     tab = store.tabs.pop(old)
     store.tabs[new] = TabData(new, tab.rows)
     store.version += 1
+
+
+@pytest.mark.parametrize(
+    ("first_row", "expected"),
+    [
+        (["Manager Review — 2026-11-02"], (OpenCells(4, 9, 6, 8), OpenCells(12, None, 6, 8))),
+        ([RENAMED_NOTICE["en"]], (OpenCells(3, 8, 6, 8), OpenCells(11, None, 6, 8))),
+    ],
+    ids=["first held cycle: rows move down one", "held again: rows stay"],
+)
+def test_the_decision_cells_stay_open_where_their_rows_go(first_row, expected):
+    """On Google the Manager Review is protected but for its Decision and Manager note cells: while the
+    tab is held, managers can still type there, on the rows under the notice."""
+    current = TabData(
+        MANAGER_REVIEW.en,
+        [first_row, ["Deal ID"], ["D-1"]],
+        open_cells=(OpenCells(3, 8, 6, 8), OpenCells(11, None, 6, 8)),
+    )
+    why = {"deals": [Message("held_missing_tab", {"tab": "Deals"})]}
+    held = held_content(current, MANAGER_REVIEW.en, ["deals"], why, "en")
+    assert held.rows[0] == (MISSING_NOTICE,)
+    assert held.open_cells == expected
