@@ -91,9 +91,10 @@ class ReminderOutcome:
     def ok(self) -> bool:
         return not self.failures
 
-    def lines(self) -> list[str]:
-        """One line per event, for the Sync Log and the command line, in the sheet's language."""
-        if self.locale == "ja":
+    def lines(self, locale: Locale | None = None) -> list[str]:
+        """One line per event, for the command line in the sheet's language (`locale`: another one, e.g.
+        English for the process log)."""
+        if (locale or self.locale) == "ja":
             lines = [f"リマインダー: {d.owner} に {d.channel} で送信(タスク {d.tasks} 件)" for d in self.sent]
             lines += [
                 f"リマインダー: {f.owner} への {f.channel} の送信に失敗: {f.reason}" for f in self.failures

@@ -427,7 +427,7 @@ class SheetService:
                 extra={"sheet": self.name},
             )
             return
-        lines = outcome.lines()
+        lines = outcome.lines("en")  # the process log is English, whatever the sheet's language
         log.info("%s: %s", self.name, "; ".join(lines), extra={"sheet": self.name, "outcome": "reminders"})
         if outcome.sent or outcome.failures:
             sent = f"{len(outcome.sent)} sent, {len(outcome.failures)} failed"
