@@ -113,6 +113,26 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tabs {first} and {second} are both a {kind} tab; rename or delete {second} — {first} is used",
         "{first} と {second} はどちらも{kind}タブです。{second} の名前を変えるか削除してください — {first} を使います",
     ),
+    # the notice above a generated tab held because an input tab it is built from was skipped
+    "held_rename_header": (
+        "⚠ Not updated: the {tab} tab was skipped because it has no '{column}' column — rename the header "
+        "'{found}' to '{column}' in row 1 of the {tab} tab; until then this tab shows what it showed before.",
+        "⚠ 未更新: {tab}タブを読み込めませんでした。「{column}」列がありません — {tab}タブの1行目の見出し「{found}」を"
+        "「{column}」に変更してください。それまでこのタブは前回の内容のままです。",
+    ),
+    "held_add_header": (
+        "⚠ Not updated: the {tab} tab was skipped because it has no '{column}' column — add the header "
+        "'{column}' in row 1 of the {tab} tab above the column that holds it; until then this tab shows what "
+        "it showed before.",
+        "⚠ 未更新: {tab}タブを読み込めませんでした。「{column}」列がありません — {tab}タブの1行目、その列の上に見出し"
+        "「{column}」を入力してください。それまでこのタブは前回の内容のままです。",
+    ),
+    "held_missing_tab": (
+        "⚠ Not updated: there is no {tab} tab (renamed or deleted?) — name the tab '{tab}' again, or run "
+        "`sfa-sync init` to create it; until then this tab shows what it showed before.",
+        "⚠ 未更新: {tab}タブがありません(名前の変更か削除?)— タブ名を「{tab}」に戻すか、`sfa-sync init` で"
+        "作成してください。それまでこのタブは前回の内容のままです。",
+    ),
     # derived words
     "owner_ok": ("OK", "OK"),
     "owner_empty": ("no owner", "担当者未設定"),

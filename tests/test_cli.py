@@ -58,7 +58,7 @@ def test_demo_in_japanese_has_japanese_tabs(tmp_path, capsys):
     path = tmp_path / "ja.xlsx"
     assert sfa("demo", "--out", str(path), "--locale", "ja") == 0
     out = capsys.readouterr().out
-    assert "Demo workbook ready" in out
+    assert "デモのブックができました" in out  # the sheet is Japanese: so is what the demo says
     wb = load_workbook(path, read_only=True)
     assert {"チーム", "リード", "架電履歴", "商談", "タスク"} <= set(wb.sheetnames)
 

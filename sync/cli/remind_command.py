@@ -3,7 +3,7 @@
 Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
     from sync.cli.remind_command import remind  # noqa: E402
     cli.add_command(remind)
-so import sync.cli.app before this module (importing this one first would be a circular import).
+so import sync.cli.main before this module (importing this one first would be a circular import).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import click
 
 from sync.cli.options import build_config, common_options
 from sync.errors import EXIT_OK, NotifyError
-from sync.jobs.remind import run_reminders
+from sync.jobs.remind import run_reminders, tasks
 from sync.notify import render
 from sync.stores import open_store
 
@@ -32,19 +32,33 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
     config = build_config(config_path, workbook, locale)
     store = open_store(config)
     outcome = run_reminders(store, config, datetime.now(config.zone), dry_run=dry_run)
+    ja = outcome.locale == "ja"
     for channel, digest in outcome.planned:
-        click.echo(f"--- would send {channel} to {digest.owner} ({len(digest.tasks)} tasks)")
-        click.echo(render.plain_text(digest, config.locale))
+        click.echo(planned_line(channel, digest.owner, len(digest.tasks), ja))
+        click.echo(render.plain_text(digest, outcome.locale))
     if not (config.reminders.email.enabled or config.reminders.chat.enabled):
         click.echo(
-            "reminders: no channel is enabled; set reminders.email.enabled = true and/or "
+            "リマインダー: 送信方法が有効になっていません。設定ファイルの [reminders] で reminders.email.enabled = true "
+            "または reminders.chat.enabled = true にしてください"
+            if ja
+            else "reminders: no channel is enabled; set reminders.email.enabled = true and/or "
             "reminders.chat.enabled = true in the config"
         )
     for line in outcome.lines():
         click.echo(line)
     if outcome.failures:
+        count = len(outcome.failures)
         raise NotifyError(
-            f"{len(outcome.failures)} reminder digest(s) could not be delivered (listed above); "
+            f"リマインダー {count} 件を送れませんでした(上に一覧)。期限のまま残り、次回の実行で再送します"
+            if ja
+            else f"{count} reminder {'digest' if count == 1 else 'digests'} could not be delivered (listed above); "
             "they stay due and the next run tries again"
         )
     return EXIT_OK
+
+
+def planned_line(channel: str, owner: str, count: int, ja: bool) -> str:
+    """The line above each digest a dry run would send."""
+    if ja:
+        return f"--- {owner} に {channel} で送る予定(タスク {count} 件)"
+    return f"--- would send {channel} to {owner} ({tasks(count)})"

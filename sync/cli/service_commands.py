@@ -4,7 +4,7 @@ Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses 
     from sync.cli.service_commands import SERVICE_COMMANDS  # noqa: E402
     for command in SERVICE_COMMANDS:
         cli.add_command(command)
-so import sync.cli.app before this module (importing this one first would be a circular import).
+so import sync.cli.main before this module (importing this one first would be a circular import).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import click
 from reports.sync_log import read_log
 from sync.cli.options import build_config, common_options
 from sync.core.config import Config
+from sync.engine.sheet_locale import with_sheet_locale
 from sync.engine.state.lease import LEASE_TITLE, read_lease
 from sync.errors import EXIT_OK, WriteConflictError
 from sync.jobs.backups import find_backup, list_backups, load_backup, plan_restore, row_counts, save_backup
@@ -46,7 +47,7 @@ def serve(
     Example: sfa-sync serve --config sfa-sync.toml --log-format json
     """
     config = build_config(config_path, workbook, locale)
-    setup_logging(log_format, secrets_of(config))
+    setup_logging(log_format, secrets_of(config), zone=config.zone)
     service = Service(config, once=once)
     if once:
         service.run_once()
@@ -173,32 +174,45 @@ def restore(
     saved = load_backup(find_backup(config, backup))
     store = open_store(config)
     snapshot = store.read()
+    config = with_sheet_locale(config, snapshot)  # say it in the sheet's language (sync/sheet_locale.py)
+    say = RESTORE_TEXT[1 if config.locale == "ja" else 0]
     plan = plan_restore(saved, snapshot, config, only, pair_duplicates)
-    for line in plan.lines():
+    for line in plan.lines(config.locale):
         click.echo(line)
     if dry_run or plan.changes.is_empty():
-        click.echo("dry run: nothing was written" if dry_run else "nothing written")
+        click.echo(say["dry_run"] if dry_run else say["nothing"])
         return EXIT_OK
     if (
         plan.overwrites
         and not yes
-        and not click.confirm(
-            f"Overwrite the {len(plan.overwrites)} cell(s) listed above with the backup's values?",
-            default=False,
-        )
+        and not click.confirm(say["confirm"].format(n=len(plan.overwrites)), default=False)
     ):
-        click.echo("nothing written")
+        click.echo(say["nothing"])
         return EXIT_OK
     if not store.unchanged_since(snapshot, plan.keys):
-        raise WriteConflictError(
-            "rows moved while the restore was being planned; nothing was written — run it again"
-        )
+        raise WriteConflictError(say["moved"])
     before = save_backup(snapshot, config, datetime.now(UTC))  # a restore can be undone like any write
     result = store.write(plan.changes)
-    click.echo(
-        f"restored: {result.cells} cell(s) written; the sheet as it was just before: backup {before.name}"
-    )
+    click.echo(say["restored"].format(n=result.cells, name=before.name))
     return EXIT_OK
+
+
+RESTORE_TEXT = (  # what `restore` says: English, Japanese
+    {
+        "dry_run": "dry run: nothing was written",
+        "nothing": "nothing written",
+        "confirm": "Overwrite the {n} cell(s) listed above with the backup's values?",
+        "moved": "rows moved while the restore was being planned; nothing was written — run it again",
+        "restored": "restored: {n} cell(s) written; the sheet as it was just before: backup {name}",
+    },
+    {
+        "dry_run": "ドライラン: 何も書き込んでいません",
+        "nothing": "何も書き込んでいません",
+        "confirm": "上の {n} セルをバックアップの値で上書きしますか?",
+        "moved": "復元の準備中に行が動きました。何も書き込んでいません — もう一度実行してください",
+        "restored": "復元しました: {n} セルを書き込みました。直前の状態はバックアップ {name} にあります",
+    },
+)
 
 
 def _sheet_config(config: Config, name: str | None) -> Config:

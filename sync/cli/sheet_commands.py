@@ -12,6 +12,7 @@ from sheets_schema.rows import CellProblem
 from sync.cli.options import build_config, common_options
 from sync.config_file import load_config
 from sync.core.config import Config
+from sync.engine.analyse import Analysis
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.stores import open_store
@@ -112,27 +113,60 @@ def demo(out: Path, locale: str, force: bool) -> int:
     config = load_config(None, **{"locale": locale, "store.kind": "xlsx", "store.path": str(out)})
     report = make_demo(config, force=force)
     click.echo(summary(str(out), report, config))
-    click.echo(f"Demo workbook ready: {out.resolve()} — open it in Excel or LibreOffice.")
+    # what the file holds: the rows the demo typed (read by the cycle) and the rows the cycle added to them
+    held = _counts(rows_held(report.analysis))
+    if report.analysis.locale == "ja":
+        click.echo(
+            f"デモのブックができました: {out.resolve()}（行数: {held}）— Excel か LibreOffice で開いてください。"
+        )
+    else:
+        click.echo(f"Demo workbook ready: {out.resolve()} (rows: {held}) — open it in Excel or LibreOffice.")
     return EXIT_OK
 
 
+def rows_held(analysis: Analysis) -> dict[str, int]:
+    """Data rows each input tab holds after the cycle: those it read and those it appended."""
+    return {title: n + analysis.rows_added.get(title, 0) for title, n in analysis.rows_read.items()}
+
+
+def _counts(by_tab: dict[str, int]) -> str:
+    return ", ".join(f"{title} {count}" for title, count in by_tab.items())
+
+
 def summary(where: str, report: CycleReport, config: Config, checking: bool = False) -> str:
+    """What a cycle did, in the sheet's language (the one the cycle wrote in)."""
     analysis = report.analysis
-    read = ", ".join(f"{title} {count}" for title, count in analysis.rows_read.items()) or "no input tabs"
-    lines = [f"{where}: rows read: {read}"]
+    ja = analysis.locale == "ja"
+    read = _counts(analysis.rows_read) or ("入力タブなし" if ja else "no input tabs")
+    lines = [f"{where}: 読み込んだ行: {read}" if ja else f"{where}: rows read: {read}"]
+    if analysis.rows_added and not checking:
+        added = _counts(analysis.rows_added)
+        lines.append(f"追加した行: {added}" if ja else f"rows added: {added}")
     problems = analysis.all_problems
-    lines.append(
-        f"problems: {len(problems)}"
-        + (" (shown in each row's Errors column and as cell notes)" if problems else "")
-    )
-    lines += [f"  {p.render(config.locale)}" for p in problems[:SHOWN_PROBLEMS]]
+    lines.append(_problems_line(len(problems), ja))
+    lines += [f"  {p.render(analysis.locale)}" for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
-        lines.append(f"  … and {len(problems) - SHOWN_PROBLEMS} more (sfa-sync check --json lists all)")
-    if not checking:
+        more = len(problems) - SHOWN_PROBLEMS
         lines.append(
-            f"cells written: {report.cells_written}" if report.wrote else "nothing changed: no write"
+            f"  … ほか {more} 件（sfa-sync check --json ですべて表示）"
+            if ja
+            else f"  … and {more} more (sfa-sync check --json lists all)"
         )
+    if not checking:
+        lines.append(_written_line(report, ja))
     return "\n".join(lines)
+
+
+def _problems_line(count: int, ja: bool) -> str:
+    if ja:
+        return f"問題: {count} 件" + ("（各行のエラー列とセルのメモに表示）" if count else "")
+    return f"problems: {count}" + (" (shown in each row's Errors column and as cell notes)" if count else "")
+
+
+def _written_line(report: CycleReport, ja: bool) -> str:
+    if not report.wrote:
+        return "変更なし: 書き込みなし" if ja else "nothing changed: no write"
+    return f"書き込んだセル: {report.cells_written}" if ja else f"cells written: {report.cells_written}"
 
 
 def _problem_json(problem: CellProblem, config: Config) -> dict:

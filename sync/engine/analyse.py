@@ -6,9 +6,10 @@ just before the one write, a bounded re-plan when people moved rows in between.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from difflib import SequenceMatcher
 
 from reports.manager_review import find_deal_table, manager_review_report, read_decisions
 from reports.marketing_feedback import marketing_feedback_report
@@ -20,6 +21,7 @@ from rules.derive import Derivation, Memory, Settings, derive
 from rules.flags import Thresholds
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
+from sheets_schema.parsing import is_blank
 from sheets_schema.rows import CellProblem, HeaderMap, KnownRows, match_headers, parse_tab
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import (
@@ -73,8 +75,10 @@ class Analysis:
     book: Book = field(default_factory=Book)  # the parsed rows, with this cycle's new ids
     derivation: Derivation = field(default_factory=Derivation)
     rows_created: int = 0
+    rows_added: dict[str, int] = field(default_factory=dict)  # tab title -> rows this cycle appends to it
+    locale: Locale = "en"  # the language the sheet is in (and the cycle wrote in)
     review: TabContent | None = None  # the Manager Review as planned
-    skipped: dict[str, list[CellProblem]] = field(default_factory=dict)  # input tabs skipped, and why
+    skipped: dict[str, list[Message]] = field(default_factory=dict)  # input tabs skipped: the notices to show
 
     @property
     def all_problems(self) -> list[CellProblem]:
@@ -113,7 +117,8 @@ class ReadBook:
     tabs: dict[str, TabData]  # spec key -> the tab as read
     headers: dict[str, HeaderMap]  # spec key -> header map (usable tabs only)
     tab_problems: list[CellProblem]
-    skipped: dict[str, list[CellProblem]] = field(default_factory=dict)  # spec key -> why (header unusable)
+    # spec key -> the notices naming what to fix, for a tab skipped (header unusable) or missing
+    skipped: dict[str, list[Message]] = field(default_factory=dict)
 
 
 def read_book(snapshot: Snapshot, config: Config, known: KnownRows | None = None) -> ReadBook:
@@ -136,11 +141,14 @@ def _read_book(snapshot: Snapshot, config: Config, locale: Locale, known: KnownR
         tab = tabs.get(spec.key)
         if tab is None:
             read.tab_problems.append(_missing_tab(spec, locale))
+            read.skipped[spec.key] = [Message("held_missing_tab", {"tab": spec.title(locale)})]
             continue
         header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], locale)
         if not header.usable:  # a required column is missing: skip the tab, write nothing to it
             read.tab_problems += header.problems
-            read.skipped[spec.key] = [p for p in header.problems if p.message.code == "missing_column"]
+            read.skipped[spec.key] = [
+                _header_notice(spec, tab, header, key, locale) for key in header.missing_required
+            ]
             continue
         read.headers[spec.key] = header
         read.book.tabs[spec.key] = parse_tab(
@@ -153,7 +161,9 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     locale: Locale = config.locale
     read = read_book(snapshot, config, known)
     book, tabs, headers = read.book, read.tabs, read.headers
-    analysis = Analysis(ChangeSet(), tab_problems=read.tab_problems, book=book, skipped=read.skipped)
+    analysis = Analysis(
+        ChangeSet(), tab_problems=read.tab_problems, book=book, skipped=read.skipped, locale=locale
+    )
     for key, header in headers.items():
         spec, title = header.spec, header.title
         analysis.person_columns[title] = sorted(
@@ -208,6 +218,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
             analysis.id_columns[tabs[key].title] = id_col
         analysis.problems += sorted(problems_by_tab[key], key=lambda p: (p.row, p.col or 0))
     analysis.rows_created = sum(len(rows) for rows in derivation.appended.values())
+    analysis.rows_added = {headers[key].title: len(rows) for key, rows in derivation.appended.items() if rows}
     _plan_state(snapshot, state, derivation, analysis.changes, created)
     _plan_generated(snapshot, analysis, config, today)
     if not created.is_empty():
@@ -320,11 +331,7 @@ DERIVED_FROM: dict[str, dict[str, tuple[str, ...]]] = {
         "health": ("tasks", "team", "calls"),
     },
 }
-NOTICE = (
-    "⚠ Not updated: the {tabs} tab was skipped ({why}); this tab shows what it showed before — fix the "
-    "header and the next cycle updates it",
-    "⚠ 未更新: {tabs}タブを読み込めませんでした({why})。このタブは前回の内容のままです — 見出しを直すと次回の同期で更新されます",
-)
+NOTICE_MARK = ("⚠ Not updated:", "⚠ 未更新:")  # how each held notice (sheets_schema/messages.py) starts
 
 
 def keep_values_from_skipped_tabs(
@@ -344,22 +351,58 @@ def keep_values_from_skipped_tabs(
             by_row[row] = dict(by_row.get(row, {})) | {column: tab.cell(row, col) for column, col in kept}
 
 
+def _header_notice(spec: TabSpec, tab: TabData, header: HeaderMap, key: str, locale: Locale) -> Message:
+    """What the held tabs say about a required column missing from `tab`: which header to rename, if one
+    looks like it was renamed, else which header to add."""
+    name = spec.column(key).label(locale)
+    found = renamed_header(header, tab, name)
+    params: dict[str, object] = {"tab": tab.title, "column": name}
+    return (
+        Message("held_rename_header", params | {"found": found})
+        if found
+        else Message("held_add_header", params)
+    )
+
+
+def renamed_header(header: HeaderMap, tab: TabData, name: str) -> str | None:
+    """The header cell naming no column of the tab that is closest to `name`: most likely it was renamed."""
+    used = set(header.columns.values())
+    unmatched = [
+        str(raw).strip() for col, raw in enumerate(tab.rows[0]) if col not in used and not is_blank(raw)
+    ]
+    if not unmatched:
+        return None
+    return max(unmatched, key=lambda h: SequenceMatcher(None, h.lower(), name.lower()).ratio())
+
+
 def held_content(
     current: TabData | None,
     title: str,
     skipped: list[str],
-    why: dict[str, list[CellProblem]],
+    why: dict[str, list[Message]],
     locale: Locale,
 ) -> TabContent:
-    """A generated tab kept as it was, its first cell replaced by a notice naming the skipped tab(s)."""
-    names = ", ".join(_spec(key).title(locale) for key in skipped)
-    reasons = "; ".join(p.render(locale) for key in skipped for p in why[key])
-    notice = NOTICE[1 if locale == "ja" else 0].format(tabs=names, why=reasons)
-    rows: list[tuple[CellValue, ...]] = [tuple(r) for r in current.rows] if current is not None else []
-    if not rows:
-        return TabContent(title, ((notice,),))
-    rows[0] = (notice, *rows[0][1:])
-    return TabContent(title, tuple(rows))
+    """A generated tab kept as it was, under a notice row naming the skipped tab(s) and what to fix. The
+    notice has a row of its own above the tab's title or header (which it never replaces), and goes when
+    the tab is rebuilt."""
+    notice = " ".join(message.render(locale) for key in skipped for message in why[key])
+    rows = [tuple(r) for r in current.rows] if current is not None else []
+    shift = 1  # the rows move down under the notice row ...
+    if rows and is_notice_row(rows[0]):  # ... unless held last cycle too: one notice, not one per cycle
+        rows, shift = rows[1:], 0
+    # the cells managers type into (Decision, Manager note) stay open where their rows are now
+    opened = current.open_cells if current is not None and current.open_cells else ()
+    open_cells = tuple(replace(b, row=b.row + shift, end_row=_moved(b.end_row, shift)) for b in opened)
+    return TabContent(title, ((notice,), *rows), open_cells=open_cells)
+
+
+def _moved(row: int | None, shift: int) -> int | None:
+    return None if row is None else row + shift
+
+
+def is_notice_row(row: Sequence[CellValue]) -> bool:
+    first = row[0] if row else None
+    return isinstance(first, str) and first.startswith(NOTICE_MARK) and all(is_blank(v) for v in row[1:])
 
 
 def _plan_review(
@@ -394,7 +437,3 @@ def _plan_review(
 
 def _missing_tab(spec: TabSpec, locale: Locale) -> CellProblem:
     return CellProblem(spec.title(locale), 0, None, Message("missing_tab", {"tab": spec.title(locale)}))
-
-
-def _spec(key: str) -> TabSpec:
-    return next(spec for spec in INPUT_TABS if spec.key == key)

@@ -6,17 +6,14 @@ first empty header cell on the right.
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale
-from sheets_schema.parsing import is_blank
-from sheets_schema.rows import HeaderMap, match_headers
+from sheets_schema.rows import match_headers
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec
 from sync.core.changes import CellWrite, ChangeSet, ColumnLayout, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData
-from sync.engine.analyse import locate_input_tabs
+from sync.engine.analyse import locate_input_tabs, renamed_header
 from sync.engine.plan import last_used_row, widest_row
 from sync.engine.state.key_values import read_state, state_rows
 
@@ -70,23 +67,17 @@ def header_fixes(snapshot: Snapshot, locale: Locale) -> list[str]:
             continue
         header = match_headers(spec, tab.title, tab.rows[0], locale)
         for key in header.missing_required:
-            fixes.append(_header_fix(spec.column(key), tab, _unmatched(header, tab), locale))
+            column = spec.column(key)
+            fixes.append(_header_fix(column, tab, renamed_header(header, tab, column.label(locale)), locale))
     return fixes
 
 
-def _unmatched(header: HeaderMap, tab: TabData) -> list[str]:
-    """Header cells that name no column of the tab: a renamed column is one of them."""
-    used = set(header.columns.values())
-    return [str(raw).strip() for col, raw in enumerate(tab.rows[0]) if col not in used and not is_blank(raw)]
-
-
-def _header_fix(column: Column, tab: TabData, unmatched: list[str], locale: Locale) -> str:
+def _header_fix(column: Column, tab: TabData, candidate: str | None, locale: Locale) -> str:
     name, other = (column.ja, column.en) if locale == "ja" else (column.en, column.ja)
-    if not unmatched:
+    if candidate is None:
         if locale == "ja":
             return f"{tab.title}: 「{name}」列がありません。その列の見出しを「{name}」(または {other})にしてください"
         return f"{tab.title}: no '{name}' column; put the header '{name}' (or {other}) above the column that holds it"
-    candidate = max(unmatched, key=lambda h: SequenceMatcher(None, h.lower(), name.lower()).ratio())
     if locale == "ja":
         return f"{tab.title}: 「{name}」列がありません。「{candidate}」を「{name}」(または {other})に名前変更してください"
     return f"{tab.title}: no '{name}' column; rename '{candidate}' to '{name}' (or {other})"

@@ -27,6 +27,7 @@ from typing import Any
 
 from sheets_schema.a1 import a1
 from sheets_schema.columns import Kind
+from sheets_schema.locale import Locale
 from sheets_schema.parsing import is_blank, serial_to_datetime
 from sheets_schema.rows import HeaderMap, match_headers
 from sheets_schema.tabs import INPUT_TABS, TabSpec, find_tab
@@ -209,6 +210,11 @@ class Overwrite:
     now: CellValue
     backup: CellValue
 
+    def line(self, locale: Locale) -> str:
+        if locale == "ja":
+            return f"{self.tab}!{self.cell}: 現在 {_show(self.now, locale)}、バックアップ {_show(self.backup, locale)}"
+        return f"{self.tab}!{self.cell}: now {_show(self.now, locale)}, backup {_show(self.backup, locale)}"
+
 
 @dataclass(frozen=True)
 class Ambiguous:
@@ -219,7 +225,9 @@ class Ambiguous:
     would_write: tuple[Overwrite, ...]  # what the guess writes
     paired: bool  # the person asked for the guess (--pair-duplicates): it is in the plan
 
-    def lines(self) -> list[str]:
+    def lines(self, locale: Locale = "en") -> list[str]:
+        if locale == "ja":
+            return self._lines_ja()
         where = (
             f"{self.tab}: {self.rows.key} is on rows {_row_numbers(self.rows.backup_rows)} of the backup "
             f"and rows {_row_numbers(self.rows.sheet_rows)} of the sheet, all edited since: ambiguous"
@@ -231,35 +239,85 @@ class Ambiguous:
             f"{where}, so nothing is written for them; add --pair-duplicates to restore each backup row "
             "onto the sheet row most like it:"
         ]
-        lines += [
-            f"  would write {o.tab}!{o.cell}: now {_show(o.now)}, backup {_show(o.backup)}"
-            for o in self.would_write
-        ]
+        lines += [f"  would write {o.line('en')}" for o in self.would_write]
         lines += [
             f"  would append backup row {row + 1} (no sheet row left for it)" for row in self.rows.deleted
         ]
         return lines
+
+    def _lines_ja(self) -> list[str]:
+        where = (
+            f"{self.tab}: {self.rows.key} はバックアップの {_row_numbers(self.rows.backup_rows)} 行目とシートの "
+            f"{_row_numbers(self.rows.sheet_rows)} 行目にあり、どれもバックアップ後に編集されています(あいまい)"
+        )
+        if self.paired:
+            pairs = "、".join(f"バックアップ {b + 1} 行目 → {s + 1} 行目" for b, s in self.rows.guess)
+            return [f"{where}。似ている行どうしで対応付けました(--pair-duplicates): {pairs}"]
+        lines = [
+            f"{where}。そのため書き込みません。--pair-duplicates を付けると、バックアップの各行を"
+            "いちばん似ているシートの行に戻します:"
+        ]
+        lines += [f"  書き込み予定 {o.line('ja')}" for o in self.would_write]
+        lines += [
+            f"  バックアップ {row + 1} 行目を追加予定(対応するシートの行がありません)"
+            for row in self.rows.deleted
+        ]
+        return lines
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A row deleted since the backup, appended back."""
+
+    tab: str
+    key: CellValue  # its id (or Team name), as the backup has it
+    backup_row: int  # 0-based grid row in the backup
+
+    def line(self, locale: Locale) -> str:
+        if locale == "ja":
+            key = self.key if not is_blank(self.key) else "(IDなし)"
+            return (
+                f"{self.tab}: {key}(バックアップの {self.backup_row + 1} 行目)はバックアップ後に削除されました。"
+                "タブの末尾に新しい行として戻します"
+            )
+        key = self.key if not is_blank(self.key) else "(no id)"
+        return (
+            f"{self.tab}: {key} (row {self.backup_row + 1} of the backup) was deleted since the backup; it comes "
+            "back as a new row at the end of the tab"
+        )
 
 
 @dataclass
 class RestorePlan:
     changes: ChangeSet = field(default_factory=ChangeSet)
     restored_rows: dict[str, int] = field(default_factory=dict)  # tab -> rows appended back
+    restored: list[Restored] = field(default_factory=list)  # those rows, one by one
     overwrites: list[Overwrite] = field(default_factory=list)  # person cells edited since the backup
     ambiguous: list[Ambiguous] = field(default_factory=list)  # duplicate ids: written only if paired
     skipped: list[str] = field(default_factory=list)  # why some tabs or rows cannot be restored
     keys: dict[str, list[int]] = field(default_factory=dict)  # tab -> key columns, for the verify read
 
-    def lines(self) -> list[str]:
-        lines = [line for group in self.ambiguous for line in group.lines()]
-        lines += [f"{tab}: {n} deleted row(s) come back" for tab, n in self.restored_rows.items() if n]
-        lines += [f"{o.tab}!{o.cell}: now {_show(o.now)}, backup {_show(o.backup)}" for o in self.overwrites]
-        lines += [f"skipped: {reason}" for reason in self.skipped]
+    def lines(self, locale: Locale = "en") -> list[str]:
+        """What the restore does, in the sheet's language: one line per row or cell it writes."""
+        ja = locale == "ja"
+        lines = [line for group in self.ambiguous for line in group.lines(locale)]
+        for tab, n in self.restored_rows.items():
+            if n:
+                lines.append(
+                    f"{tab}: 削除された {n} 行を戻します" if ja else f"{tab}: {n} deleted row(s) come back"
+                )
+                lines += [r.line(locale) for r in self.restored if r.tab == tab]
+        lines += [o.line(locale) for o in self.overwrites]
+        lines += [(f"対象外: {reason}" if ja else f"skipped: {reason}") for reason in self.skipped]
+        if ja:
+            return lines or ["戻すものはありません: シートにはバックアップの値がすべてあります"]
         return lines or ["nothing to restore: the sheet already has every value of the backup"]
 
 
-def _show(value: CellValue) -> str:
-    return "(empty)" if is_blank(value) else repr(value.isoformat() if isinstance(value, date) else value)
+def _show(value: CellValue, locale: Locale = "en") -> str:
+    if is_blank(value):
+        return "(空)" if locale == "ja" else "(empty)"
+    return repr(value.isoformat() if isinstance(value, date) else value)
 
 
 def plan_restore(
@@ -285,7 +343,9 @@ def plan_restore(
         tab = current.get(spec.key)
         if tab is None:
             plan.skipped.append(
-                f"{title}: the tab is not in the sheet any more; create it (sfa-sync init) first"
+                f"{title}: シートにこのタブがありません。先に作成してください(sfa-sync init)"
+                if config.locale == "ja"
+                else f"{title}: the tab is not in the sheet any more; create it (sfa-sync init) first"
             )
             continue
         _plan_tab(spec, saved, tab, config, plan, pair_duplicates)
@@ -303,8 +363,11 @@ def _plan_tab(
     now = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], config.locale)
     key = _key_column(spec)
     if key not in then.columns or key not in now.columns:
+        label = spec.column(key).label(config.locale)
         plan.skipped.append(
-            f"{tab.title}: no {spec.column(key).label(config.locale)} column to match rows by"
+            f"{tab.title}: 行を対応付ける「{label}」列がありません"
+            if config.locale == "ja"
+            else f"{tab.title}: no {label} column to match rows by"
         )
         return
     places = _person_places(spec, then, now, saved, tab)
@@ -325,12 +388,16 @@ def _plan_tab(
                 plan.overwrites += _overwrites(tab.title, saved.rows[old], current, new, values, plan.changes)
     for old in sorted(deleted):
         plan.changes.appends.append(RowAppend(tab.title, _appended(saved.rows[old], places)))
+        plan.restored.append(Restored(tab.title, _cell(saved.rows[old], id_place[0]), old))
     plan.restored_rows[tab.title] = len(deleted)
     if match.unplaced:
+        label, rows = spec.column(key).label(config.locale), _row_numbers(match.unplaced)
         plan.skipped.append(
-            f"{tab.title}: {len(match.unplaced)} row(s) of the backup had no "
-            f"{spec.column(key).label(config.locale)} and are not in the sheet as they were "
-            f"(backup row(s) {_row_numbers(match.unplaced)}); they cannot be matched"
+            f"{tab.title}: バックアップの {rows} 行目は「{label}」が空で、シートに元のままの行がないため、"
+            "対応付けられません"
+            if config.locale == "ja"
+            else f"{tab.title}: {len(match.unplaced)} row(s) of the backup had no {label} and are not in the "
+            f"sheet as they were (backup row(s) {rows}); they cannot be matched"
         )
 
 
@@ -393,6 +460,10 @@ def _person_places(
         if i not in known_then and not is_blank(h) and str(h).strip() in now_extra:
             places.append((i, now_extra[str(h).strip()]))
     return places
+
+
+def _cell(row: list[CellValue], col: int) -> CellValue:
+    return row[col] if col < len(row) else None
 
 
 def _appended(row: list[CellValue], places: list[tuple[int, int]]) -> tuple[CellValue, ...]:

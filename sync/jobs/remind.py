@@ -46,11 +46,20 @@ from sync.stores.base import Store
 log = logging.getLogger(__name__)
 
 
-EMAIL_PROBLEMS = {
-    "not_in_team": "is not on the Team tab; add them there with an email",
-    "inactive": "is marked inactive on the Team tab",
-    "no_email": "has no email on the Team tab; add one",
-    "bad_email": "has an email on the Team tab that is not an address; fix it",
+EMAIL_PROBLEMS = {  # (English, Japanese), each after the owner's name
+    "not_in_team": (
+        "is not on the Team tab; add them there with an email",
+        "はチームタブにいません。メールアドレスと一緒に追加してください",
+    ),
+    "inactive": ("is marked inactive on the Team tab", "はチームタブで無効になっています"),
+    "no_email": (
+        "has no email on the Team tab; add one",
+        "はチームタブにメールアドレスがありません。追加してください",
+    ),
+    "bad_email": (
+        "has an email on the Team tab that is not an address; fix it",
+        "のチームタブのメールアドレスが正しくありません。直してください",
+    ),
 }
 
 
@@ -76,19 +85,37 @@ class ReminderOutcome:
     skipped: list[Failure] = field(default_factory=list)  # owners who cannot be reached on a channel
     planned: list[tuple[str, Digest]] = field(default_factory=list)  # dry run: (channel, digest) not sent
     ledger_writes: int = 0
+    locale: Locale = "en"  # the sheet's language, for what the run says
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
-    def lines(self) -> list[str]:
-        """One line per event, for the Sync Log and the command line."""
-        lines = [f"reminders: sent {d.channel} to {d.owner} ({d.tasks} tasks)" for d in self.sent]
-        lines += [f"reminders: FAILED {f.channel} to {f.owner}: {f.reason}" for f in self.failures]
-        lines += [f"reminders: skipped {s.channel} to {s.owner}: {s.reason}" for s in self.skipped]
+    def lines(self, locale: Locale | None = None) -> list[str]:
+        """One line per event, for the command line in the sheet's language (`locale`: another one, e.g.
+        English for the process log)."""
+        if (locale or self.locale) == "ja":
+            lines = [f"リマインダー: {d.owner} に {d.channel} で送信(タスク {d.tasks} 件)" for d in self.sent]
+            lines += [
+                f"リマインダー: {f.owner} への {f.channel} の送信に失敗: {f.reason}" for f in self.failures
+            ]
+            lines += [
+                f"リマインダー: {s.owner} への {s.channel} は送れません: {s.reason}" for s in self.skipped
+            ]
+            nothing = "リマインダー: 送るものはありません"
+        else:
+            lines = [f"reminders: sent {d.channel} to {d.owner} ({tasks(d.tasks)})" for d in self.sent]
+            lines += [f"reminders: FAILED {f.channel} to {f.owner}: {f.reason}" for f in self.failures]
+            lines += [f"reminders: skipped {s.channel} to {s.owner}: {s.reason}" for s in self.skipped]
+            nothing = "reminders: nothing to send"
         if not lines and not self.planned:
-            lines.append("reminders: nothing to send")
+            lines.append(nothing)
         return lines
+
+
+def tasks(count: int) -> str:
+    """'1 task', '2 tasks'."""
+    return f"{count} task" if count == 1 else f"{count} tasks"
 
 
 def is_reminder_time(config: Config, now: datetime, last_run_day: date | None) -> bool:
@@ -124,7 +151,7 @@ def run_reminders(
     config = with_sheet_locale(config, snapshot)  # reminders in the sheet's language
     locale: Locale = config.locale
     today = local_today(config, now)
-    outcome = ReminderOutcome(today)
+    outcome = ReminderOutcome(today, locale=locale)
     book = read_book(snapshot, config).book
     current = snapshot.tabs.get(LEDGER_TITLE)
     ledger = pruned(read_ledger(current), book, today)
@@ -138,9 +165,15 @@ def run_reminders(
             if part is None:
                 continue
             if notifier.channel == "email" and part.email_problem:
-                reason = f"{part.owner} {EMAIL_PROBLEMS[part.email_problem]}"
+                english, japanese = EMAIL_PROBLEMS[part.email_problem]
+                reason = f"{part.owner} {japanese if locale == 'ja' else english}"
                 outcome.skipped.append(Failure(part.owner, notifier.channel, reason))
-                log.warning("reminders: %s: no email sent (%s tasks stay due)", reason, len(part.tasks))
+                log.warning(
+                    "reminders: %s %s: no email sent (%s stay due)",
+                    part.owner,
+                    english,
+                    tasks(len(part.tasks)),
+                )
                 continue
             if dry_run:
                 outcome.planned.append((notifier.channel, part))

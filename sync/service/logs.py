@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import IO, Any
 
 from sync.core.config import Config
@@ -58,12 +58,33 @@ class RedactFilter(logging.Filter):
         return True
 
 
+def stamp(record: logging.LogRecord, zone: tzinfo) -> str:
+    """The record's time in `zone`, ISO 8601 with the zone's UTC offset (2026-11-30T10:00:00.000+09:00):
+    a line read next to the Sync Log, or by someone in another zone, says which moment it is."""
+    return datetime.fromtimestamp(record.created, zone).isoformat(timespec="milliseconds")
+
+
+class TextFormatter(logging.Formatter):
+    """time level logger: message, the time as `stamp` gives it."""
+
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return stamp(record, self.zone)
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC), level, logger, message, and the record's extra fields."""
+    """One JSON object per line: time (`stamp`), level, logger, message, and the record's extra fields."""
+
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        super().__init__()
+        self.zone = zone
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": stamp(record, self.zone),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -77,15 +98,17 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(
-    fmt: str = "text", secrets: Iterable[str] = (), stream: IO[str] | None = None, level: int = logging.INFO
+    fmt: str = "text",
+    secrets: Iterable[str] = (),
+    stream: IO[str] | None = None,
+    level: int = logging.INFO,
+    zone: tzinfo = UTC,
 ) -> logging.Handler:
-    """Log to stderr (or `stream`); replaces a handler set up here before. Returns the handler."""
+    """Log to stderr (or `stream`), times in `zone` (the config's timezone) with its offset; replaces a
+    handler set up here before. Returns the handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactFilter(secrets))
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter(zone) if fmt == "json" else TextFormatter(zone))
     handler.set_name("sfa-sync")
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == "sfa-sync"]:

@@ -303,7 +303,10 @@ class SheetService:
                 f"({failed.strerror}); fix service.backups_dir — nothing was written"
             ) from None
         store = self.store
-        requests = (store.requests() - context.before + 1) if store else 0
+        # the requests up to and including the write this row goes in: those made so far, the verify read
+        # (when there are keys to check) and the write itself; what follows the write it cannot know
+        to_come = (1 if analysis.keys else 0) + 1
+        requests = (store.requests() - context.before + to_come) if store else 0
         entry = self._entry(
             context.started,
             time.monotonic() - context.t0,
@@ -321,17 +324,21 @@ class SheetService:
 
     def _finished(self, report: CycleReport, context: _CycleContext, store: BudgetedStore | None) -> LogEntry:
         requests = store.requests() - context.before if store else 0
+        duration = time.monotonic() - context.t0
         self.failures, self.retry_at = 0, None
         self.cycles += 1
         outcome = "ok" if report.wrote else "quiet"
         entry = self._entry(
             context.started,
-            time.monotonic() - context.t0,
+            duration,
             outcome,
             report.analysis,
             cells=report.cells_written,  # the same figure as the Sync Log row's (see run_cycle)
             requests=requests,
         )
+        if report.wrote and context.entry is not None:
+            entry = context.entry  # the figures of the Sync Log row, which went in the write
+        in_all = (requests, duration)  # the whole cycle, the put-back after the write included
         if report.wrote:
             self.lease.wrote(self.clock())
             self.quiet, self.pending = 0, []
@@ -340,7 +347,7 @@ class SheetService:
         else:
             self.quiet += 1
             self._renew_if_due(store)
-        self._log_line(entry)
+        self._log_line(entry, in_all=in_all)
         return entry
 
     def _renew_if_due(self, store: BudgetedStore | None) -> None:
@@ -425,7 +432,7 @@ class SheetService:
                 extra={"sheet": self.name},
             )
             return
-        lines = outcome.lines()
+        lines = outcome.lines("en")  # the process log is English, whatever the sheet's language
         log.info("%s: %s", self.name, "; ".join(lines), extra={"sheet": self.name, "outcome": "reminders"})
         if outcome.sent or outcome.failures:
             sent = f"{len(outcome.sent)} sent, {len(outcome.failures)} failed"
@@ -467,7 +474,11 @@ class SheetService:
         tab = sync_log_tab(snapshot)
         self.log_rows = [list(r) for r in tab.rows] if tab is not None else []
 
-    def _log_line(self, entry: LogEntry, exc_info: bool = False) -> None:
+    def _log_line(
+        self, entry: LogEntry, exc_info: bool = False, in_all: tuple[int, float] | None = None
+    ) -> None:
+        """`entry`: the figures of the cycle's Sync Log row (requests and duration up to its write);
+        `in_all`: the requests and seconds of the whole cycle, logged beside them when given."""
         read = sum(entry.rows_read.values())
         fields = {
             "sheet": self.name,
@@ -491,16 +502,23 @@ class SheetService:
                 exc_info=exc_info,
             )
             return
+        requests_in_all, duration_in_all = in_all or (entry.requests, entry.duration_s)
+        fields |= {"requests_in_all": requests_in_all, "duration_in_all_s": round(duration_in_all, 2)}
+        wrote = entry.outcome == "ok"
         log.info(
-            "%s: %s; rows read %d; problems %d; cells written %d; rows created %d; requests %d; %.1fs",
+            "%s: %s; rows read %d; problems %d; cells written %d; rows created %d; requests %d; %.1fs%s",
             self.name,
-            "wrote" if entry.outcome == "ok" else "nothing changed",
+            "wrote" if wrote else "nothing changed",
             read,
             entry.problems,
             entry.cells_written,
             entry.rows_created,
             entry.requests,
             entry.duration_s,
+            # the Sync Log row is written in the write: its figures stop there; the cycle's go on
+            f" (as in the Sync Log row: to its write; in all: requests {requests_in_all}, {duration_in_all:.1f}s)"
+            if wrote
+            else "",
             extra=fields,
         )
 
