@@ -8,9 +8,9 @@ rebuilt. Pure: rows, health and decisions in; a Report out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from reports.labels import Sheet
 from reports.table import Cell, Report
@@ -18,6 +18,7 @@ from rules.book import Book, key_of
 from rules.derived import is_open_task
 from rules.flags import DealHealth
 from sheets_schema.locale import Locale, fold
+from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline
 
 L: dict[str, tuple[str, str]] = {
@@ -94,7 +95,7 @@ class ReviewPlace:
     columns: dict[str, int]  # deal_id, decision, note -> column
 
 
-def find_deal_table(rows: list[list[Any]]) -> ReviewPlace | None:
+def find_deal_table(rows: Sequence[Sequence[Cell]]) -> ReviewPlace | None:
     """Finds the flagged-deal table by its header labels, in either language (the sheet may have switched)."""
     wanted = {key: {fold(L[key][0]), fold(L[key][1])} for key in ("deal_id", *MANAGER_COLUMNS)}
     for index, row in enumerate(rows):
@@ -109,7 +110,7 @@ def find_deal_table(rows: list[list[Any]]) -> ReviewPlace | None:
     return None
 
 
-def read_decisions(rows: list[list[Any]]) -> dict[str, Decision]:
+def read_decisions(rows: Sequence[Sequence[Cell]]) -> dict[str, Decision]:
     """The manager's Decision and Manager note per deal, as typed into the tab."""
     place = find_deal_table(rows)
     if place is None:
@@ -117,7 +118,7 @@ def read_decisions(rows: list[list[Any]]) -> dict[str, Decision]:
     found = {}
     for row in rows[place.header_row + 1 :]:
 
-        def cell(key: str, row: list[Any] = row) -> Any:
+        def cell(key: str, row: Sequence[Cell] = row) -> Cell:
             col = place.columns[key]
             return row[col] if col < len(row) else None
 
@@ -233,7 +234,7 @@ def _owner_rows(
 
 
 def _deal_row(
-    deal: Any, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline, locale: Locale
+    deal: Deal, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline, locale: Locale
 ) -> tuple[Cell, ...]:
     stage = pipeline.find(deal.stage)
     decision = decisions.get(key_of(deal.deal_id) or "", Decision())

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
 
 from reports.labels import Sheet, say
 from reports.stats import (
@@ -36,8 +35,9 @@ from reports.table import Cell, ChartSpec, Report, Series
 from rules.book import Book, key_of
 from rules.facts import DealFacts
 from sheets_schema.choices import CLOSED_TASK_STATUSES
+from sheets_schema.columns import Column
 from sheets_schema.locale import Locale, fold
-from sheets_schema.models import Deal, Lead
+from sheets_schema.models import Deal, Lead, Task
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS
 
@@ -235,7 +235,7 @@ def _segments(
     return segments
 
 
-def _extra_column(name: str) -> tuple[str, Any] | None:
+def _extra_column(name: str) -> tuple[str, Column] | None:
     wanted = fold(name)
     for spec in (DEALS, LEADS):
         for column in spec.person_columns:
@@ -489,7 +489,7 @@ def _rep_behaviour(
     return [o for o in ranked if o.closed]
 
 
-def _activity_days(book: Book, c: Closed, tasks: list[Any]) -> list[date]:
+def _activity_days(book: Book, c: Closed, tasks: Sequence[Task]) -> list[date]:
     """Days something happened on a closed deal: tasks done, and calls to its lead since it was created."""
     days = {t.completed_on for t in tasks if t.status == "done" and t.completed_on}
     if c.created_on and c.deal.lead_id:

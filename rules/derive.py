@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from rules import derived
 from rules.appointments import Handled, appointments_to_deals
@@ -17,6 +16,7 @@ from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
 from rules.references import reference_problems
 from sheets_schema.locale import Locale
+from sheets_schema.models import Deal
 from sheets_schema.rows import CellProblem, ParsedRow, ParsedTab, empty_required_cells
 from sheets_schema.stages import Pipeline
 
@@ -26,7 +26,9 @@ class Memory:
     """What the service remembers between cycles (hidden state tabs and its own derived cells)."""
 
     next_ids: dict[str, int] = field(default_factory=dict)  # id prefix -> next number
-    derived: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # tab -> row -> col -> value
+    derived: dict[str, dict[int, dict[str, object]]] = field(
+        default_factory=dict
+    )  # tab -> row -> col -> cell
     deals: dict[str, DealState] = field(default_factory=dict)  # deal key -> last known state
     handled: dict[str, Handled] = field(default_factory=dict)  # appointment call key -> what was created
 
@@ -42,7 +44,7 @@ class Settings:
 class Derivation:
     new_ids: dict[str, dict[int, str]] = field(default_factory=dict)  # tab key -> grid row -> id
     next_ids: dict[str, int] = field(default_factory=dict)  # id prefix -> next number
-    values: dict[str, dict[int, dict[str, Any]]] = field(
+    values: dict[str, dict[int, derived.Values]] = field(
         default_factory=dict
     )  # tab key -> row -> col -> value
     problems: list[CellProblem] = field(default_factory=list)  # beyond those found while parsing
@@ -141,7 +143,7 @@ def _deal_row(
     created_on: dict[str, date],
     today: date,
     locale: Locale,
-) -> dict[str, Any]:
+) -> derived.Values:
     deal = row.model
     key = key_of(deal.deal_id) or f"#row{row.index}"
     previous = memory.deals.get(key)
@@ -197,7 +199,7 @@ def _created_on(
     return derived.remembered_date(memory.derived.get("deals", {}).get(index, {}).get("created_on"), fallback)
 
 
-def estimate_created_on(book: Book, deal: Any, today: date) -> date:
+def estimate_created_on(book: Book, deal: Deal, today: date) -> date:
     """A deal first seen by the service (typed by a person, or a sheet synced for the first time) was most
     likely created when its appointment was made: the day of the lead's first appointment call, else today."""
     calls = book.calls_by_lead.get(key_of(deal.lead_id) or "", []) if deal.lead_id else []

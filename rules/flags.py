@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from rules.book import Book, key_of
 from rules.derived import is_open_task
 from rules.facts import DealFacts
 from sheets_schema.locale import Locale
+from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline, Stage
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -83,7 +83,7 @@ ACTION_FOR = (
 @dataclass(frozen=True)
 class Flag:
     code: str
-    params: tuple[tuple[str, Any], ...] = ()
+    params: tuple[tuple[str, str | int], ...] = ()
 
     def render(self, locale: Locale) -> str:
         english, japanese = LABELS[self.code]
@@ -121,7 +121,7 @@ class DealHealth:
 
 def deal_health(
     book: Book,
-    deal: Any,
+    deal: Deal,
     facts: DealFacts,
     last_activity: date,
     today: date,
@@ -158,7 +158,7 @@ def _stall(stage: Stage, days: int | None, locale: Locale) -> list[Flag]:
     return [Flag(code, (("days", days), ("stage", name), ("limit", stage.stall_days)))]
 
 
-def _neglect(book: Book, deal: Any, idle: int, limits: Thresholds) -> list[Flag]:
+def _neglect(book: Book, deal: Deal, idle: int, limits: Thresholds) -> list[Flag]:
     flags = []
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", []) if deal.deal_id else []
     if not any(is_open_task(t) for t in tasks):
@@ -169,7 +169,7 @@ def _neglect(book: Book, deal: Any, idle: int, limits: Thresholds) -> list[Flag]
 
 
 def _close_date(
-    deal: Any, facts: DealFacts, today: date, limits: Thresholds, unreadable_cell: str | None
+    deal: Deal, facts: DealFacts, today: date, limits: Thresholds, unreadable_cell: str | None
 ) -> list[Flag]:
     flags = []
     if deal.close_date is None and unreadable_cell is not None:
@@ -183,7 +183,7 @@ def _close_date(
     return flags
 
 
-def _owner(book: Book, deal: Any) -> list[Flag]:
+def _owner(book: Book, deal: Deal) -> list[Flag]:
     if not deal.owner:
         if deal.appointment_by:
             return [Flag("owner_not_assigned", (("caller", deal.appointment_by),))]
@@ -198,7 +198,7 @@ def _owner(book: Book, deal: Any) -> list[Flag]:
     return []
 
 
-def _amount(deal: Any, stage: Stage, pipeline: Pipeline, limits: Thresholds, locale: Locale) -> list[Flag]:
+def _amount(deal: Deal, stage: Stage, pipeline: Pipeline, limits: Thresholds, locale: Locale) -> list[Flag]:
     if deal.amount is not None or not limits.amount_required_from:
         return []
     order = [s.key for s in pipeline.stages]
