@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from reports.table import Cell
 from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
 
 LABELS: dict[str, tuple[str, str]] = {
     # shared
@@ -171,11 +172,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "x_no_stage": ("deals without a known stage", "ステージ不明の商談"),
 }
-
-
-def say(key: str, locale: Locale, **params: object) -> str:
-    english, japanese = LABELS[key]
-    return (japanese if locale == "ja" else english).format(**params)
+say = Catalogue(LABELS).say
 
 
 @dataclass

@@ -18,10 +18,11 @@ from rules.book import Book, key_of
 from rules.derived import is_open_task
 from rules.flags import DealHealth
 from sheets_schema.locale import Locale, fold
+from sheets_schema.messages import Catalogue
 from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline
 
-L: dict[str, tuple[str, str]] = {
+REVIEW_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Manager Review — {day}", "マネージャーレビュー — {day}"),
     "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
     "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
@@ -52,6 +53,7 @@ L: dict[str, tuple[str, str]] = {
     "decision": ("Decision", "判断"),
     "note": ("Manager note", "マネージャーメモ"),
 }
+say = Catalogue(REVIEW_LABELS).say
 DEAL_COLUMNS = (
     "deal_id",
     "deal",
@@ -70,11 +72,6 @@ DEAL_COLUMNS = (
 )
 MANAGER_COLUMNS = ("decision", "note")
 WIDTHS = (12, 28, 22, 14, 14, 14, 12, 12, 12, 9, 48, 28, 18, 36)
-
-
-def say(key: str, locale: Locale, **params: object) -> str:
-    english, japanese = L[key]
-    return (japanese if locale == "ja" else english).format(**params)
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,10 @@ class ReviewPlace:
 
 def find_deal_table(rows: Sequence[Sequence[Cell]]) -> ReviewPlace | None:
     """Finds the flagged-deal table by its header labels, in either language (the sheet may have switched)."""
-    wanted = {key: {fold(L[key][0]), fold(L[key][1])} for key in ("deal_id", *MANAGER_COLUMNS)}
+    wanted = {
+        key: {fold(REVIEW_LABELS[key][0]), fold(REVIEW_LABELS[key][1])}
+        for key in ("deal_id", *MANAGER_COLUMNS)
+    }
     for index, row in enumerate(rows):
         names = [fold(str(v)) if v not in (None, "") else "" for v in row]
         columns = {

@@ -14,10 +14,12 @@ from datetime import date
 from rules.book import Book, key_of
 from rules.ids import format_id
 from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
 from sheets_schema.models import Call, Deal, Task
 from sheets_schema.stages import Pipeline
 
-FIRST_VISIT_TITLE = {"en": "First visit: {company}", "ja": "初訪: {company}"}
+TASK_TITLES: dict[str, tuple[str, str]] = {"first_visit": ("First visit: {company}", "初訪: {company}")}
+say = Catalogue(TASK_TITLES).say
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def _first_visit(deal: Deal, call: Call, result: Automation, locale: Locale) -> 
                 "deal_id": deal.deal_id,
                 "lead_id": deal.lead_id,
                 "type": "first_visit",
-                "title": FIRST_VISIT_TITLE[locale].format(company=deal.company or deal.deal_name),
+                "title": say("first_visit", locale, company=deal.company or deal.deal_name),
                 "owner": deal.owner or call.caller,
                 "due_date": call.appointment_date,
                 "status": "open",

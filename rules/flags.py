@@ -11,6 +11,7 @@ from rules.book import Book, key_of
 from rules.derived import is_open_task
 from rules.facts import DealFacts
 from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
 from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline, Stage
 
@@ -45,6 +46,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "review_with_owner": ("review progress with the owner", "担当者と進捗を確認"),
     "enter_amount": ("enter the amount", "金額を入力"),
 }
+say_flag = Catalogue(LABELS).say
+say_action = Catalogue(ACTIONS).say
 # Most severe first; the suggested action is the first one that applies.
 SEVERITY = {
     "stalled_long": 5,
@@ -86,8 +89,7 @@ class Flag:
     params: tuple[tuple[str, str | int], ...] = ()
 
     def render(self, locale: Locale) -> str:
-        english, japanese = LABELS[self.code]
-        return (japanese if locale == "ja" else english).format(**dict(self.params))
+        return say_flag(self.code, locale, **dict(self.params))
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,7 @@ class DealHealth:
         codes = {f.code for f in self.flags}
         for flag, action in ACTION_FOR:
             if flag in codes:
-                english, japanese = ACTIONS[action]
-                return japanese if locale == "ja" else english
+                return say_action(action, locale)
         return None
 
     def text(self, locale: Locale) -> str | None:
