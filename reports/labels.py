@@ -1,6 +1,6 @@
 """Words and layout shared by the Marketing Feedback and Win-Loss Analysis tabs, in English and Japanese.
 
-A tab is built top to bottom as sections: a title row, a header row, data rows, a blank row. `Sheet`
+A tab is built top to bottom as sections: a title row, a header row, data rows, a blank row. `TabBuilder`
 keeps track of where each section landed, so that charts can point at its cells.
 """
 
@@ -176,7 +176,7 @@ say = Catalogue(LABELS).say
 
 
 @dataclass
-class Sheet:
+class TabBuilder:
     """Rows of a generated tab, built section by section; row numbers are 0-based tab rows."""
 
     locale: Locale

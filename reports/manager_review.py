@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from reports.labels import Sheet
+from reports.labels import TabBuilder
 from reports.table import Cell, Report
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from rules.flags import DealHealth
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Catalogue
@@ -148,7 +148,7 @@ def manager_review_report(
 ) -> Review:
     """`limit`: at most this many flagged deals are listed (the most severe); the rest are counted in a line,
     and stay visible on the Deals tab (Health column, highlighted rows)."""
-    sheet = Sheet(locale)
+    sheet = TabBuilder(locale)
     sheet.add(say("title", locale, day=today.isoformat()))
     sheet.add()
     sheet.section(

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from reports.labels import Sheet, say
+from reports.labels import TabBuilder, say
 from reports.stats import ReportSettings, add_months, median, month_label, month_start, percent, total
 from reports.table import Cell, Report
 from rules.book import Book, key_of
@@ -61,7 +61,7 @@ def marketing_feedback_report(
     first_month = add_months(month_start(today), -(config_reports.months_back - 1))
     excluded: Counter[str] = Counter()
     lines = _lead_lines(book, first_month, today, locale, excluded)
-    sheet = Sheet(locale)
+    sheet = TabBuilder(locale)
     sheet.add(
         say(
             "mf_title",
@@ -197,7 +197,7 @@ def _figures(lines: Sequence[LeadLine], won: set[str], lost: set[str]) -> tuple[
     )
 
 
-def _result_section(sheet: Sheet, lines: list[LeadLine]) -> None:
+def _result_section(sheet: TabBuilder, lines: list[LeadLine]) -> None:
     locale = sheet.locale
     results = Counter(c.result for line in lines for c in line.calls if c.result != "appointment")
     count = sum(results.values())
@@ -214,7 +214,7 @@ def _result_section(sheet: Sheet, lines: list[LeadLine]) -> None:
     )
 
 
-def _waiting_section(sheet: Sheet, lines: list[LeadLine], today: date, days: int) -> None:
+def _waiting_section(sheet: TabBuilder, lines: list[LeadLine], today: date, days: int) -> None:
     locale = sheet.locale
     waiting = sorted(
         (line for line in lines if not line.calls and (today - line.handed_over_on).days >= days),

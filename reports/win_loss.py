@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
-from reports.labels import Sheet, say
+from reports.labels import TabBuilder, say
 from reports.stats import (
     COMPANY_SIZE,
     DEAL_SIZE,
@@ -85,7 +85,7 @@ def win_loss_report(
     excluded: Counter[str] = Counter()
     closed, from_column = _closed_deals(book, facts, today, pipeline, excluded)
     window = [c for c in closed if c.closed_on > start]
-    sheet = Sheet(locale)
+    sheet = TabBuilder(locale)
     sheet.add(say("wl_title", locale, today=today.isoformat()))
     sheet.add(
         say(
@@ -168,7 +168,7 @@ def _won_amount(deals: Iterable[Closed]) -> int | float:
 
 
 # ---------------------------------------------------------------------------------------- sections
-def _overall(sheet: Sheet, window: list[Closed], closed: list[Closed], months: int) -> None:
+def _overall(sheet: TabBuilder, window: list[Closed], closed: list[Closed], months: int) -> None:
     locale = sheet.locale
     header = [
         say(k, locale)
@@ -255,7 +255,7 @@ def _segment_label(segment: Segment, locale: Locale) -> str:
 
 
 def _by_segment(
-    sheet: Sheet,
+    sheet: TabBuilder,
     window: list[Closed],
     segments: list[Segment],
     months: int,
@@ -331,7 +331,7 @@ def _by_segment(
     return profile
 
 
-def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list[_PlacedChart]) -> None:
+def _lost_reasons(sheet: TabBuilder, window: list[Closed], months: int, charts: list[_PlacedChart]) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]
     groups: dict[str, list[Closed]] = {}
@@ -360,7 +360,7 @@ def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list[
 
 
 def _stage_before(
-    sheet: Sheet, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline, months: int
+    sheet: TabBuilder, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline, months: int
 ) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]
@@ -397,7 +397,7 @@ def _stage_label(pipeline: Pipeline, key: str | None, locale: Locale) -> str:
 
 
 def _by_month(
-    sheet: Sheet, window: list[Closed], start: date, today: date, charts: list[_PlacedChart]
+    sheet: TabBuilder, window: list[Closed], start: date, today: date, charts: list[_PlacedChart]
 ) -> None:
     locale = sheet.locale
     body = []
@@ -440,7 +440,7 @@ class OwnerFigures:
 
 
 def _rep_behaviour(
-    sheet: Sheet, book: Book, window: list[Closed], pipeline: Pipeline, months: int
+    sheet: TabBuilder, book: Book, window: list[Closed], pipeline: Pipeline, months: int
 ) -> list[OwnerFigures]:
     locale = sheet.locale
     blank = say("blank", locale)
@@ -517,7 +517,7 @@ def _owner_cells(group: OwnerFigures) -> tuple[Cell, ...]:
     )
 
 
-def _quartiles(sheet: Sheet, owners: list[OwnerFigures]) -> None:
+def _quartiles(sheet: TabBuilder, owners: list[OwnerFigures]) -> None:
     """Owners ranked by win rate: the top quarter (rounded up) against the others, pooled."""
     locale = sheet.locale
     if len(owners) < 2:
@@ -559,7 +559,7 @@ def _pooled(groups: list[OwnerFigures]) -> OwnerFigures:
 
 
 def _profile(
-    sheet: Sheet, profile: list[tuple[str, str, int, int, float]], overall: float | None, months: int
+    sheet: TabBuilder, profile: list[tuple[str, str, int, int, float]], overall: float | None, months: int
 ) -> None:
     locale = sheet.locale
     ordered = sorted(profile, key=lambda p: (-p[4], p[0], p[1]))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from rules.facts import DealFacts
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Catalogue
@@ -93,7 +93,10 @@ class Flag:
 
 
 @dataclass(frozen=True)
-class Thresholds:
+class FlagLimits:
+    """The limits the flags are measured against: the [thresholds] config section (sync.config.Thresholds)
+    as the rules need it."""
+
     neglect_days: int
     close_date_pushes: int
     amount_required_from: str | None
@@ -127,7 +130,7 @@ def deal_health(
     last_activity: date,
     today: date,
     pipeline: Pipeline,
-    limits: Thresholds,
+    limits: FlagLimits,
     locale: Locale,
     unreadable: dict[str, str] | None = None,
 ) -> DealHealth:
@@ -159,7 +162,7 @@ def _stall(stage: Stage, days: int | None, locale: Locale) -> list[Flag]:
     return [Flag(code, (("days", days), ("stage", name), ("limit", stage.stall_days)))]
 
 
-def _neglect(book: Book, deal: Deal, idle: int, limits: Thresholds) -> list[Flag]:
+def _neglect(book: Book, deal: Deal, idle: int, limits: FlagLimits) -> list[Flag]:
     flags = []
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", []) if deal.deal_id else []
     if not any(is_open_task(t) for t in tasks):
@@ -170,7 +173,7 @@ def _neglect(book: Book, deal: Deal, idle: int, limits: Thresholds) -> list[Flag
 
 
 def _close_date(
-    deal: Deal, facts: DealFacts, today: date, limits: Thresholds, unreadable_cell: str | None
+    deal: Deal, facts: DealFacts, today: date, limits: FlagLimits, unreadable_cell: str | None
 ) -> list[Flag]:
     flags = []
     if deal.close_date is None and unreadable_cell is not None:
@@ -199,7 +202,7 @@ def _owner(book: Book, deal: Deal) -> list[Flag]:
     return []
 
 
-def _amount(deal: Deal, stage: Stage, pipeline: Pipeline, limits: Thresholds, locale: Locale) -> list[Flag]:
+def _amount(deal: Deal, stage: Stage, pipeline: Pipeline, limits: FlagLimits, locale: Locale) -> list[Flag]:
     if deal.amount is not None or not limits.amount_required_from:
         return []
     order = [s.key for s in pipeline.stages]

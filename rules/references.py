@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, ParsedRow

@@ -27,7 +27,7 @@ from datetime import date
 from typing import TypeVar
 
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from sheets_schema.models import Deal, Task
 
 T = TypeVar("T")

@@ -20,8 +20,8 @@ from reports.reminders import reminders_report
 from reports.table import Report
 from reports.win_loss import win_loss_report
 from rules.book import Book, key_of
-from rules.derive import Derivation, Memory, Settings, derive
-from rules.flags import Thresholds
+from rules.cycle_rules import Derivation, Memory, Settings, derive
+from rules.flags import FlagLimits
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, HeaderMap, KnownRows, match_headers, parse_tab
@@ -251,7 +251,7 @@ def settings_from(config: Config) -> Settings:
     limits = config.thresholds
     return Settings(
         config.pipeline.to_pipeline(),
-        Thresholds(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
+        FlagLimits(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
         config.automation.appointment_to_deal,
     )
 

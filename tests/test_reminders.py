@@ -17,7 +17,7 @@ from sync.config import Config, RemindersConfig
 from sync.cycle import read_book
 from sync.errors import NotifyError, StoreError
 from sync.reminders import LEDGER_HEADER, LEDGER_TITLE, is_reminder_time, run_reminders
-from tests.sheets import book
+from tests.sheets import memory_store
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 28)
@@ -65,7 +65,7 @@ TASK_ROWS = [
 
 
 def store(tasks=TASK_ROWS, team=TEAM, locale="en"):
-    return book(locale, team=team, leads=LEADS, deals=DEALS, tasks=tasks)
+    return memory_store(locale, team=team, leads=LEADS, deals=DEALS, tasks=tasks)
 
 
 def parsed(memory, config=EN):

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rules import derived
+from rules import derived_columns
 from rules.appointments import Handled, appointments_to_deals
 from rules.book import Book, key_of
 from rules.facts import DealFacts
-from rules.flags import DealHealth, Thresholds, deal_health
+from rules.flags import DealHealth, FlagLimits, deal_health
 from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
 from rules.references import reference_problems
@@ -36,7 +36,7 @@ class Memory:
 @dataclass(frozen=True)
 class Settings:
     pipeline: Pipeline
-    thresholds: Thresholds
+    thresholds: FlagLimits
     appointment_to_deal: bool = True
 
 
@@ -44,7 +44,7 @@ class Settings:
 class Derivation:
     new_ids: dict[str, dict[int, str]] = field(default_factory=dict)  # tab key -> grid row -> id
     next_ids: dict[str, int] = field(default_factory=dict)  # id prefix -> next number
-    values: dict[str, dict[int, derived.Values]] = field(
+    values: dict[str, dict[int, derived_columns.Values]] = field(
         default_factory=dict
     )  # tab key -> row -> col -> value
     problems: list[CellProblem] = field(default_factory=list)  # beyond those found while parsing
@@ -82,9 +82,9 @@ def derive(
     created_deals = {key_of(h.deal_id) or "": h.call_id for h in result.handled.values() if h.deal_id}
     result.problems += reference_problems(book, locale, created_deals)
     result.values = {
-        "leads": {r.index: derived.lead_values(book, r.model, locale) for r in book.rows("leads")},
-        "calls": {r.index: derived.call_values(book, r.model, locale) for r in book.rows("calls")},
-        "tasks": {r.index: derived.task_values(r.model, today, locale) for r in book.rows("tasks")},
+        "leads": {r.index: derived_columns.lead_values(book, r.model, locale) for r in book.rows("leads")},
+        "calls": {r.index: derived_columns.call_values(book, r.model, locale) for r in book.rows("calls")},
+        "tasks": {r.index: derived_columns.task_values(r.model, today, locale) for r in book.rows("tasks")},
         "team": {r.index: {} for r in book.rows("team")},
         "deals": {},
     }
@@ -143,7 +143,7 @@ def _deal_row(
     created_on: dict[str, date],
     today: date,
     locale: Locale,
-) -> derived.Values:
+) -> derived_columns.Values:
     deal = row.model
     key = key_of(deal.deal_id) or f"#row{row.index}"
     previous = memory.deals.get(key)
@@ -154,7 +154,7 @@ def _deal_row(
         created_on.get(deal.deal_id or ""),
         estimate_created_on(book, deal, today),
     )
-    activity = derived.last_activity(book, deal, created)
+    activity = derived_columns.last_activity(book, deal, created)
     unreadable = unreadable_cells(book.tabs["deals"], row)
     state, events = observe(
         previous,
@@ -175,7 +175,7 @@ def _deal_row(
         book, deal, facts, activity, today, settings.pipeline, settings.thresholds, locale, unreadable
     )
     result.health[row.index] = health
-    values = derived.deal_values(book, deal, created, today, locale, activity)
+    values = derived_columns.deal_values(book, deal, created, today, locale, activity)
     values |= {
         "stage_since": facts.stage_since,
         "days_in_stage": health.days_in_stage,
@@ -196,7 +196,9 @@ def _created_on(
     fallback = (
         previous.facts.created_on if previous and previous.facts and previous.facts.created_on else estimate
     )
-    return derived.remembered_date(memory.derived.get("deals", {}).get(index, {}).get("created_on"), fallback)
+    return derived_columns.remembered_date(
+        memory.derived.get("deals", {}).get(index, {}).get("created_on"), fallback
+    )
 
 
 def estimate_created_on(book: Book, deal: Deal, today: date) -> date:
