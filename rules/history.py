@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from rules.book import key_of
 from rules.facts import DealFacts
 from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline
@@ -115,11 +114,3 @@ def _differs(old: object, new: object) -> bool:
     if isinstance(old, int | float) and isinstance(new, int | float):
         return abs(float(old) - float(new)) > 1e-9
     return old != new
-
-
-def facts_by_deal(states: dict[str, DealState]) -> dict[str, DealFacts]:
-    return {key: state.facts for key, state in states.items() if state.facts is not None}
-
-
-def deal_key(deal_id: str | None) -> str | None:
-    return key_of(deal_id)

@@ -296,14 +296,6 @@ def empty_required_cells(tab: ParsedTab, index: int, model: Any, locale: Locale)
     ]
 
 
-def _has_required_or_size_problem(checked: list[tuple[str, bool]], values: dict[str, Any]) -> bool:
-    for key, required in checked:
-        value = values[key]
-        if (required and is_blank(value)) or (type(value) is str and len(value) > MAX_CELL_CHARS):
-            return True
-    return False
-
-
 def _parse_row(
     spec: TabSpec,
     header: HeaderMap,

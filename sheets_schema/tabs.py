@@ -208,7 +208,6 @@ DEAL_EVENTS = OwnedTab(
 )  # stage/amount/date/owner changes
 HANDLED_CALLS = OwnedTab("handled_calls", "_sfa_appointments", "_sfa_appointments", hidden=True)
 REVIEW_ARCHIVE = OwnedTab("review_archive", "_sfa_review_archive", "_sfa_review_archive", hidden=True)
-STATE_PREFIX = "_sfa_"
 
 GENERATED_TABS: tuple[OwnedTab, ...] = (REMINDERS, MANAGER_REVIEW, MARKETING_FEEDBACK, WIN_LOSS, SYNC_LOG)
 
