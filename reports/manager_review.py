@@ -209,8 +209,8 @@ def _owner_rows(
         line[1] += deal.amount or 0
         line[2] += (deal.amount or 0) * (stage.probability if stage else 0)
         line[3] += 1 if row.index in health and health[row.index].flags else 0
-    for row in book.rows("tasks"):
-        task = row.model
+    for task_row in book.rows("tasks"):
+        task = task_row.model
         if task.owner and is_open_task(task) and task.due_date and task.due_date < today:
             key = key_of(task.owner) or ""
             names.setdefault(key, task.owner)

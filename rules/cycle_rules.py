@@ -16,7 +16,7 @@ from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
 from rules.references import reference_problems
 from sheets_schema.locale import Locale
-from sheets_schema.models import Deal
+from sheets_schema.models import Deal, Row
 from sheets_schema.rows import CellProblem, ParsedRow, ParsedTab, empty_required_cells
 from sheets_schema.stages import Pipeline
 
@@ -48,7 +48,7 @@ class Derivation:
         default_factory=dict
     )  # tab key -> row -> col -> value
     problems: list[CellProblem] = field(default_factory=list)  # beyond those found while parsing
-    appended: dict[str, list[ParsedRow]] = field(default_factory=dict)  # tab key -> rows to append
+    appended: dict[str, list[ParsedRow[Row]]] = field(default_factory=dict)  # tab key -> rows to append
     deals: dict[str, DealState] = field(default_factory=dict)  # deal key -> state to remember
     events: list[ChangeEvent] = field(default_factory=list)
     handled: dict[str, Handled] = field(default_factory=dict)
@@ -128,7 +128,7 @@ def _create_from_appointments(
     return automation.created_on
 
 
-def unreadable_cells(tab: ParsedTab, row: ParsedRow) -> dict[str, str]:
+def unreadable_cells(tab: ParsedTab, row: ParsedRow[Row]) -> dict[str, str]:
     """Column key -> cell (A1) of the row's cells that hold a value that cannot be read (not blank ones)."""
     keys = {col: key for key, col in tab.header.columns.items()}
     return {keys[p.col]: p.cell for p in row.problems if p.col in keys and p.message.code != "empty_required"}
@@ -136,7 +136,7 @@ def unreadable_cells(tab: ParsedTab, row: ParsedRow) -> dict[str, str]:
 
 def _deal_row(
     book: Book,
-    row: ParsedRow,
+    row: ParsedRow[Deal],
     result: Derivation,
     memory: Memory,
     settings: Settings,
