@@ -8,7 +8,7 @@ rebuilt. Pure: rows, health and decisions in; a Report out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -139,8 +139,8 @@ class Review:
 
 def manager_review_report(
     book: Book,
-    health: dict[int, DealHealth],
-    decisions: dict[str, Decision],
+    health: Mapping[int, DealHealth],
+    decisions: Mapping[str, Decision],
     pipeline: Pipeline,
     today: date,
     locale: Locale,
@@ -192,7 +192,7 @@ def _manager_cells(first: int, last: int) -> tuple[tuple[int, int, int, int], ..
 
 
 def _owner_rows(
-    book: Book, health: dict[int, DealHealth], pipeline: Pipeline, today: date, locale: Locale
+    book: Book, health: Mapping[int, DealHealth], pipeline: Pipeline, today: date, locale: Locale
 ) -> list[tuple[Cell, ...]]:
     figures: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])
     names: dict[str, str] = {}
@@ -234,7 +234,7 @@ def _owner_rows(
 
 
 def _deal_row(
-    deal: Deal, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline, locale: Locale
+    deal: Deal, health: DealHealth, decisions: Mapping[str, Decision], pipeline: Pipeline, locale: Locale
 ) -> tuple[Cell, ...]:
     stage = pipeline.find(deal.stage)
     decision = decisions.get(key_of(deal.deal_id) or "", Decision())

@@ -17,7 +17,7 @@ Definitions (the tests recompute each of them independently):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -51,7 +51,7 @@ class LeadLine:
 
 def marketing_feedback_report(
     book: Book,
-    facts: dict[str, DealFacts],
+    facts: Mapping[str, DealFacts],
     today: date,
     locale: Locale,
     config_reports: ReportSettings,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -74,7 +74,7 @@ class Segment:
 
 def win_loss_report(
     book: Book,
-    facts: dict[str, DealFacts],
+    facts: Mapping[str, DealFacts],
     today: date,
     locale: Locale,
     pipeline: Pipeline,
@@ -121,7 +121,7 @@ def win_loss_report(
 
 # ---------------------------------------------------------------------------------------- the deals
 def _closed_deals(
-    book: Book, facts: dict[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
+    book: Book, facts: Mapping[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
 ) -> tuple[list[Closed], int]:
     won = {s.key for s in pipeline.stages if s.won}
     lost = {s.key for s in pipeline.stages if s.lost}
@@ -360,7 +360,7 @@ def _lost_reasons(sheet: TabBuilder, window: list[Closed], months: int, charts: 
 
 
 def _stage_before(
-    sheet: TabBuilder, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline, months: int
+    sheet: TabBuilder, window: list[Closed], facts: Mapping[str, DealFacts], pipeline: Pipeline, months: int
 ) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]

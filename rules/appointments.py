@@ -8,6 +8,7 @@ deal is never created twice, and never again after a person deletes it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -44,7 +45,7 @@ class Automation:
 
 def appointments_to_deals(
     book: Book,
-    ledger: dict[str, Handled],
+    ledger: Mapping[str, Handled],
     next_deal: int,
     next_task: int,
     pipeline: Pipeline,

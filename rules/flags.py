@@ -4,6 +4,7 @@ amount missing — with a severity and a suggested action for the manager. Pure;
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -132,7 +133,7 @@ def deal_health(
     pipeline: Pipeline,
     limits: FlagLimits,
     locale: Locale,
-    unreadable: dict[str, str] | None = None,
+    unreadable: Mapping[str, str] | None = None,
 ) -> DealHealth:
     """The flags of one deal; closed deals have none. `unreadable`: field -> the cell (A1) whose value
     cannot be read; such a field is named as unreadable, not as missing."""
