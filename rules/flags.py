@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from rules.book import Book, key_of
 from rules.derived_columns import is_open_task
@@ -93,14 +94,18 @@ class Flag:
         return say_flag(self.code, locale, **dict(self.params))
 
 
-@dataclass(frozen=True)
-class FlagLimits:
-    """The limits the flags are measured against: the [thresholds] config section (sync.config.Thresholds)
-    as the rules need it."""
+class FlagLimits(Protocol):
+    """What the flags are measured against: the [thresholds] config section (sync.config.Thresholds) is
+    one; the rules read only these."""
 
-    neglect_days: int
-    close_date_pushes: int
-    amount_required_from: str | None
+    @property
+    def neglect_days(self) -> int: ...
+
+    @property
+    def close_date_pushes(self) -> int: ...
+
+    @property
+    def amount_required_from(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

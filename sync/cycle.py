@@ -21,7 +21,6 @@ from reports.table import Report
 from reports.win_loss import win_loss_report
 from rules.book import Book, key_of
 from rules.cycle_rules import Derivation, Memory, Settings, derive
-from rules.flags import FlagLimits
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.rows import CellProblem, HeaderMap, KnownRows, match_headers, parse_tab
@@ -251,7 +250,7 @@ def settings_from(config: Config) -> Settings:
     limits = config.thresholds
     return Settings(
         config.pipeline.to_pipeline(),
-        FlagLimits(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
+        limits,
         config.automation.appointment_to_deal,
     )
 
