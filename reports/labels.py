@@ -1,6 +1,6 @@
 """Words and layout shared by the Marketing Feedback and Win-Loss Analysis tabs, in English and Japanese.
 
-A tab is built top to bottom as sections: a title row, a header row, data rows, a blank row. `Sheet`
+A tab is built top to bottom as sections: a title row, a header row, data rows, a blank row. `TabBuilder`
 keeps track of where each section landed, so that charts can point at its cells.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from reports.table import Cell
 from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
 
 LABELS: dict[str, tuple[str, str]] = {
     # shared
@@ -171,15 +172,11 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "x_no_stage": ("deals without a known stage", "ステージ不明の商談"),
 }
-
-
-def say(key: str, locale: Locale, **params: object) -> str:
-    english, japanese = LABELS[key]
-    return (japanese if locale == "ja" else english).format(**params)
+say = Catalogue(LABELS).say
 
 
 @dataclass
-class Sheet:
+class TabBuilder:
     """Rows of a generated tab, built section by section; row numbers are 0-based tab rows."""
 
     locale: Locale

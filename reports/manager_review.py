@@ -8,19 +8,21 @@ rebuilt. Pure: rows, health and decisions in; a Report out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from reports.labels import Sheet
+from reports.labels import TabBuilder
 from reports.table import Cell, Report
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from rules.flags import DealHealth
 from sheets_schema.locale import Locale, fold
+from sheets_schema.messages import Catalogue
+from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline
 
-L: dict[str, tuple[str, str]] = {
+REVIEW_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Manager Review — {day}", "マネージャーレビュー — {day}"),
     "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
     "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
@@ -51,6 +53,7 @@ L: dict[str, tuple[str, str]] = {
     "decision": ("Decision", "判断"),
     "note": ("Manager note", "マネージャーメモ"),
 }
+say = Catalogue(REVIEW_LABELS).say
 DEAL_COLUMNS = (
     "deal_id",
     "deal",
@@ -71,11 +74,6 @@ MANAGER_COLUMNS = ("decision", "note")
 WIDTHS = (12, 28, 22, 14, 14, 14, 12, 12, 12, 9, 48, 28, 18, 36)
 
 
-def say(key: str, locale: Locale, **params: object) -> str:
-    english, japanese = L[key]
-    return (japanese if locale == "ja" else english).format(**params)
-
-
 @dataclass(frozen=True)
 class Decision:
     decision: Cell = None
@@ -94,9 +92,12 @@ class ReviewPlace:
     columns: dict[str, int]  # deal_id, decision, note -> column
 
 
-def find_deal_table(rows: list[list[Any]]) -> ReviewPlace | None:
+def find_deal_table(rows: Sequence[Sequence[Cell]]) -> ReviewPlace | None:
     """Finds the flagged-deal table by its header labels, in either language (the sheet may have switched)."""
-    wanted = {key: {fold(L[key][0]), fold(L[key][1])} for key in ("deal_id", *MANAGER_COLUMNS)}
+    wanted = {
+        key: {fold(REVIEW_LABELS[key][0]), fold(REVIEW_LABELS[key][1])}
+        for key in ("deal_id", *MANAGER_COLUMNS)
+    }
     for index, row in enumerate(rows):
         names = [fold(str(v)) if v not in (None, "") else "" for v in row]
         columns = {
@@ -109,7 +110,7 @@ def find_deal_table(rows: list[list[Any]]) -> ReviewPlace | None:
     return None
 
 
-def read_decisions(rows: list[list[Any]]) -> dict[str, Decision]:
+def read_decisions(rows: Sequence[Sequence[Cell]]) -> dict[str, Decision]:
     """The manager's Decision and Manager note per deal, as typed into the tab."""
     place = find_deal_table(rows)
     if place is None:
@@ -117,7 +118,7 @@ def read_decisions(rows: list[list[Any]]) -> dict[str, Decision]:
     found = {}
     for row in rows[place.header_row + 1 :]:
 
-        def cell(key: str, row: list[Any] = row) -> Any:
+        def cell(key: str, row: Sequence[Cell] = row) -> Cell:
             col = place.columns[key]
             return row[col] if col < len(row) else None
 
@@ -138,8 +139,8 @@ class Review:
 
 def manager_review_report(
     book: Book,
-    health: dict[int, DealHealth],
-    decisions: dict[str, Decision],
+    health: Mapping[int, DealHealth],
+    decisions: Mapping[str, Decision],
     pipeline: Pipeline,
     today: date,
     locale: Locale,
@@ -147,7 +148,7 @@ def manager_review_report(
 ) -> Review:
     """`limit`: at most this many flagged deals are listed (the most severe); the rest are counted in a line,
     and stay visible on the Deals tab (Health column, highlighted rows)."""
-    sheet = Sheet(locale)
+    sheet = TabBuilder(locale)
     sheet.add(say("title", locale, day=today.isoformat()))
     sheet.add()
     sheet.section(
@@ -191,7 +192,7 @@ def _manager_cells(first: int, last: int) -> tuple[tuple[int, int, int, int], ..
 
 
 def _owner_rows(
-    book: Book, health: dict[int, DealHealth], pipeline: Pipeline, today: date, locale: Locale
+    book: Book, health: Mapping[int, DealHealth], pipeline: Pipeline, today: date, locale: Locale
 ) -> list[tuple[Cell, ...]]:
     figures: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0, 0])
     names: dict[str, str] = {}
@@ -208,8 +209,8 @@ def _owner_rows(
         line[1] += deal.amount or 0
         line[2] += (deal.amount or 0) * (stage.probability if stage else 0)
         line[3] += 1 if row.index in health and health[row.index].flags else 0
-    for row in book.rows("tasks"):
-        task = row.model
+    for task_row in book.rows("tasks"):
+        task = task_row.model
         if task.owner and is_open_task(task) and task.due_date and task.due_date < today:
             key = key_of(task.owner) or ""
             names.setdefault(key, task.owner)
@@ -233,7 +234,7 @@ def _owner_rows(
 
 
 def _deal_row(
-    deal: Any, health: DealHealth, decisions: dict[str, Decision], pipeline: Pipeline, locale: Locale
+    deal: Deal, health: DealHealth, decisions: Mapping[str, Decision], pipeline: Pipeline, locale: Locale
 ) -> tuple[Cell, ...]:
     stage = pipeline.find(deal.stage)
     decision = decisions.get(key_of(deal.deal_id) or "", Decision())

@@ -17,18 +17,18 @@ Definitions (the tests recompute each of them independently):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from reports.labels import Sheet, say
+from reports.labels import TabBuilder, say
 from reports.stats import ReportSettings, add_months, median, month_label, month_start, percent, total
 from reports.table import Cell, Report
 from rules.book import Book, key_of
 from rules.facts import DealFacts
 from sheets_schema.choices import CALL_RESULTS, REACHED_RESULTS
 from sheets_schema.locale import Locale
+from sheets_schema.models import Call, Deal, Lead
 from sheets_schema.stages import Pipeline
 
 MAX_LISTED_LEADS = 200  # longer lists of waiting leads end with "… and N more"
@@ -38,19 +38,20 @@ MAX_LISTED_LEADS = 200  # longer lists of waiting leads end with "… and N more
 class LeadLine:
     """One handed-over lead and what became of it."""
 
-    lead: Any
+    lead: Lead
+    handed_over_on: date  # the lead's, which every line has
     month: date
     source: str
     campaign: str
-    calls: list[Any] = field(default_factory=list)
-    deals: list[Any] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
     appointment: bool = False
     days_to_first_call: int | None = None
 
 
 def marketing_feedback_report(
     book: Book,
-    facts: dict[str, DealFacts],
+    facts: Mapping[str, DealFacts],
     today: date,
     locale: Locale,
     config_reports: ReportSettings,
@@ -60,7 +61,7 @@ def marketing_feedback_report(
     first_month = add_months(month_start(today), -(config_reports.months_back - 1))
     excluded: Counter[str] = Counter()
     lines = _lead_lines(book, first_month, today, locale, excluded)
-    sheet = Sheet(locale)
+    sheet = TabBuilder(locale)
     sheet.add(
         say(
             "mf_title",
@@ -132,6 +133,7 @@ def _lead_lines(
             continue
         line = LeadLine(
             lead,
+            handed,
             month_start(handed),
             lead.lead_source or say("blank", locale),
             lead.campaign or say("blank", locale),
@@ -195,7 +197,7 @@ def _figures(lines: Sequence[LeadLine], won: set[str], lost: set[str]) -> tuple[
     )
 
 
-def _result_section(sheet: Sheet, lines: list[LeadLine]) -> None:
+def _result_section(sheet: TabBuilder, lines: list[LeadLine]) -> None:
     locale = sheet.locale
     results = Counter(c.result for line in lines for c in line.calls if c.result != "appointment")
     count = sum(results.values())
@@ -212,11 +214,11 @@ def _result_section(sheet: Sheet, lines: list[LeadLine]) -> None:
     )
 
 
-def _waiting_section(sheet: Sheet, lines: list[LeadLine], today: date, days: int) -> None:
+def _waiting_section(sheet: TabBuilder, lines: list[LeadLine], today: date, days: int) -> None:
     locale = sheet.locale
     waiting = sorted(
-        (line for line in lines if not line.calls and (today - line.lead.handed_over_on).days >= days),
-        key=lambda line: (line.lead.handed_over_on, line.lead.lead_id or ""),
+        (line for line in lines if not line.calls and (today - line.handed_over_on).days >= days),
+        key=lambda line: (line.handed_over_on, line.lead.lead_id or ""),
     )
     body: list[tuple[Cell, ...]] = [
         (
@@ -224,8 +226,8 @@ def _waiting_section(sheet: Sheet, lines: list[LeadLine], today: date, days: int
             line.lead.company,
             line.source,
             line.campaign,
-            line.lead.handed_over_on,
-            (today - line.lead.handed_over_on).days,
+            line.handed_over_on,
+            (today - line.handed_over_on).days,
             line.lead.assigned_caller,
         )
         for line in waiting[:MAX_LISTED_LEADS]

@@ -13,13 +13,14 @@ from rules.book import Book
 from rules.reminders import DueTask, due_tasks
 from sheets_schema.choices import TASK_TYPES
 from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
 
-# (English, Japanese)
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "overdue": ("Overdue", "期限超過"),
     "due_today": ("Due today", "本日期限"),
     "due_soon": ("Due soon", "期限間近"),
 }
+say = Catalogue(KIND_LABELS).say
 
 COLUMNS: tuple[tuple[str, str, str, int], ...] = (  # key, English, Japanese, width
     ("owner", "Owner", "担当者", 14),
@@ -39,7 +40,7 @@ def label(pair: tuple[str, str], locale: Locale) -> str:
 
 
 def kind_label(kind: str, locale: Locale) -> str:
-    return label(KIND_LABELS[kind], locale)
+    return say(kind, locale)
 
 
 def type_label(task: DueTask, locale: Locale) -> str | None:

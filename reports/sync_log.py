@@ -16,6 +16,7 @@ from datetime import datetime
 
 from reports.table import Cell
 from sheets_schema.locale import Locale, fold
+from sheets_schema.messages import Catalogue
 
 # (key, English header, Japanese header)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -34,12 +35,13 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 KEYS = tuple(key for key, _, _ in COLUMNS)
 
-OUTCOMES = {
+OUTCOMES: dict[str, tuple[str, str]] = {
     "ok": ("OK", "成功"),
     "quiet": ("nothing changed", "変更なし"),
     "failed": ("FAILED", "失敗"),
     "reminders": ("reminders", "リマインダー送信"),
 }
+say = Catalogue(OUTCOMES).say
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,10 @@ def header(locale: Locale) -> tuple[str, ...]:
 
 
 def entry_row(entry: LogEntry, locale: Locale) -> tuple[Cell, ...]:
-    en, ja = OUTCOMES.get(entry.outcome, (entry.outcome, entry.outcome))
     values: dict[str, Cell] = {
         "started_at": entry.started_at.isoformat(timespec="seconds"),
         "duration_s": round(entry.duration_s, 1),
-        "outcome": ja if locale == "ja" else en,
+        "outcome": say(entry.outcome, locale) if entry.outcome in OUTCOMES else entry.outcome,
         "rows_read": ", ".join(f"{tab} {count}" for tab, count in entry.rows_read.items()),
         "problems": entry.problems,
         "cells_written": entry.cells_written,

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
 
-from reports.labels import Sheet, say
+from reports.labels import TabBuilder, say
 from reports.stats import (
     COMPANY_SIZE,
     DEAL_SIZE,
@@ -36,8 +35,9 @@ from reports.table import Cell, ChartSpec, Report, Series
 from rules.book import Book, key_of
 from rules.facts import DealFacts
 from sheets_schema.choices import CLOSED_TASK_STATUSES
+from sheets_schema.columns import Column
 from sheets_schema.locale import Locale, fold
-from sheets_schema.models import Deal, Lead
+from sheets_schema.models import Deal, Lead, Task
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS
 
@@ -74,7 +74,7 @@ class Segment:
 
 def win_loss_report(
     book: Book,
-    facts: dict[str, DealFacts],
+    facts: Mapping[str, DealFacts],
     today: date,
     locale: Locale,
     pipeline: Pipeline,
@@ -85,7 +85,7 @@ def win_loss_report(
     excluded: Counter[str] = Counter()
     closed, from_column = _closed_deals(book, facts, today, pipeline, excluded)
     window = [c for c in closed if c.closed_on > start]
-    sheet = Sheet(locale)
+    sheet = TabBuilder(locale)
     sheet.add(say("wl_title", locale, today=today.isoformat()))
     sheet.add(
         say(
@@ -121,7 +121,7 @@ def win_loss_report(
 
 # ---------------------------------------------------------------------------------------- the deals
 def _closed_deals(
-    book: Book, facts: dict[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
+    book: Book, facts: Mapping[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
 ) -> tuple[list[Closed], int]:
     won = {s.key for s in pipeline.stages if s.won}
     lost = {s.key for s in pipeline.stages if s.lost}
@@ -168,7 +168,7 @@ def _won_amount(deals: Iterable[Closed]) -> int | float:
 
 
 # ---------------------------------------------------------------------------------------- sections
-def _overall(sheet: Sheet, window: list[Closed], closed: list[Closed], months: int) -> None:
+def _overall(sheet: TabBuilder, window: list[Closed], closed: list[Closed], months: int) -> None:
     locale = sheet.locale
     header = [
         say(k, locale)
@@ -235,7 +235,7 @@ def _segments(
     return segments
 
 
-def _extra_column(name: str) -> tuple[str, Any] | None:
+def _extra_column(name: str) -> tuple[str, Column] | None:
     wanted = fold(name)
     for spec in (DEALS, LEADS):
         for column in spec.person_columns:
@@ -255,7 +255,7 @@ def _segment_label(segment: Segment, locale: Locale) -> str:
 
 
 def _by_segment(
-    sheet: Sheet,
+    sheet: TabBuilder,
     window: list[Closed],
     segments: list[Segment],
     months: int,
@@ -331,7 +331,7 @@ def _by_segment(
     return profile
 
 
-def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list[_PlacedChart]) -> None:
+def _lost_reasons(sheet: TabBuilder, window: list[Closed], months: int, charts: list[_PlacedChart]) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]
     groups: dict[str, list[Closed]] = {}
@@ -360,7 +360,7 @@ def _lost_reasons(sheet: Sheet, window: list[Closed], months: int, charts: list[
 
 
 def _stage_before(
-    sheet: Sheet, window: list[Closed], facts: dict[str, DealFacts], pipeline: Pipeline, months: int
+    sheet: TabBuilder, window: list[Closed], facts: Mapping[str, DealFacts], pipeline: Pipeline, months: int
 ) -> None:
     locale = sheet.locale
     lost = [c for c in window if not c.won]
@@ -397,7 +397,7 @@ def _stage_label(pipeline: Pipeline, key: str | None, locale: Locale) -> str:
 
 
 def _by_month(
-    sheet: Sheet, window: list[Closed], start: date, today: date, charts: list[_PlacedChart]
+    sheet: TabBuilder, window: list[Closed], start: date, today: date, charts: list[_PlacedChart]
 ) -> None:
     locale = sheet.locale
     body = []
@@ -440,7 +440,7 @@ class OwnerFigures:
 
 
 def _rep_behaviour(
-    sheet: Sheet, book: Book, window: list[Closed], pipeline: Pipeline, months: int
+    sheet: TabBuilder, book: Book, window: list[Closed], pipeline: Pipeline, months: int
 ) -> list[OwnerFigures]:
     locale = sheet.locale
     blank = say("blank", locale)
@@ -489,7 +489,7 @@ def _rep_behaviour(
     return [o for o in ranked if o.closed]
 
 
-def _activity_days(book: Book, c: Closed, tasks: list[Any]) -> list[date]:
+def _activity_days(book: Book, c: Closed, tasks: Sequence[Task]) -> list[date]:
     """Days something happened on a closed deal: tasks done, and calls to its lead since it was created."""
     days = {t.completed_on for t in tasks if t.status == "done" and t.completed_on}
     if c.created_on and c.deal.lead_id:
@@ -517,7 +517,7 @@ def _owner_cells(group: OwnerFigures) -> tuple[Cell, ...]:
     )
 
 
-def _quartiles(sheet: Sheet, owners: list[OwnerFigures]) -> None:
+def _quartiles(sheet: TabBuilder, owners: list[OwnerFigures]) -> None:
     """Owners ranked by win rate: the top quarter (rounded up) against the others, pooled."""
     locale = sheet.locale
     if len(owners) < 2:
@@ -559,7 +559,7 @@ def _pooled(groups: list[OwnerFigures]) -> OwnerFigures:
 
 
 def _profile(
-    sheet: Sheet, profile: list[tuple[str, str, int, int, float]], overall: float | None, months: int
+    sheet: TabBuilder, profile: list[tuple[str, str, int, int, float]], overall: float | None, months: int
 ) -> None:
     locale = sheet.locale
     ordered = sorted(profile, key=lambda p: (-p[4], p[0], p[1]))

@@ -8,17 +8,19 @@ deal is never created twice, and never again after a person deletes it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from rules.book import Book, key_of
 from rules.ids import format_id
 from sheets_schema.locale import Locale
-from sheets_schema.models import Deal, Task
+from sheets_schema.messages import Catalogue
+from sheets_schema.models import Call, Deal, Task
 from sheets_schema.stages import Pipeline
 
-FIRST_VISIT_TITLE = {"en": "First visit: {company}", "ja": "初訪: {company}"}
+TASK_TITLES: dict[str, tuple[str, str]] = {"first_visit": ("First visit: {company}", "初訪: {company}")}
+say = Catalogue(TASK_TITLES).say
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,8 @@ class Handled:
 
 @dataclass
 class Automation:
-    deals: list[Any] = field(default_factory=list)
-    tasks: list[Any] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
     created_on: dict[str, date] = field(default_factory=dict)  # new deal id -> the appointment call's day
     ledger: dict[str, Handled] = field(default_factory=dict)  # call key -> entry (all, old and new)
     next_deal: int = 1
@@ -43,7 +45,7 @@ class Automation:
 
 def appointments_to_deals(
     book: Book,
-    ledger: dict[str, Handled],
+    ledger: Mapping[str, Handled],
     next_deal: int,
     next_task: int,
     pipeline: Pipeline,
@@ -66,16 +68,17 @@ def appointments_to_deals(
             result.ledger[key] = Handled(call.call_id, None, None, today)
             continue
         leads_with_deal.add(lead_key)
-        deal = _new_deal(book, call, format_id("D", result.next_deal), pipeline)
+        deal_id = format_id("D", result.next_deal)
+        deal = _new_deal(book, call, deal_id, pipeline)
         result.next_deal += 1
         result.deals.append(deal)
-        result.created_on[deal.deal_id] = call.called_at.date() if call.called_at else today
+        result.created_on[deal_id] = call.called_at.date() if call.called_at else today
         task = _first_visit(deal, call, result, locale)
         result.ledger[key] = Handled(call.call_id, deal.deal_id, task.task_id if task else None, today)
     return result
 
 
-def _new_deal(book: Book, call: Any, deal_id: str, pipeline: Pipeline) -> Any:
+def _new_deal(book: Book, call: Call, deal_id: str, pipeline: Pipeline) -> Deal:
     leads = book.leads_by_id.get(key_of(call.lead_id) or "", [])
     lead = leads[0] if leads else None
     company = lead.company if lead else None
@@ -95,7 +98,7 @@ def _new_deal(book: Book, call: Any, deal_id: str, pipeline: Pipeline) -> Any:
     )
 
 
-def _first_visit(deal: Any, call: Any, result: Automation, locale: Locale) -> Any | None:
+def _first_visit(deal: Deal, call: Call, result: Automation, locale: Locale) -> Task | None:
     if call.appointment_date is None:
         return None  # created once the appointment date is filled in
     task = Task.model_construct(
@@ -106,7 +109,7 @@ def _first_visit(deal: Any, call: Any, result: Automation, locale: Locale) -> An
                 "deal_id": deal.deal_id,
                 "lead_id": deal.lead_id,
                 "type": "first_visit",
-                "title": FIRST_VISIT_TITLE[locale].format(company=deal.company or deal.deal_name),
+                "title": say("first_visit", locale, company=deal.company or deal.deal_name),
                 "owner": deal.owner or call.caller,
                 "due_date": call.appointment_date,
                 "status": "open",
@@ -119,7 +122,7 @@ def _first_visit(deal: Any, call: Any, result: Automation, locale: Locale) -> An
 
 
 def _task_once_dated(
-    book: Book, result: Automation, key: str, entry: Handled, call: Any, locale: Locale
+    book: Book, result: Automation, key: str, entry: Handled, call: Call, locale: Locale
 ) -> None:
     """A deal created earlier without a first-visit task (no appointment date then) gets it once dated."""
     if entry.deal_id is None or entry.task_id is not None or call.appointment_date is None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import Literal, TypeVar, overload
 
 from sheets_schema.locale import fold
 from sheets_schema.models import Call, Deal, Lead, Row, Task, TeamMember
@@ -23,7 +24,21 @@ def key_of(text: str | None) -> str | None:
 class Book:
     tabs: dict[str, ParsedTab] = field(default_factory=dict)  # spec key -> tab (only usable tabs)
 
-    def rows(self, key: str) -> list[ParsedRow]:
+    @overload
+    def rows(self, key: Literal["team"]) -> Sequence[ParsedRow[TeamMember]]: ...
+    @overload
+    def rows(self, key: Literal["leads"]) -> Sequence[ParsedRow[Lead]]: ...
+    @overload
+    def rows(self, key: Literal["calls"]) -> Sequence[ParsedRow[Call]]: ...
+    @overload
+    def rows(self, key: Literal["deals"]) -> Sequence[ParsedRow[Deal]]: ...
+    @overload
+    def rows(self, key: Literal["tasks"]) -> Sequence[ParsedRow[Task]]: ...
+    @overload
+    def rows(self, key: str) -> Sequence[ParsedRow[Row]]: ...
+
+    def rows(self, key: str) -> Sequence[ParsedRow[Row]]:
+        """The rows of the tab `key`, typed by its model (sheets_schema.models.MODELS) when the key is known."""
         tab = self.tabs.get(key)
         return tab.rows if tab else []
 
@@ -33,7 +48,8 @@ class Book:
     def _by(self, tab: str, attribute: str, model: type[R]) -> dict[str, list[R]]:
         """`model` is the tab's row model (sheets_schema.models.MODELS): it names the rows' type."""
         found: dict[str, list[R]] = defaultdict(list)
-        for row in self.rows(tab):
+        parsed = self.tabs.get(tab)
+        for row in parsed.rows if parsed else []:  # the tab's own rows: their model is `model`
             value = key_of(getattr(row.model, attribute))
             if value:
                 found[value].append(row.model)

@@ -4,14 +4,17 @@ amount missing — with a severity and a suggested action for the manager. Pure;
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Protocol
 
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from rules.facts import DealFacts
 from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
+from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline, Stage
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -45,6 +48,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "review_with_owner": ("review progress with the owner", "担当者と進捗を確認"),
     "enter_amount": ("enter the amount", "金額を入力"),
 }
+say_flag = Catalogue(LABELS).say
+say_action = Catalogue(ACTIONS).say
 # Most severe first; the suggested action is the first one that applies.
 SEVERITY = {
     "stalled_long": 5,
@@ -83,18 +88,24 @@ ACTION_FOR = (
 @dataclass(frozen=True)
 class Flag:
     code: str
-    params: tuple[tuple[str, Any], ...] = ()
+    params: tuple[tuple[str, str | int], ...] = ()
 
     def render(self, locale: Locale) -> str:
-        english, japanese = LABELS[self.code]
-        return (japanese if locale == "ja" else english).format(**dict(self.params))
+        return say_flag(self.code, locale, **dict(self.params))
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    neglect_days: int
-    close_date_pushes: int
-    amount_required_from: str | None
+class FlagLimits(Protocol):
+    """What the flags are measured against: the [thresholds] config section (sync.config.Thresholds) is
+    one; the rules read only these."""
+
+    @property
+    def neglect_days(self) -> int: ...
+
+    @property
+    def close_date_pushes(self) -> int: ...
+
+    @property
+    def amount_required_from(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -111,8 +122,7 @@ class DealHealth:
         codes = {f.code for f in self.flags}
         for flag, action in ACTION_FOR:
             if flag in codes:
-                english, japanese = ACTIONS[action]
-                return japanese if locale == "ja" else english
+                return say_action(action, locale)
         return None
 
     def text(self, locale: Locale) -> str | None:
@@ -121,14 +131,14 @@ class DealHealth:
 
 def deal_health(
     book: Book,
-    deal: Any,
+    deal: Deal,
     facts: DealFacts,
     last_activity: date,
     today: date,
     pipeline: Pipeline,
-    limits: Thresholds,
+    limits: FlagLimits,
     locale: Locale,
-    unreadable: dict[str, str] | None = None,
+    unreadable: Mapping[str, str] | None = None,
 ) -> DealHealth:
     """The flags of one deal; closed deals have none. `unreadable`: field -> the cell (A1) whose value
     cannot be read; such a field is named as unreadable, not as missing."""
@@ -158,7 +168,7 @@ def _stall(stage: Stage, days: int | None, locale: Locale) -> list[Flag]:
     return [Flag(code, (("days", days), ("stage", name), ("limit", stage.stall_days)))]
 
 
-def _neglect(book: Book, deal: Any, idle: int, limits: Thresholds) -> list[Flag]:
+def _neglect(book: Book, deal: Deal, idle: int, limits: FlagLimits) -> list[Flag]:
     flags = []
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", []) if deal.deal_id else []
     if not any(is_open_task(t) for t in tasks):
@@ -169,7 +179,7 @@ def _neglect(book: Book, deal: Any, idle: int, limits: Thresholds) -> list[Flag]
 
 
 def _close_date(
-    deal: Any, facts: DealFacts, today: date, limits: Thresholds, unreadable_cell: str | None
+    deal: Deal, facts: DealFacts, today: date, limits: FlagLimits, unreadable_cell: str | None
 ) -> list[Flag]:
     flags = []
     if deal.close_date is None and unreadable_cell is not None:
@@ -183,7 +193,7 @@ def _close_date(
     return flags
 
 
-def _owner(book: Book, deal: Any) -> list[Flag]:
+def _owner(book: Book, deal: Deal) -> list[Flag]:
     if not deal.owner:
         if deal.appointment_by:
             return [Flag("owner_not_assigned", (("caller", deal.appointment_by),))]
@@ -198,7 +208,7 @@ def _owner(book: Book, deal: Any) -> list[Flag]:
     return []
 
 
-def _amount(deal: Any, stage: Stage, pipeline: Pipeline, limits: Thresholds, locale: Locale) -> list[Flag]:
+def _amount(deal: Deal, stage: Stage, pipeline: Pipeline, limits: FlagLimits, locale: Locale) -> list[Flag]:
     if deal.amount is not None or not limits.amount_required_from:
         return []
     order = [s.key for s in pipeline.stages]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
-from rules.book import key_of
 from rules.facts import DealFacts
+from sheets_schema.models import Deal
 from sheets_schema.stages import Pipeline
 
 TRACKED = ("stage", "amount", "close_date", "owner")
+TrackedValue = str | float | date | None  # the value of one of TRACKED
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,12 @@ class ChangeEvent:
     observed_on: date
     deal_id: str
     field: str
-    old: Any
-    new: Any
+    old: TrackedValue
+    new: TrackedValue
 
 
 def first_estimate(
-    deal: Any, created_on: date, last_activity: date, today: date, pipeline: Pipeline
+    deal: Deal, created_on: date, last_activity: date, today: date, pipeline: Pipeline
 ) -> DealFacts:
     """A deal the service sees for the first time (new, or a sheet synced for the first time): its stage is
     taken to have started at its last recorded activity, the best evidence of when it last moved."""
@@ -49,7 +49,7 @@ def first_estimate(
     if stage is not None and stage.closed:
         closed_on = deal.close_date if deal.close_date and deal.close_date <= today else last_activity
     return DealFacts(
-        deal.deal_id,
+        deal.deal_id or "",  # derive gives every deal an id first
         created_on=created_on,
         closed_on=closed_on,
         stage_since=last_activity,
@@ -59,7 +59,7 @@ def first_estimate(
 
 def observe(
     previous: DealState | None,
-    deal: Any,
+    deal: Deal,
     estimate: DealFacts,
     today: date,
     pipeline: Pipeline,
@@ -68,14 +68,15 @@ def observe(
     """The deal's new state and the changes seen since `previous` (none the first time). `unreadable`: the
     tracked fields whose cell holds something that cannot be read (e.g. 2026年12月35日): they keep their
     last valid value, so that 12/5 -> unreadable -> 12/25 is one push, not a date removed and a new one."""
-    now = DealState(deal.deal_id, deal.stage, deal.amount, deal.close_date, deal.owner)
+    deal_id = deal.deal_id or ""  # derive gives every deal an id first
+    now = DealState(deal_id, deal.stage, deal.amount, deal.close_date, deal.owner)
     if previous is not None:
         now = replace(now, **{name: getattr(previous, name) for name in unreadable if name in TRACKED})
     if previous is None or previous.facts is None:
         return replace(now, facts=estimate), []
     facts = previous.facts
     events = [
-        ChangeEvent(today, deal.deal_id, name, getattr(previous, name), getattr(now, name))
+        ChangeEvent(today, deal_id, name, getattr(previous, name), getattr(now, name))
         for name in TRACKED
         if _differs(getattr(previous, name), getattr(now, name))
     ]
@@ -113,11 +114,3 @@ def _differs(old: object, new: object) -> bool:
     if isinstance(old, int | float) and isinstance(new, int | float):
         return abs(float(old) - float(new)) > 1e-9
     return old != new
-
-
-def facts_by_deal(states: dict[str, DealState]) -> dict[str, DealFacts]:
-    return {key: state.facts for key, state in states.items() if state.facts is not None}
-
-
-def deal_key(deal_id: str | None) -> str | None:
-    return key_of(deal_id)

@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
+from sheets_schema.models import Call, Deal, Row, Task, TeamMember
 from sheets_schema.rows import CellProblem, ParsedRow
 from sheets_schema.tabs import DEALS, LEADS, TEAM
 
@@ -26,13 +27,13 @@ def reference_problems(
     """`created_deals`: deal key -> the appointment call the service created that deal from (its ledger),
     so that a task of such a deal, deleted since, says so."""
     problems: list[CellProblem] = []
-    for row in book.rows("calls"):
-        problems += _lead_exists(book, "calls", row, locale)
-    for row in book.rows("deals"):
-        if row.model.lead_id:
-            problems += _lead_exists(book, "deals", row, locale)
-    for row in book.rows("tasks"):
-        problems += _task_target(book, row, locale, created_deals or {})
+    for call in book.rows("calls"):
+        problems += _lead_exists(book, "calls", call, locale)
+    for deal in book.rows("deals"):
+        if deal.model.lead_id:
+            problems += _lead_exists(book, "deals", deal, locale)
+    for task in book.rows("tasks"):
+        problems += _task_target(book, task, locale, created_deals or {})
     for tab, columns in PEOPLE_COLUMNS.items():
         for row in book.rows(tab):
             problems += _people_known(book, tab, row, columns, locale)
@@ -41,13 +42,15 @@ def reference_problems(
 
 
 def _problem(
-    book: Book, tab_key: str, row: ParsedRow, column: str, code: str, **params: object
+    book: Book, tab_key: str, row: ParsedRow[Row], column: str, code: str, **params: object
 ) -> CellProblem:
     parsed = book.tabs[tab_key]
     return CellProblem(parsed.title, row.index, parsed.header.columns.get(column), Message(code, params))
 
 
-def _lead_exists(book: Book, tab: str, row: ParsedRow, locale: Locale) -> list[CellProblem]:
+def _lead_exists(
+    book: Book, tab: str, row: ParsedRow[Call | Deal | Task], locale: Locale
+) -> list[CellProblem]:
     lead_id = row.model.lead_id
     if not book.has("leads") or not lead_id or key_of(lead_id) in book.leads_by_id:
         return []
@@ -55,20 +58,20 @@ def _lead_exists(book: Book, tab: str, row: ParsedRow, locale: Locale) -> list[C
 
 
 def _task_target(
-    book: Book, row: ParsedRow, locale: Locale, created_deals: Mapping[str, str]
+    book: Book, row: ParsedRow[Task], locale: Locale, created_deals: Mapping[str, str]
 ) -> list[CellProblem]:
     task = row.model
     if not task.deal_id and not task.lead_id:
         return [_problem(book, "tasks", row, "deal_id", "task_without_target")]
     problems = []
-    if task.deal_id and book.has("deals") and key_of(task.deal_id) not in book.deals_by_id:
+    if task.deal_id and book.has("deals") and (key_of(task.deal_id) or "") not in book.deals_by_id:
         problems += _missing_deal(book, row, locale, created_deals.get(key_of(task.deal_id) or ""))
     if task.lead_id:
         problems += _lead_exists(book, "tasks", row, locale)
     return problems
 
 
-def _missing_deal(book: Book, row: ParsedRow, locale: Locale, call: str | None) -> list[CellProblem]:
+def _missing_deal(book: Book, row: ParsedRow[Task], locale: Locale, call: str | None) -> list[CellProblem]:
     """A deal the service created and a person deleted: restore it, or cancel the task (a closed task of a
     deleted deal is left alone). Any other missing deal is an id to check."""
     task, tab = row.model, DEALS.title(locale)
@@ -80,7 +83,7 @@ def _missing_deal(book: Book, row: ParsedRow, locale: Locale, call: str | None) 
 
 
 def _people_known(
-    book: Book, tab: str, row: ParsedRow, columns: tuple[str, ...], locale: Locale
+    book: Book, tab: str, row: ParsedRow[Row], columns: tuple[str, ...], locale: Locale
 ) -> list[CellProblem]:
     if not book.rows("team"):
         return []  # an empty Team tab is a team that has not been set up yet: nothing to check against
@@ -95,7 +98,7 @@ def _people_known(
 
 
 def _duplicate_names(book: Book) -> list[CellProblem]:
-    rows_by_name: dict[str, list[ParsedRow]] = defaultdict(list)
+    rows_by_name: dict[str, list[ParsedRow[TeamMember]]] = defaultdict(list)
     for row in book.rows("team"):
         if row.model.name:
             rows_by_name[key_of(row.model.name) or ""].append(row)

@@ -21,13 +21,13 @@ Delivered once — the ledger key is (task id, kind, due date, channel):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rules.book import Book, key_of
-from rules.derived import is_open_task
+from rules.derived_columns import is_open_task
 from sheets_schema.models import Deal, Task
 
 T = TypeVar("T")
@@ -113,7 +113,8 @@ def due_tasks(book: Book, today: date, due_soon_days: int) -> list[DueTask]:
     return sorted(found, key=lambda t: (key_of(t.owner) or "", t.due_date, key_of(t.task_id) or ""))
 
 
-def _due_task(book: Book, task: Any, kind: str, today: date) -> DueTask:
+def _due_task(book: Book, task: Task, kind: str, today: date) -> DueTask:
+    assert task.task_id and task.owner and task.due_date, "due_tasks passes only tasks with all three"
     deal = _first(book.deals_by_id.get(key_of(task.deal_id) or "")) if task.deal_id else None
     member = book.member(task.owner)
     return DueTask(
@@ -183,7 +184,7 @@ def pending(digest: Digest, ledger: Ledger, channel: str) -> Digest | None:
     return replace(digest, tasks=unsent) if unsent else None
 
 
-def still_useful(key: LedgerKey, tasks_by_id: dict[str, list[Any]], today: date) -> bool:
+def still_useful(key: LedgerKey, tasks_by_id: Mapping[str, Sequence[Task]], today: date) -> bool:
     """Whether a ledger entry can still stop a reminder, i.e. must be kept.
 
     An entry is dropped when its task is gone, done or cancelled, or now has another due date, or when its
@@ -206,7 +207,7 @@ def pruned(ledger: Ledger, book: Book, today: date) -> Ledger:
     """The ledger without the entries that can no longer matter (see `still_useful`)."""
     if not book.has("tasks"):
         return ledger  # the Tasks tab could not be read this time: forget nothing
-    tasks_by_id: dict[str, list[Any]] = {}
+    tasks_by_id: dict[str, list[Task]] = {}
     for row in book.rows("tasks"):
         if row.model.task_id:
             tasks_by_id.setdefault(key_of(row.model.task_id) or "", []).append(row.model)

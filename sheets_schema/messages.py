@@ -1,14 +1,38 @@
 """Everything the service says in the sheet, in English and Japanese.
 
 A message is a code and its parameters; it is rendered in the sheet's locale only when shown, so
-rules stay free of wording.
+rules stay free of wording. Every area keeps its words as one table of code -> (English, Japanese) and
+says them through a `Catalogue` over it; this module's CATALOG holds the messages about cells, rows and
+tabs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sheets_schema.locale import Locale
+
+
+class Catalogue(Mapping[str, tuple[str, str]]):
+    """Texts by code, each as (English, Japanese) with the same {placeholders} in both (a test checks)."""
+
+    def __init__(self, texts: Mapping[str, tuple[str, str]]) -> None:
+        self._texts = texts
+
+    def __getitem__(self, code: str) -> tuple[str, str]:
+        return self._texts[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def say(self, code: str, locale: Locale, **params: object) -> str:
+        english, japanese = self._texts[code]
+        return (japanese if locale == "ja" else english).format(**params)
+
 
 CATALOG: dict[str, tuple[str, str]] = {
     # cell values
@@ -141,6 +165,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "overdue": ("overdue", "期限超過"),
     "due_today": ("due today", "本日期限"),
 }
+MESSAGES = Catalogue(CATALOG)
 
 
 @dataclass(frozen=True)
@@ -149,13 +174,10 @@ class Message:
     params: dict[str, object] = field(default_factory=dict)
 
     def render(self, locale: Locale) -> str:
-        english, japanese = CATALOG[self.code]
-        template = japanese if locale == "ja" else english
-        return template.format(**self.params)
+        return MESSAGES.say(self.code, locale, **self.params)
 
 
-def say(code: str, locale: Locale, **params: object) -> str:
-    return Message(code, params).render(locale)
+say = MESSAGES.say
 
 
 def quote(value: object, locale: Locale = "en") -> str:

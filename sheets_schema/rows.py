@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -109,10 +109,13 @@ def _header_name(raw: object) -> str:
     return name
 
 
+M = TypeVar("M", bound=Row, covariant=True)
+
+
 @dataclass(slots=True)
-class ParsedRow:
+class ParsedRow(Generic[M]):
     index: int  # 0-based grid row
-    model: Any  # the tab's Row model, with bad cells as None
+    model: M  # the tab's Row model, with bad cells as None
     problems: list[CellProblem]
     appended: bool = False  # a row the service creates in this cycle (e.g. appointment -> deal)
 
@@ -121,7 +124,7 @@ class ParsedRow:
 class ParsedTab:
     spec: TabSpec
     header: HeaderMap
-    rows: list[ParsedRow]
+    rows: list[ParsedRow[Any]]  # of the model MODELS[spec.key] (rules.book.Book.rows says which)
 
     @property
     def title(self) -> str:
@@ -186,7 +189,7 @@ def parse_tab(
     # keyed by the whole row as read (building a tuple of the person cells would cost what parsing does);
     # a row whose derived cells changed is parsed again, which is rare after its first cycle
     previous, fresh = known.swap((spec.key, tuple((c.key, i) for c, i in person), pipeline.stages))
-    reused: list[ParsedRow] = []
+    reused: list[ParsedRow[Row]] = []
     todo: list[int] = []
     for index in range(1, len(grid)):
         cells = tuple(grid[index])
@@ -215,7 +218,7 @@ def _parse_rows(
     pipeline: Pipeline,
     locale: Locale,
     limit: int = MAX_CELL_CHARS,
-) -> list[ParsedRow]:
+) -> list[ParsedRow[Row]]:
     """Column by column: each distinct value of a column is parsed once (statuses, owners and dates repeat
     down a tab), and a row whose cells all parse is built without a second pass through Pydantic. Rows with
     a cell that does not parse, an empty required cell or an over-long cell go through Pydantic, which
@@ -296,14 +299,6 @@ def empty_required_cells(tab: ParsedTab, index: int, model: Any, locale: Locale)
     ]
 
 
-def _has_required_or_size_problem(checked: list[tuple[str, bool]], values: dict[str, Any]) -> bool:
-    for key, required in checked:
-        value = values[key]
-        if (required and is_blank(value)) or (type(value) is str and len(value) > MAX_CELL_CHARS):
-            return True
-    return False
-
-
 def _parse_row(
     spec: TabSpec,
     header: HeaderMap,
@@ -313,7 +308,7 @@ def _parse_row(
     pipeline: Pipeline,
     locale: Locale,
     limit: int = MAX_CELL_CHARS,
-) -> ParsedRow:
+) -> ParsedRow[Row]:
     problems: list[CellProblem] = []
     context = {"pipeline": pipeline}
     try:

@@ -202,7 +202,6 @@ WIN_LOSS = OwnedTab("win_loss", "Win-Loss Analysis", "受注失注分析")
 SYNC_LOG = OwnedTab("sync_log", "Sync Log", "同期ログ")
 # The hidden state tabs, every one of them (what each holds, and its decode/encode: sync/engine/state/). Their
 # titles are the same in both locales so that a locale switch keeps the state.
-STATE_PREFIX = "_sfa_"
 STATE = OwnedTab("state", "_sfa_state", "_sfa_state", hidden=True)  # key/value: id sequences, layout version
 DEAL_STATES = OwnedTab("deal_states", "_sfa_deals", "_sfa_deals", hidden=True)  # last known values per deal
 DEAL_EVENTS = OwnedTab("deal_events", "_sfa_events", "_sfa_events", hidden=True)  # stage/amount/... changes

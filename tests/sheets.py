@@ -24,12 +24,17 @@ def tab(spec: TabSpec, *rows: dict[str, Any], locale: Locale = "en") -> list[lis
     return grid
 
 
-def book(locale: Locale = "en", **tabs: list[dict[str, Any]]) -> MemoryStore:
+def memory_store(locale: Locale = "en", **tabs: list[dict[str, Any]]) -> MemoryStore:
     """A memory store with all five input tabs (empty unless given)."""
     grids = {}
     for spec in INPUT_TABS:
         grids[spec.title(locale)] = tab(spec, *tabs.get(spec.key, []), locale=locale)
     return MemoryStore(grids)
+
+
+# the old name, for tests written on other branches before the rename (a store, not a rules.book.Book):
+# drop it once those are merged
+book = memory_store
 
 
 def cell(store: MemoryStore, spec: TabSpec, row: int, key: str, locale: Locale = "en") -> Any:

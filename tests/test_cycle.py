@@ -12,7 +12,7 @@ from sheets_schema.tabs import CALLS, DEALS, LEADS, TASKS, TEAM
 from sync.core.config import Config
 from sync.engine.plan import NOTE_PREFIX
 from sync.jobs.cycle import run_cycle
-from tests.sheets import book, cell
+from tests.sheets import cell, memory_store
 
 TODAY = date(2026, 11, 28)
 EN = Config()
@@ -29,7 +29,7 @@ def cycle(store, config=EN, today=TODAY):
 
 
 def test_ids_go_into_empty_id_cells_only_and_continue_the_sequence():
-    store = book(
+    store = memory_store(
         leads=[
             {"lead_id": "L-000041", "company": "A"},
             {"company": "B"},
@@ -47,7 +47,9 @@ def test_ids_go_into_empty_id_cells_only_and_continue_the_sequence():
 
 
 def test_a_deleted_rows_id_is_never_reused():
-    store = book(deals=[{"deal_name": "A", "stage": "Proposal"}, {"deal_name": "B", "stage": "Proposal"}])
+    store = memory_store(
+        deals=[{"deal_name": "A", "stage": "Proposal"}, {"deal_name": "B", "stage": "Proposal"}]
+    )
     cycle(store)
     assert cell(store, DEALS, 2, "deal_id") == "D-000002"
     store.tabs["Deals"].rows.pop(2)  # a person deletes the last deal
@@ -57,7 +59,7 @@ def test_a_deleted_rows_id_is_never_reused():
 
 
 def test_duplicate_ids_are_flagged_not_fixed():
-    store = book(
+    store = memory_store(
         deals=[
             {"deal_id": "D-1", "deal_name": "A", "stage": "Won"},
             {"deal_id": "d-1", "deal_name": "B", "stage": "Won"},
@@ -97,14 +99,14 @@ def test_duplicate_ids_are_flagged_not_fixed():
     ],
 )
 def test_bad_cells_are_reported_at_the_cell(deal, errors):
-    store = book(deals=[deal])
+    store = memory_store(deals=[deal])
     cycle(store)
     assert cell(store, DEALS, 1, "errors") == errors
     assert cell(store, DEALS, 1, "deal_name") == "X"  # the row is kept
 
 
 def test_errors_render_in_japanese():
-    store = book("ja", deals=[{"deal_name": "X", "stage": "提案", "amount": "abc"}])
+    store = memory_store("ja", deals=[{"deal_name": "X", "stage": "提案", "amount": "abc"}])
     cycle(store, JA)
     assert (
         cell(store, DEALS, 1, "errors", "ja")
@@ -113,7 +115,7 @@ def test_errors_render_in_japanese():
 
 
 def test_a_bad_cell_gets_a_note_that_goes_away_when_fixed():
-    store = book(deals=[{"deal_name": "X", "stage": "Proposal", "amount": "abc"}])
+    store = memory_store(deals=[{"deal_name": "X", "stage": "Proposal", "amount": "abc"}])
     cycle(store)
     assert store.tabs["Deals"].notes[(1, 7)].startswith(NOTE_PREFIX)
     store.edit("Deals", 1, 7, "1,000")
@@ -123,7 +125,7 @@ def test_a_bad_cell_gets_a_note_that_goes_away_when_fixed():
 
 
 def test_a_persons_note_is_never_replaced():
-    store = book(deals=[{"deal_name": "X", "stage": "Proposal", "amount": "abc"}])
+    store = memory_store(deals=[{"deal_name": "X", "stage": "Proposal", "amount": "abc"}])
     store.tabs["Deals"].notes[(1, 7)] = "ask Sato about this"
     cycle(store)
     assert store.tabs["Deals"].notes[(1, 7)] == "ask Sato about this"
@@ -131,7 +133,7 @@ def test_a_persons_note_is_never_replaced():
 
 
 def test_derived_columns_across_tabs():
-    store = book(
+    store = memory_store(
         team=TEAM_ROWS,
         leads=[{"lead_id": "L-1", "company": "Acme"}, {"lead_id": "L-2", "company": "Beta"}],
         calls=[
@@ -209,7 +211,7 @@ def test_derived_columns_across_tabs():
 
 
 def test_created_on_is_kept_and_days_count_from_it():
-    store = book(deals=[{"deal_id": "D-1", "deal_name": "A", "stage": "Proposal"}])
+    store = memory_store(deals=[{"deal_id": "D-1", "deal_name": "A", "stage": "Proposal"}])
     cycle(store, today=date(2026, 11, 1))
     cycle(store, today=date(2026, 11, 28))
     assert cell(store, DEALS, 1, "created_on") == date(2026, 11, 1)
@@ -218,7 +220,7 @@ def test_created_on_is_kept_and_days_count_from_it():
 
 
 def test_people_not_on_the_team_are_reported_where_they_are_typed():
-    store = book(
+    store = memory_store(
         team=TEAM_ROWS,
         tasks=[{"deal_id": None, "lead_id": None, "title": "x", "owner": "Nobody", "due_date": "2026/12/1"}],
     )
@@ -229,7 +231,7 @@ def test_people_not_on_the_team_are_reported_where_they_are_typed():
 
 
 def test_blank_rows_between_data_are_skipped_and_kept():
-    store = book(leads=[{"company": "A"}, {}, {}, {"company": "B"}])
+    store = memory_store(leads=[{"company": "A"}, {}, {}, {"company": "B"}])
     report = cycle(store)
     assert report.analysis.rows_read["Leads"] == 2
     assert cell(store, LEADS, 2, "lead_id") is None and cell(store, LEADS, 4, "lead_id") == "L-000002"
@@ -237,7 +239,7 @@ def test_blank_rows_between_data_are_skipped_and_kept():
 
 
 def test_a_second_cycle_writes_nothing():
-    store = book(
+    store = memory_store(
         team=TEAM_ROWS, leads=[{"company": "A"}], deals=[{"deal_name": "X", "stage": "??", "amount": "abc"}]
     )
     first = cycle(store)
@@ -247,7 +249,7 @@ def test_a_second_cycle_writes_nothing():
 
 
 def test_a_missing_required_column_skips_the_tab_and_writes_nothing_to_it():
-    store = book(deals=[{"deal_name": "X", "stage": "Won"}])
+    store = memory_store(deals=[{"deal_name": "X", "stage": "Won"}])
     grid = store.tabs["Deals"].rows
     for row in grid:
         del row[6]  # a person deleted the Stage column
@@ -260,7 +262,7 @@ def test_a_missing_required_column_skips_the_tab_and_writes_nothing_to_it():
 
 
 def test_missing_derived_columns_are_added_right_of_everything_people_typed():
-    store = book()
+    store = memory_store()
     store.tabs["Tasks"].rows = [
         ["Title", "Owner", "Due date", "My notes"],
         ["Call", "Sato", "2026/12/01", "x", None, "stray"],
@@ -274,7 +276,7 @@ def test_missing_derived_columns_are_added_right_of_everything_people_typed():
 
 
 def test_columns_can_be_reordered_and_renamed_to_japanese():
-    store = book()
+    store = memory_store()
     store.tabs["Deals"].rows = [
         ["メモ", "ステージ", "商談名", "金額"],
         ["note", "受注", "A社案件", "¥1,200,000"],
@@ -286,7 +288,7 @@ def test_columns_can_be_reordered_and_renamed_to_japanese():
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text():
-    store = book(
+    store = memory_store(
         leads=[{"lead_id": "L-1", "company": '=HYPERLINK("http://x")'}],
         calls=[{"lead_id": "L-1", "called_at": "2026/11/1", "caller": "a", "result": "No answer"}],
     )
@@ -295,7 +297,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text():
 
 
 def test_team_duplicates_and_bad_emails():
-    store = book(team=[{"name": "Sato", "email": "bad"}, {"name": "sato"}])
+    store = memory_store(team=[{"name": "Sato", "email": "bad"}, {"name": "sato"}])
     cycle(store)
     assert cell(store, TEAM, 1, "errors") == "B2: 'bad' is not an email address; use name@example.com"
     assert cell(store, TEAM, 2, "errors") == "A3: sato is listed twice (row 2); names must be unique"
@@ -303,14 +305,14 @@ def test_team_duplicates_and_bad_emails():
 
 def test_a_huge_cell_emoji_and_japanese_text_survive():
     big = "営業🚀" * 25_000
-    store = book(deals=[{"deal_name": "案件🚀", "stage": "提案", "notes": big}])
+    store = memory_store(deals=[{"deal_name": "案件🚀", "stage": "提案", "notes": big}])
     cycle(store)
     assert cell(store, DEALS, 1, "notes") == big
     assert "has 75000 characters" in cell(store, DEALS, 1, "errors")
 
 
 def test_a_second_tab_of_the_same_kind_is_named_with_the_fix():
-    store = book()
+    store = memory_store()
     store.tabs["商談"] = store.tabs["Deals"].__class__("商談", [["商談名", "ステージ"], ["A社", "受注"]])
     report = cycle(store)
     assert (

@@ -14,7 +14,7 @@ from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, TEAM
 from sync.config_file import load_config
 from sync.service.loop import Service
-from tests.sheets import book, header
+from tests.sheets import header, memory_store
 from tests.test_service import Clock
 
 CELL = st.one_of(
@@ -88,7 +88,7 @@ def test_serve_parses_only_the_rows_that_changed_since_its_last_cycle(tmp_path, 
         {"deal_name": f"Deal {i}", "stage": "Proposal", "owner": "Sato", "amount": 100 * i}
         for i in range(1, 6)
     ]
-    store, clock = book(deals=deals), Clock()
+    store, clock = memory_store(deals=deals), Clock()
     service = Service(config, clock=clock, open_store_=lambda _config: store, holder="here:1:aaaa")
     parsed_rows: list[tuple[str, int]] = []
     real = rows._parse_rows

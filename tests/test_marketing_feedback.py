@@ -9,7 +9,7 @@ import pandas as pd
 from reports.marketing_feedback import marketing_feedback_report
 from sync.core.config import Config, ReportsConfig
 from sync.engine.analyse import read_book
-from tests.sheets import book as sheet
+from tests.sheets import memory_store
 
 TODAY = date(2026, 11, 28)
 REPORTS = ReportsConfig(months_back=3, not_called_after_days=3)  # Sep, Oct and Nov 2026
@@ -83,7 +83,7 @@ DEALS = [
 
 def build(locale="en"):
     config = Config(locale=locale)
-    parsed = read_book(sheet(locale, leads=LEADS, calls=CALLS, deals=DEALS).read(), config).book
+    parsed = read_book(memory_store(locale, leads=LEADS, calls=CALLS, deals=DEALS).read(), config).book
     return marketing_feedback_report(parsed, {}, TODAY, locale, REPORTS)
 
 

@@ -18,7 +18,7 @@ from sync.engine.analyse import read_book
 from sync.engine.state.reminder_ledger import LEDGER_HEADER, LEDGER_TITLE
 from sync.errors import NotifyError, StoreError
 from sync.jobs.remind import is_reminder_time, run_reminders
-from tests.sheets import book
+from tests.sheets import memory_store
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 11, 28)
@@ -66,7 +66,7 @@ TASK_ROWS = [
 
 
 def store(tasks=TASK_ROWS, team=TEAM, locale="en"):
-    return book(locale, team=team, leads=LEADS, deals=DEALS, tasks=tasks)
+    return memory_store(locale, team=team, leads=LEADS, deals=DEALS, tasks=tasks)
 
 
 def parsed(memory, config=EN):

@@ -14,7 +14,7 @@ from sync.engine.state.lease import LEASE_TITLE, Lease, lease_content, read_leas
 from sync.errors import StoreError, WriteConflictError
 from sync.service.loop import RequestBudget, Service, backoff_ticks
 from sync.stores.memory import MemoryStore
-from tests.sheets import book
+from tests.sheets import memory_store
 
 DEALS = [{"deal_name": "Acme", "stage": "Proposal", "owner": "Sato", "amount": 100}]
 START = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo: before reminders.at below
@@ -65,7 +65,7 @@ def log_rows(store: MemoryStore) -> list[dict]:
 
 
 def test_a_writing_cycle_logs_its_row_and_lease_in_its_one_write_and_quiet_cycles_write_nothing(config):
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     run = service(config, store, clock)
     [entry] = run.tick()
     assert entry.outcome == "ok" and entry.cells_written > 0
@@ -88,7 +88,7 @@ def test_a_writing_cycle_logs_its_row_and_lease_in_its_one_write_and_quiet_cycle
 
 
 def test_a_quiet_sheet_renews_its_lease_alone_once_half_of_it_is_gone(config):
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     run = service(config, store, clock)
     run.tick()
     writes = store.writes
@@ -102,7 +102,7 @@ def test_a_quiet_sheet_renews_its_lease_alone_once_half_of_it_is_gone(config):
 
 
 def test_a_failing_cycle_is_logged_in_the_sheet_and_the_loop_goes_on_with_backoff(config, caplog):
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     run = service(config, store, clock)
     run.tick()
     real_read = store.read
@@ -134,7 +134,7 @@ def test_backoff_doubles_up_to_a_limit():
 
 
 def test_a_second_instance_waits_while_the_lease_is_held_and_takes_over_after_expiry(config, caplog):
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     first = service(config, store, clock, holder="host-a:1:aaaa")
     first.tick()
     caplog.set_level(logging.INFO, logger="sync.service.loop")
@@ -151,7 +151,7 @@ def test_a_second_instance_waits_while_the_lease_is_held_and_takes_over_after_ex
 
 
 def test_once_on_a_held_sheet_says_who_holds_it_and_exits_8(config):
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     store.tabs[LEASE_TITLE] = MemoryStore(
         {
             LEASE_TITLE: [
@@ -168,7 +168,7 @@ def test_once_on_a_held_sheet_says_who_holds_it_and_exits_8(config):
 def test_a_lease_left_by_a_dead_process_of_this_host_is_taken_at_once(config):
     import socket
 
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     gone = f"{socket.gethostname()}:999999:dddd"  # no such pid
     store.tabs[LEASE_TITLE] = MemoryStore(
         {LEASE_TITLE: [list(r) for r in lease_content(Lease(gone, START + timedelta(minutes=5))).rows]}
@@ -178,7 +178,7 @@ def test_a_lease_left_by_a_dead_process_of_this_host_is_taken_at_once(config):
 
 
 def test_the_cycle_writes_nothing_when_the_lease_was_taken_between_read_and_write(config):
-    store, clock = book(deals=DEALS), Clock()
+    store, clock = memory_store(deals=DEALS), Clock()
     run = service(config, store, clock, holder="host-a:1:aaaa")
     run.tick()
     store.edit("Deals", 1, 7, "abc")
@@ -229,9 +229,9 @@ def test_several_sheets_are_synced_in_one_tick_each_with_its_own_lease_and_log(t
         }
     )
     stores = {
-        str(config.store.path): book(deals=DEALS),
-        str(tmp_path / "e.xlsx"): book(deals=DEALS),
-        str(tmp_path / "w.xlsx"): book(),
+        str(config.store.path): memory_store(deals=DEALS),
+        str(tmp_path / "e.xlsx"): memory_store(deals=DEALS),
+        str(tmp_path / "w.xlsx"): memory_store(),
     }
     run = Service(
         config, clock=Clock(), open_store_=lambda c: stores[str(c.store.path)], holder="here:1:aaaa"

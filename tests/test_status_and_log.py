@@ -16,7 +16,7 @@ from sync.cli.service_commands import serve, status
 from sync.config_file import load_config
 from sync.engine.state.lease import LEASE_TITLE, Lease, lease_content, read_lease
 from sync.service.loop import Service
-from tests.sheets import book, tab
+from tests.sheets import memory_store, tab
 from tests.stores import StoreMaker
 
 DEALS = [{"deal_name": "Acme", "stage": "Proposal", "owner": "Sato", "amount": 100}]
@@ -29,7 +29,7 @@ def config(tmp_path):
 
 
 def test_a_once_run_gives_its_lease_back_when_it_exits(config):
-    store = book(deals=DEALS)
+    store = memory_store(deals=DEALS)
     Service(config, once=True, clock=lambda: NOW, open_store_=lambda _c: store).run_once()
     assert read_log(store.tabs["Sync Log"].rows)[0]["outcome"] == "OK", "the cycle wrote"
     assert read_lease(store.tabs[LEASE_TITLE]) is None, "released: the next run anywhere may start"
@@ -91,7 +91,7 @@ def _status(runner, tmp_path, workbook, zone):
 
 
 def test_the_log_line_and_the_sync_log_give_the_same_cells_written(config, caplog):
-    store = book(deals=DEALS)
+    store = memory_store(deals=DEALS)
     with caplog.at_level(logging.INFO, logger="sync.service.loop"):
         Service(config, once=True, clock=lambda: NOW, open_store_=lambda _c: store).run_once()
     [line] = [r for r in caplog.records if getattr(r, "outcome", None) == "ok"]

@@ -14,7 +14,7 @@ from reports.win_loss import win_loss_report
 from rules.facts import DealFacts
 from sync.core.config import Config, ReportsConfig
 from sync.engine.analyse import read_book
-from tests.sheets import book as sheet
+from tests.sheets import memory_store
 
 TODAY = date(2026, 11, 28)
 REPORTS = ReportsConfig(min_segment=3)
@@ -263,7 +263,7 @@ CALLS = [
 def build(locale="en", reports=REPORTS, facts=FACTS, **tabs):
     rows = {"leads": LEADS, "deals": DEALS, "tasks": TASKS, "calls": CALLS} | tabs
     config = Config(locale=locale)
-    parsed = read_book(sheet(locale, **rows).read(), config).book
+    parsed = read_book(memory_store(locale, **rows).read(), config).book
     return win_loss_report(parsed, facts, TODAY, locale, config.pipeline.to_pipeline(), reports)
 
 

@@ -17,8 +17,7 @@ from reports.reminders import reminders_report
 from reports.table import Report
 from reports.win_loss import win_loss_report
 from rules.book import Book, key_of
-from rules.derive import Derivation, Memory, Settings, derive
-from rules.flags import Thresholds
+from rules.cycle_rules import Derivation, Memory, Settings, derive
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.parsing import is_blank
@@ -184,7 +183,7 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
             for k, v in state.items()
             if k.startswith("next_id.") and isinstance(v, int | float)
         },
-        # what the service wrote earlier and reads back: only the Deals tab's Created on (see rules.derive)
+        # what the service wrote earlier and reads back: only the Deals tab's Created on (see rules.cycle_rules)
         derived={
             key: remembered_derived(tabs[key], header) for key, header in headers.items() if key == "deals"
         },
@@ -230,7 +229,7 @@ def settings_from(config: Config) -> Settings:
     limits = config.thresholds
     return Settings(
         config.pipeline.to_pipeline(),
-        Thresholds(limits.neglect_days, limits.close_date_pushes, limits.amount_required_from),
+        limits,
         config.automation.appointment_to_deal,
     )
 

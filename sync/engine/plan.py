@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from rules.derive import Derivation
+from rules.cycle_rules import Derivation
 from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale
 from sheets_schema.messages import say

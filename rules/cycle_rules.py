@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from rules import derived
+from rules import derived_columns
 from rules.appointments import Handled, appointments_to_deals
 from rules.book import Book, key_of
 from rules.facts import DealFacts
-from rules.flags import DealHealth, Thresholds, deal_health
+from rules.flags import DealHealth, FlagLimits, deal_health
 from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
 from rules.references import reference_problems
 from sheets_schema.locale import Locale
+from sheets_schema.models import Deal, Row
 from sheets_schema.rows import CellProblem, ParsedRow, ParsedTab, empty_required_cells
 from sheets_schema.stages import Pipeline
 
@@ -26,7 +26,9 @@ class Memory:
     """What the service remembers between cycles (hidden state tabs and its own derived cells)."""
 
     next_ids: dict[str, int] = field(default_factory=dict)  # id prefix -> next number
-    derived: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # tab -> row -> col -> value
+    derived: dict[str, dict[int, dict[str, object]]] = field(
+        default_factory=dict
+    )  # tab -> row -> col -> cell
     deals: dict[str, DealState] = field(default_factory=dict)  # deal key -> last known state
     handled: dict[str, Handled] = field(default_factory=dict)  # appointment call key -> what was created
 
@@ -34,7 +36,7 @@ class Memory:
 @dataclass(frozen=True)
 class Settings:
     pipeline: Pipeline
-    thresholds: Thresholds
+    thresholds: FlagLimits
     appointment_to_deal: bool = True
 
 
@@ -42,11 +44,11 @@ class Settings:
 class Derivation:
     new_ids: dict[str, dict[int, str]] = field(default_factory=dict)  # tab key -> grid row -> id
     next_ids: dict[str, int] = field(default_factory=dict)  # id prefix -> next number
-    values: dict[str, dict[int, dict[str, Any]]] = field(
+    values: dict[str, dict[int, derived_columns.Values]] = field(
         default_factory=dict
     )  # tab key -> row -> col -> value
     problems: list[CellProblem] = field(default_factory=list)  # beyond those found while parsing
-    appended: dict[str, list[ParsedRow]] = field(default_factory=dict)  # tab key -> rows to append
+    appended: dict[str, list[ParsedRow[Row]]] = field(default_factory=dict)  # tab key -> rows to append
     deals: dict[str, DealState] = field(default_factory=dict)  # deal key -> state to remember
     events: list[ChangeEvent] = field(default_factory=list)
     handled: dict[str, Handled] = field(default_factory=dict)
@@ -80,9 +82,9 @@ def derive(
     created_deals = {key_of(h.deal_id) or "": h.call_id for h in result.handled.values() if h.deal_id}
     result.problems += reference_problems(book, locale, created_deals)
     result.values = {
-        "leads": {r.index: derived.lead_values(book, r.model, locale) for r in book.rows("leads")},
-        "calls": {r.index: derived.call_values(book, r.model, locale) for r in book.rows("calls")},
-        "tasks": {r.index: derived.task_values(r.model, today, locale) for r in book.rows("tasks")},
+        "leads": {r.index: derived_columns.lead_values(book, r.model, locale) for r in book.rows("leads")},
+        "calls": {r.index: derived_columns.call_values(book, r.model, locale) for r in book.rows("calls")},
+        "tasks": {r.index: derived_columns.task_values(r.model, today, locale) for r in book.rows("tasks")},
         "team": {r.index: {} for r in book.rows("team")},
         "deals": {},
     }
@@ -126,7 +128,7 @@ def _create_from_appointments(
     return automation.created_on
 
 
-def unreadable_cells(tab: ParsedTab, row: ParsedRow) -> dict[str, str]:
+def unreadable_cells(tab: ParsedTab, row: ParsedRow[Row]) -> dict[str, str]:
     """Column key -> cell (A1) of the row's cells that hold a value that cannot be read (not blank ones)."""
     keys = {col: key for key, col in tab.header.columns.items()}
     return {keys[p.col]: p.cell for p in row.problems if p.col in keys and p.message.code != "empty_required"}
@@ -134,14 +136,14 @@ def unreadable_cells(tab: ParsedTab, row: ParsedRow) -> dict[str, str]:
 
 def _deal_row(
     book: Book,
-    row: ParsedRow,
+    row: ParsedRow[Deal],
     result: Derivation,
     memory: Memory,
     settings: Settings,
     created_on: dict[str, date],
     today: date,
     locale: Locale,
-) -> dict[str, Any]:
+) -> derived_columns.Values:
     deal = row.model
     key = key_of(deal.deal_id) or f"#row{row.index}"
     previous = memory.deals.get(key)
@@ -152,7 +154,7 @@ def _deal_row(
         created_on.get(deal.deal_id or ""),
         estimate_created_on(book, deal, today),
     )
-    activity = derived.last_activity(book, deal, created)
+    activity = derived_columns.last_activity(book, deal, created)
     unreadable = unreadable_cells(book.tabs["deals"], row)
     state, events = observe(
         previous,
@@ -173,7 +175,7 @@ def _deal_row(
         book, deal, facts, activity, today, settings.pipeline, settings.thresholds, locale, unreadable
     )
     result.health[row.index] = health
-    values = derived.deal_values(book, deal, created, today, locale, activity)
+    values = derived_columns.deal_values(book, deal, created, today, locale, activity)
     values |= {
         "stage_since": facts.stage_since,
         "days_in_stage": health.days_in_stage,
@@ -194,10 +196,12 @@ def _created_on(
     fallback = (
         previous.facts.created_on if previous and previous.facts and previous.facts.created_on else estimate
     )
-    return derived.remembered_date(memory.derived.get("deals", {}).get(index, {}).get("created_on"), fallback)
+    return derived_columns.remembered_date(
+        memory.derived.get("deals", {}).get(index, {}).get("created_on"), fallback
+    )
 
 
-def estimate_created_on(book: Book, deal: Any, today: date) -> date:
+def estimate_created_on(book: Book, deal: Deal, today: date) -> date:
     """A deal first seen by the service (typed by a person, or a sheet synced for the first time) was most
     likely created when its appointment was made: the day of the lead's first appointment call, else today."""
     calls = book.calls_by_lead.get(key_of(deal.lead_id) or "", []) if deal.lead_id else []

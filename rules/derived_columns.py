@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any
 
 from rules.book import Book, key_of
 from sheets_schema.choices import CALL_RESULTS, CLOSED_TASK_STATUSES
 from sheets_schema.locale import Locale
 from sheets_schema.messages import say
+from sheets_schema.models import Call, Deal, Lead, Task
 from sheets_schema.parsing import CellParseError, parse_date
 
-Values = dict[str, Any]  # column key -> value
+Value = str | int | float | date | None  # a derived cell (datetime is a date)
+Values = dict[str, Value]  # column key -> value
 
 
-def is_open_task(task: Any) -> bool:
+def is_open_task(task: Task) -> bool:
     return task.status not in CLOSED_TASK_STATUSES
 
 
-def lead_values(book: Book, lead: Any, locale: Locale) -> Values:
+def lead_values(book: Book, lead: Lead, locale: Locale) -> Values:
     calls = book.calls_by_lead.get(key_of(lead.lead_id) or "", [])
     dated = [c for c in calls if c.called_at]
     last = max(dated, key=attrgetter("called_at"), default=None)  # every one set
@@ -32,13 +33,13 @@ def lead_values(book: Book, lead: Any, locale: Locale) -> Values:
     }
 
 
-def call_values(book: Book, call: Any, locale: Locale) -> Values:
+def call_values(book: Book, call: Call, locale: Locale) -> Values:
     leads = book.leads_by_id.get(key_of(call.lead_id) or "", [])
     return {"company": leads[0].company if leads else None}
 
 
 def deal_values(
-    book: Book, deal: Any, created_on: date, today: date, locale: Locale, activity: date | None = None
+    book: Book, deal: Deal, created_on: date, today: date, locale: Locale, activity: date | None = None
 ) -> Values:
     """`activity`: the deal's last activity when the caller knows better (its remembered progress)."""
     tasks = book.tasks_by_deal.get(key_of(deal.deal_id) or "", [])
@@ -56,7 +57,7 @@ def deal_values(
     }
 
 
-def last_activity(book: Book, deal: Any, created_on: date) -> date:
+def last_activity(book: Book, deal: Deal, created_on: date) -> date:
     """The latest of: the deal's creation, a call on its lead, a task of the deal completed."""
     moments: list[date] = [created_on]
     for call in book.calls_by_lead.get(key_of(deal.lead_id) or "", []) if deal.lead_id else []:
@@ -81,7 +82,7 @@ def owner_check(book: Book, owner: str | None, locale: Locale) -> str | None:
     return say("owner_ok", locale)
 
 
-def task_values(task: Any, today: date, locale: Locale) -> Values:
+def task_values(task: Task, today: date, locale: Locale) -> Values:
     if not is_open_task(task) or task.due_date is None:
         return {"days_to_due": None, "overdue": None}
     days = (task.due_date - today).days
