@@ -96,6 +96,8 @@ def parse_datetime(value: object) -> datetime | None:
         return _in_range(value.replace(tzinfo=None), value)
     if isinstance(value, date):
         return _in_range(datetime.combine(value, time()), value)
+    if value == time():  # serial 0 (1899-12-30), read back from a workbook as the time of day 00:00
+        raise CellParseError("date_out_of_range", SERIAL_EPOCH.date().isoformat())
     if _is_number(value):
         number = float(value)
         if math.isfinite(number) and _SERIAL_MIN <= number < _SERIAL_END:
@@ -127,6 +129,8 @@ def parse_datetime(value: object) -> datetime | None:
 def _in_range(parsed: datetime, value: object) -> datetime:
     if FIRST_DATE <= parsed.date() <= LAST_DATE:
         return parsed
+    if isinstance(value, date):  # a date cell: shown as a date, with the time of day only if it has one
+        value = parsed.date().isoformat() if parsed.time() == time() else parsed.isoformat(" ", "minutes")
     raise CellParseError("date_out_of_range", value)
 
 
