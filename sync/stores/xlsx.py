@@ -14,7 +14,7 @@ import re
 import tempfile
 import warnings
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -294,13 +295,24 @@ def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
 def set_value(cell: Cell, value: CellValue) -> None:
     if isinstance(value, str):
         value = without_control_characters(value)  # a workbook cannot hold them: never fail a whole save
+    if isinstance(value, date):
+        cell.number_format = _date_format(cell, value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # typed values only: text that looks like a formula stays text
-    elif isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
+
+
+def _date_format(cell: Cell, value: date) -> str:
+    """The date format the cell has, else the one of the cell above it (its column's), else ours: a
+    date-time format only for a time of day. A workbook's dates read back as date-times at midnight, so a
+    restored date is one of those, and must not grow a time part."""
+    places = [cell] + ([cell.parent.cell(cell.row - 1, cell.column)] if cell.row > 2 else [])
+    for place in places:
+        if is_date_format(place.number_format):
+            return str(place.number_format)
+    if isinstance(value, datetime) and value.time() != time():
+        return DATETIME_FORMAT
+    return DATE_FORMAT
 
 
 def _set_note(cell: Cell, text: str | None) -> None:
