@@ -29,12 +29,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_schema.parsing import without_control_characters
+from sheets_schema.parsing import EmptyResult, FormulaText, without_control_characters
 from sync.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.base import Snapshot, TabData, WriteResult
 from sync.stores.xlsx_charts import add_charts
-from sync.stores.xlsx_formulas import formula_results, keep_formula_results
+from sync.stores.xlsx_formulas import empty_text_results, formula_results, keep_formula_results
 
 NOTE_AUTHOR = "sfa-sync"
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
@@ -110,7 +110,12 @@ class XlsxStore:
         if not _has_formulas(workbook):
             return {}
         computed = self._load(self.path, data_only=True)
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
+        grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
+        for title, cells in empty_text_results(self.path).items():
+            for row, col in cells:
+                if title in grids and row <= len(grids[title]) and col <= len(grids[title][row - 1]):
+                    grids[title][row - 1][col - 1] = ""  # also kept as "" through the service's own saves
+        return grids
 
     # -- writing -------------------------------------------------------------------------------
     def write(self, changes: ChangeSet) -> WriteResult:
@@ -252,13 +257,16 @@ def _has_formulas(workbook: Workbook) -> bool:
 
 def _formula_value(cell: Cell, computed: list[list[Any]] | None, r: int, c: int) -> Any:
     """What a formula showed when it was last computed. A formula never computed (a workbook written by a
-    script) reads as its own text rather than as empty: a person's formula must never look like an empty
-    cell that the service may fill in (an id) or report as missing (an amount)."""
+    script) reads as its own text, marked as such (FormulaText: the cell cannot be read), and an empty result
+    as EmptyResult: a person's formula must never look like an empty cell that the service may fill in (an
+    id) or report as missing (an amount)."""
     result = computed[r][c] if computed and r < len(computed) and c < len(computed[r]) else None
+    if result == "":
+        return EmptyResult()
     if result is not None:
         return result
     formula = cell.value
-    return formula if isinstance(formula, str) else getattr(formula, "text", None)
+    return FormulaText(formula if isinstance(formula, str) else getattr(formula, "text", ""))
 
 
 def _trim(line: list[Any]) -> list[Any]:
