@@ -129,3 +129,26 @@ def test_a_formula_whose_result_is_empty_text_is_empty_by_choice_and_keeps_its_c
 def _deals_part(path: Path) -> str:
     titles = load_workbook(path).sheetnames
     return f"xl/worksheets/sheet{titles.index('Deals') + 1}.xml"
+
+
+def test_rows_holding_only_formulas_with_empty_results_are_blank_rows(tmp_path):
+    """A Deal ID formula dragged down the tab (=IF(C3="","",…)) makes no deals out of the rows below, also
+    when a column people added further right holds something."""
+    path = workbook(tmp_path, ["D-000001", None, "Big deal", "Acme", "Sato", None, "Proposal", 100])
+    wb = load_workbook(path)
+    extra = len(DEALS.columns) + 2  # a column people added, right of the service's
+    for row in (3, 4, 5):
+        wb["Deals"][f"A{row}"] = f'=IF(C{row}="","","D-{row}")'
+        wb["Deals"][f"D{row}"] = f'=IF(C{row}="","",C{row})'
+        wb["Deals"].cell(row, extra, "memo")
+    wb["Deals"][f"{AMOUNT}3"] = 5  # a real value: row 3 is a deal, with an id empty by choice
+    wb.save(path)
+    empty = {f"{c}{r}": ("str", "") for r in (3, 4, 5) for c in ("A", "D")}
+    with_cached_results(path, _deals_part(path), empty)
+    cycle(path)
+    assert not cycle(path).wrote
+    deals = load_workbook(path)["Deals"]
+    assert [deals[f"A{r}"].value for r in (3, 4, 5)] == [f'=IF(C{r}="","","D-{r}")' for r in (3, 4, 5)]
+    errors = col(DEALS, "errors")
+    assert deals[f"{errors}4"].value is None and deals[f"{errors}5"].value is None  # blank rows: nothing said
+    assert "Deal name" in deals[f"{errors}3"].value  # row 3 is a deal, whose empty name is said
