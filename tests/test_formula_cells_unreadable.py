@@ -94,20 +94,31 @@ def test_an_amount_and_a_close_date_whose_formula_has_no_result_are_unreadable_n
     ], review
 
 
-def test_a_deal_id_whose_formula_has_no_result_makes_no_orphans_and_is_never_replaced(tmp_path):
-    path = workbook(
-        tmp_path, ["=A1", None, "Big deal", "Acme", "Sato", None, "Proposal", 100], task_deal="D-000042"
-    )
-    cycle(path)
-    assert not cycle(path).wrote
-    deal, task = cells(path, DEALS), cells(path, TASKS)
-    assert deal["deal_id"] == "=A1" and load_workbook(path)["Deals"]["A2"].data_type == "f"
-    assert UNREAD["en"].format(cell="A2", formula="=A1") in (deal["errors"] or "")
+ORPHAN_SAID = {
+    "en": (
+        "check the deal id",
+        "deal D-000042 is not found on the Deals tab, but the deal id in Deals!A2 cannot be read",
+    ),
+    "ja": (
+        "商談IDを確認してください",
+        "商談 D-000042 が商談タブに見つかりません。ただし '商談'!A2 の商談IDが読み取れない",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "ja"])
+def test_a_deal_id_whose_formula_has_no_result_makes_no_orphans_and_is_never_replaced(tmp_path, locale):
+    stage = "Proposal" if locale == "en" else "提案"
+    deal = ["=A1", None, "Big deal", "Acme", "Sato", None, stage, 100]
+    path = workbook(tmp_path, deal, locale, task_deal="D-000042")
+    cycle(path, locale)
+    assert not cycle(path, locale).wrote
+    deal, task = cells(path, DEALS, locale), cells(path, TASKS, locale)
+    assert deal["deal_id"] == "=A1" and load_workbook(path)[DEALS.title(locale)]["A2"].data_type == "f"
+    assert UNREAD[locale].format(cell="A2", formula="=A1") in (deal["errors"] or "")
     said = task["errors"] or ""
-    assert "check the deal id" not in said, said
-    assert (
-        "deal D-000042 is not found on the Deals tab, but the deal id in Deals!A2 cannot be read" in said
-    ), said
+    orphan, unreadable = ORPHAN_SAID[locale]
+    assert orphan not in said and unreadable in said, said
 
 
 def test_a_formula_whose_result_is_empty_text_is_empty_by_choice_and_keeps_its_cell(tmp_path):
