@@ -39,6 +39,7 @@ REVIEW_LABELS: dict[str, tuple[str, str]] = {
     "overdue_tasks": ("Overdue tasks", "期限超過タスク"),
     "total": ("Total", "合計"),
     "no_owner": ("(no owner)", "(担当者なし)"),
+    "unreadable": ("cannot be read ({cell})", "読み取れません({cell})"),  # a Deals cell, e.g. a formula's
     "deal_id": ("Deal ID", "商談ID"),
     "deal": ("Deal", "商談名"),
     "company": ("Company", "会社名"),
@@ -238,14 +239,23 @@ def _deal_row(
 ) -> tuple[Cell, ...]:
     stage = pipeline.find(deal.stage)
     decision = decisions.get(key_of(deal.deal_id) or "", Decision())
+    unreadable = dict(health.unreadable)
+
+    def shown(key: str) -> Cell:
+        """The deal's value; for a cell that cannot be read, that it cannot (empty would say it is missing)."""
+        value = getattr(deal, key)
+        return (
+            say("unreadable", locale, cell=unreadable[key]) if value is None and key in unreadable else value
+        )
+
     return (
         deal.deal_id,
         deal.deal_name,
         deal.company,
-        deal.owner,
+        shown("owner"),
         (stage.ja if locale == "ja" else stage.en) if stage else None,
-        deal.amount,
-        deal.close_date,
+        shown("amount"),
+        shown("close_date"),
         health.days_in_stage,
         health.days_since_activity,
         health.severity,

@@ -37,6 +37,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "owner_unknown": ("owner {owner} is not in Team", "担当者 {owner} がチームにいません"),
     "owner_inactive": ("owner {owner} is inactive", "担当者 {owner} は無効です"),
     "amount_missing": ("no amount at {stage}", "{stage}なのに金額が未入力"),
+    "amount_unreadable": ("amount in {cell} cannot be read", "金額({cell})が読み取れません"),
+    "owner_unreadable": ("owner in {cell} cannot be read", "担当者({cell})が読み取れません"),
     "stage_unknown": ("stage is missing or unknown", "ステージが未入力か不明"),
 }
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -58,6 +60,7 @@ SEVERITY = {
     "owner_not_assigned": 4,
     "owner_unknown": 4,
     "owner_inactive": 4,
+    "owner_unreadable": 4,
     "close_date_passed": 3,
     "stalled": 3,
     "no_activity": 3,
@@ -66,6 +69,7 @@ SEVERITY = {
     "close_date_missing": 1,
     "close_date_unreadable": 1,
     "amount_missing": 1,
+    "amount_unreadable": 1,
 }
 ACTION_FOR = (
     ("stalled_long", "consider_lost"),
@@ -74,6 +78,7 @@ ACTION_FOR = (
     ("owner_not_assigned", "assign_owner"),
     ("owner_unknown", "assign_owner"),
     ("owner_inactive", "assign_owner"),
+    ("owner_unreadable", "assign_owner"),
     ("close_date_passed", "update_close_date"),
     ("no_next_task", "set_next_task"),
     ("stalled", "review_with_owner"),
@@ -82,6 +87,7 @@ ACTION_FOR = (
     ("close_date_missing", "update_close_date"),
     ("close_date_unreadable", "update_close_date"),
     ("amount_missing", "enter_amount"),
+    ("amount_unreadable", "enter_amount"),
 )
 
 
@@ -113,6 +119,7 @@ class DealHealth:
     flags: tuple[Flag, ...]
     days_in_stage: int | None
     days_since_activity: int
+    unreadable: tuple[tuple[str, str], ...] = ()  # (field, cell) of the deal's cells that cannot be read
 
     @property
     def severity(self) -> int:
@@ -156,8 +163,26 @@ def deal_health(
     flags += _neglect(book, deal, idle, limits)
     flags += _close_date(deal, facts, today, limits, (unreadable or {}).get("close_date"))
     flags += _owner(book, deal)
+    flags = _unreadable_not_missing(flags, unreadable or {})
     flags.sort(key=lambda f: -SEVERITY[f.code])
-    return DealHealth(tuple(flags), days_in_stage, idle)
+    return DealHealth(tuple(flags), days_in_stage, idle, tuple(sorted((unreadable or {}).items())))
+
+
+# a flag that says a value is missing -> the field, and the flag that says its cell cannot be read instead
+_MISSING = {
+    "amount_missing": ("amount", "amount_unreadable"),
+    "owner_empty": ("owner", "owner_unreadable"),
+    "owner_not_assigned": ("owner", "owner_unreadable"),
+}
+
+
+def _unreadable_not_missing(flags: list[Flag], unreadable: Mapping[str, str]) -> list[Flag]:
+    """A value that is there but cannot be read (a formula whose result is not stored) is not missing."""
+    out = []
+    for flag in flags:
+        field, instead = _MISSING.get(flag.code, ("", ""))
+        out.append(Flag(instead, (("cell", unreadable[field]),)) if field in unreadable else flag)
+    return out
 
 
 def _stall(stage: Stage, days: int | None, locale: Locale) -> list[Flag]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sheets_schema.messages import Message
-from sheets_schema.rows import CellProblem, ParsedTab
+from sheets_schema.models import Row
+from sheets_schema.rows import CellProblem, ParsedRow, ParsedTab
 
 ID_DIGITS = 6
 
@@ -44,10 +45,18 @@ def assign_ids(tab: ParsedTab, remembered_next: int = 1) -> IdAssignment:
     next_number = max([remembered_next, *(n + 1 for n in numbers)])
     new_ids: dict[int, str] = {}
     for row in tab.rows:
-        if not getattr(row.model, key):
+        if _empty_id_cell(row, key, column):
             new_ids[row.index] = format_id(prefix, next_number)
             next_number += 1
     return IdAssignment(new_ids, next_number, _duplicates(tab, existing, column))
+
+
+def _empty_id_cell(row: ParsedRow[Row], key: str, column: int | None) -> bool:
+    """No id, and nothing in the cell: not a cell that cannot be read (a formula whose result is not stored)
+    nor a formula whose result is empty (read as "", not None), which are a person's."""
+    if getattr(row.model, key) is not None:
+        return False
+    return not any(p.col == column and p.message.code != "empty_required" for p in row.problems)
 
 
 def _duplicates(tab: ParsedTab, existing: list[tuple[int, str]], column: int | None) -> list[CellProblem]:

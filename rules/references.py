@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from rules.book import Book, key_of
 from rules.derived_columns import is_open_task
+from sheets_schema.a1 import quote_tab
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message
 from sheets_schema.models import Call, Deal, Row, Task, TeamMember
@@ -32,8 +33,9 @@ def reference_problems(
     for deal in book.rows("deals"):
         if deal.model.lead_id:
             problems += _lead_exists(book, "deals", deal, locale)
+    unreadable = _unreadable_deal_ids(book) if book.has("deals") else ""
     for task in book.rows("tasks"):
-        problems += _task_target(book, task, locale, created_deals or {})
+        problems += _task_target(book, task, locale, created_deals or {}, unreadable)
     for tab, columns in PEOPLE_COLUMNS.items():
         for row in book.rows(tab):
             problems += _people_known(book, tab, row, columns, locale)
@@ -58,28 +60,60 @@ def _lead_exists(
 
 
 def _task_target(
-    book: Book, row: ParsedRow[Task], locale: Locale, created_deals: Mapping[str, str]
+    book: Book, row: ParsedRow[Task], locale: Locale, created_deals: Mapping[str, str], unreadable: str
 ) -> list[CellProblem]:
+    """`unreadable`: the Deals cells whose deal id cannot be read (see _unreadable_deal_ids)."""
     task = row.model
     if not task.deal_id and not task.lead_id:
         return [_problem(book, "tasks", row, "deal_id", "task_without_target")]
     problems = []
     if task.deal_id and book.has("deals") and (key_of(task.deal_id) or "") not in book.deals_by_id:
-        problems += _missing_deal(book, row, locale, created_deals.get(key_of(task.deal_id) or ""))
+        problems += _missing_deal(
+            book, row, locale, created_deals.get(key_of(task.deal_id) or ""), unreadable
+        )
     if task.lead_id:
         problems += _lead_exists(book, "tasks", row, locale)
     return problems
 
 
-def _missing_deal(book: Book, row: ParsedRow[Task], locale: Locale, call: str | None) -> list[CellProblem]:
+def _missing_deal(
+    book: Book, row: ParsedRow[Task], locale: Locale, call: str | None, unreadable: str
+) -> list[CellProblem]:
     """A deal the service created and a person deleted: restore it, or cancel the task (a closed task of a
-    deleted deal is left alone). Any other missing deal is an id to check."""
+    deleted deal is left alone). Any other missing deal is an id to check, unless a deal id on the Deals tab
+    cannot be read: it may be this one."""
     task, tab = row.model, DEALS.title(locale)
+    if unreadable:  # one of them may be this task's deal: not an orphan on that basis
+        return [
+            _problem(
+                book,
+                "tasks",
+                row,
+                "deal_id",
+                "deal_id_unreadable",
+                id=task.deal_id,
+                tab=tab,
+                cells=unreadable,
+            )
+        ]
     if call is None:
         return [_problem(book, "tasks", row, "deal_id", "unknown_deal", id=task.deal_id, tab=tab)]
     if not is_open_task(task):
         return []
     return [_problem(book, "tasks", row, "deal_id", "deleted_deal", id=task.deal_id, tab=tab, call=call)]
+
+
+def _unreadable_deal_ids(book: Book) -> str:
+    """The Deals cells (Deals!A2, …) whose deal id cannot be read (a formula whose result is not stored)."""
+    deals = book.tabs["deals"]
+    column = deals.header.columns.get("deal_id")
+    cells = [
+        f"{quote_tab(deals.title)}!{p.cell}"
+        for row in deals.rows
+        for p in row.problems
+        if p.col == column and p.message.code != "empty_required"
+    ]
+    return ", ".join(cells[:3]) + (", …" if len(cells) > 3 else "")
 
 
 def _people_known(

@@ -52,6 +52,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} has no such time of day; use e.g. 2026/11/28 14:30",
         "{value} の時刻が正しくありません。2026/11/28 14:30 のように入力してください",
     ),
+    "formula_without_result": (
+        "{value} is a formula whose result is not stored in the file, so it cannot be read; open and save the "
+        "workbook in Excel or LibreOffice (they compute it), or type the value",
+        "{value} は計算結果がファイルに保存されていない数式のため、読み取れません。"
+        "Excel か LibreOffice でブックを開いて保存する(数式が計算されます)か、値を直接入力してください",
+    ),
     "not_amount": (
         "{value} is not an amount; use e.g. 1200000, 1,200,000, ¥1,200,000 or 120万円",
         "{value} は金額ではありません。1200000、1,200,000、¥1,200,000、120万円 のように入力してください",
@@ -101,6 +107,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "unknown_deal": (
         "deal {id} is not on the {tab} tab; check the deal id",
         "商談 {id} が{tab}タブにありません。商談IDを確認してください",
+    ),
+    "deal_id_unreadable": (
+        "deal {id} is not found on the {tab} tab, but the deal id in {cells} cannot be read and may be this "
+        "one; fix that cell first (see its row)",
+        "商談 {id} が{tab}タブに見つかりません。ただし {cells} の商談IDが読み取れないため、その商談かもしれません。"
+        "先にそのセルを直してください(その行を参照)",
     ),
     "deleted_deal": (
         "deal {id} was deleted from the {tab} tab (the service created it from call {call}); restore its row "

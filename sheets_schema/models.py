@@ -36,6 +36,7 @@ class UnknownChoiceError(parsing.CellParseError):
 
 
 def _choice_parser(choices: ChoiceList) -> Callable[[object], str | None]:
+    @parsing.reads_formulas
     def parse(value: object) -> str | None:
         if parsing.is_blank(value):
             return None

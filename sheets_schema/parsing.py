@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TypeGuard
+from functools import wraps
+from typing import TypeGuard, TypeVar
 
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Message, quote
@@ -36,6 +38,18 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+class FormulaText(str):
+    """A workbook's formula cell whose result the file does not hold (saved by openpyxl or a script, not
+    opened in Excel or LibreOffice since), read as its formula text: that text is not its value, so the cell
+    cannot be read. Every parser refuses it, and it is not an empty cell: no id is ever written over it."""
+
+
+class EmptyResult(str):
+    """A workbook's formula whose stored result is the empty text (=IF(…,"",…)): empty by the person's
+    choice, so it parses as an empty cell without a problem; text columns read it as "" rather than None,
+    and it is not an empty cell (is_blank is False): no id is ever written over the formula."""
+
+
 class CellParseError(ValueError):
     """A cell value that does not parse; `code` names the message in sheets_schema.messages."""
 
@@ -49,6 +63,24 @@ class CellParseError(ValueError):
 
     def message(self, locale: Locale) -> Message:
         return Message(self.code, {"value": quote(self.value, locale)})
+
+
+_Parsed = TypeVar("_Parsed")
+
+
+def reads_formulas(parse: Callable[[object], _Parsed]) -> Callable[[object], _Parsed | None]:
+    """A cell parser that also takes a workbook's formula cells: one whose result is not stored cannot be
+    read; one whose result is the empty text is empty."""
+
+    @wraps(parse)
+    def read(value: object) -> _Parsed | None:
+        if type(value) is FormulaText:
+            raise CellParseError("formula_without_result", value)
+        if type(value) is EmptyResult:
+            return None
+        return parse(value)
+
+    return read
 
 
 def is_blank(value: object) -> bool:
@@ -88,6 +120,7 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+@reads_formulas
 def parse_datetime(value: object) -> datetime | None:
     """A date or date-time cell: datetime objects, serial numbers, ISO / slash / 年月日 text."""
     if is_blank(value):
@@ -96,6 +129,8 @@ def parse_datetime(value: object) -> datetime | None:
         return _in_range(value.replace(tzinfo=None), value)
     if isinstance(value, date):
         return _in_range(datetime.combine(value, time()), value)
+    if value == time():  # serial 0 (1899-12-30), read back from a workbook as the time of day 00:00
+        raise CellParseError("date_out_of_range", SERIAL_EPOCH.date().isoformat())
     if _is_number(value):
         number = float(value)
         if math.isfinite(number) and _SERIAL_MIN <= number < _SERIAL_END:
@@ -127,6 +162,8 @@ def parse_datetime(value: object) -> datetime | None:
 def _in_range(parsed: datetime, value: object) -> datetime:
     if FIRST_DATE <= parsed.date() <= LAST_DATE:
         return parsed
+    if isinstance(value, date):  # a date cell: shown as a date, with the time of day only if it has one
+        value = parsed.date().isoformat() if parsed.time() == time() else parsed.isoformat(" ", "minutes")
     raise CellParseError("date_out_of_range", value)
 
 
@@ -139,6 +176,7 @@ _AMOUNT_NOISE = re.compile(r"[\s,¥￥$円]|JPY|jpy|yen", re.IGNORECASE)
 _UNITS = (("億", 100_000_000), ("万", 10_000), ("千", 1_000))
 
 
+@reads_formulas
 def parse_amount(value: object) -> int | float | None:
     """An amount of money: 1200000, "1,200,000", "¥1,200,000", "1,200,000円", "120万円", "1億2000万"."""
     if is_blank(value):
@@ -194,6 +232,7 @@ def _tidy(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+@reads_formulas
 def parse_int(value: object) -> int | None:
     """A whole count (employees): 250, "250", "250名", "1,200人"."""
     if is_blank(value):
@@ -207,6 +246,7 @@ def parse_int(value: object) -> int | None:
     raise CellParseError("not_int", value)
 
 
+@reads_formulas
 def parse_email(value: object) -> str | None:
     if is_blank(value):
         return None
@@ -217,6 +257,10 @@ def parse_email(value: object) -> str | None:
 
 
 def parse_text(value: object) -> str | None:
+    if type(value) is FormulaText:
+        raise CellParseError("formula_without_result", value)
+    if type(value) is EmptyResult:
+        return ""  # empty, but not an empty cell: see EmptyResult
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -230,6 +274,7 @@ _TRUE = {"true", "yes", "y", "1", "○", "◯", "はい", "有効", "在籍"}
 _FALSE = {"false", "no", "n", "0", "×", "いいえ", "無効", "退職"}
 
 
+@reads_formulas
 def parse_bool(value: object) -> bool | None:
     if is_blank(value):
         return None

@@ -17,7 +17,7 @@ from sheets_schema.columns import Kind
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Message
 from sheets_schema.models import MODELS, Row, cell_parsers
-from sheets_schema.parsing import CellParseError, is_blank
+from sheets_schema.parsing import CellParseError, EmptyResult, is_blank
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import TabSpec
 
@@ -242,12 +242,19 @@ def _parse_rows(
         if position in flagged:
             line = lines[position]
             raw = {c.key: (line[i] if i < len(line) else None) for c, i in person}
-            if not all(is_blank(v) for v in raw.values()):
+            if not all(is_blank(v) or type(v) is EmptyResult for v in raw.values()):
                 rows.append(_parse_row(spec, header, model, index, raw, pipeline, locale, limit))
-        elif values.count(None) != width:  # all None: a blank row
+        elif _has_content(values, width):
             fields = dict(zip(keys, values, strict=True))
             rows.append(ParsedRow(index, trusted(fields if everything else empty | fields), []))
     return rows
+
+
+def _has_content(values: tuple[Any, ...], width: int) -> bool:
+    """Not a blank row: all None, or "" where a formula's result is empty (EmptyResult: a formula dragged
+    down the tab is not a row of data)."""
+    empty = values.count(None)
+    return empty != width and empty + values.count("") != width
 
 
 _UNPARSED, _UNSEEN = object(), object()

@@ -108,4 +108,4 @@ def test_a_formula_never_computed_is_not_read_as_empty(tmp_path):
     cycle(path)
     cells = deal_cells(path)
     assert cells["deal_id"] == "=A1" and cells["amount"] == "=1000*1200"
-    assert "'=1000*1200' is not an amount" in (cells["errors"] or "")
+    assert "'=1000*1200' is a formula whose result is not stored in the file" in (cells["errors"] or "")

@@ -252,6 +252,8 @@ def _plan_state(
     for event in derivation.events:
         events_by_deal.setdefault(key_of(event.deal_id) or "", []).append(event)
     for key, deal in derivation.deals.items():
+        if key.startswith("#row"):
+            continue  # no readable id (a formula's): the state tab, keyed by id, could never find it again
         group = ChangeSet()  # a deal's remembered state and the events that moved it land together
         deals.put(key, deal_state_row(deal), group)
         for event in events_by_deal.get(key, []):

@@ -14,7 +14,7 @@ import re
 import tempfile
 import warnings
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +23,18 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_schema.parsing import without_control_characters
+from sheets_schema.parsing import EmptyResult, FormulaText, without_control_characters
 from sync.core.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.xlsx_charts import add_charts
-from sync.stores.xlsx_formulas import formula_results, keep_formula_results
+from sync.stores.xlsx_formulas import empty_text_results, formula_results, keep_formula_results
 
 NOTE_AUTHOR = "sfa-sync"
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
@@ -117,7 +118,12 @@ class XlsxStore:
         if not _has_formulas(workbook):
             return {}
         computed = self._load(self.path, data_only=True)
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
+        grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
+        for title, cells in empty_text_results(self.path).items():
+            for row, col in cells:
+                if title in grids and row <= len(grids[title]) and col <= len(grids[title][row - 1]):
+                    grids[title][row - 1][col - 1] = ""  # also kept as "" through the service's own saves
+        return grids
 
     # -- writing -------------------------------------------------------------------------------
     def write(self, changes: ChangeSet) -> WriteResult:
@@ -259,13 +265,16 @@ def _has_formulas(workbook: Workbook) -> bool:
 
 def _formula_value(cell: Cell, computed: list[list[Any]] | None, r: int, c: int) -> Any:
     """What a formula showed when it was last computed. A formula never computed (a workbook written by a
-    script) reads as its own text rather than as empty: a person's formula must never look like an empty
-    cell that the service may fill in (an id) or report as missing (an amount)."""
+    script) reads as its own text, marked as such (FormulaText: the cell cannot be read), and an empty result
+    as EmptyResult: a person's formula must never look like an empty cell that the service may fill in (an
+    id) or report as missing (an amount)."""
     result = computed[r][c] if computed and r < len(computed) and c < len(computed[r]) else None
+    if result == "":
+        return EmptyResult()
     if result is not None:
         return result
     formula = cell.value
-    return formula if isinstance(formula, str) else getattr(formula, "text", None)
+    return FormulaText(formula if isinstance(formula, str) else getattr(formula, "text", ""))
 
 
 def _trim(line: list[Any]) -> list[Any]:
@@ -302,13 +311,24 @@ def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
 def set_value(cell: Cell, value: CellValue) -> None:
     if isinstance(value, str):
         value = without_control_characters(value)  # a workbook cannot hold them: never fail a whole save
+    if isinstance(value, date):
+        cell.number_format = _date_format(cell, value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # typed values only: text that looks like a formula stays text
-    elif isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
+
+
+def _date_format(cell: Cell, value: date) -> str:
+    """The date format the cell has, else the one of the cell above it (its column's), else ours: a
+    date-time format only for a time of day. A workbook's dates read back as date-times at midnight, so a
+    restored date is one of those, and must not grow a time part."""
+    places = [cell] + ([cell.parent.cell(cell.row - 1, cell.column)] if cell.row > 2 else [])
+    for place in places:
+        if is_date_format(place.number_format):
+            return str(place.number_format)
+    if isinstance(value, datetime) and value.time() != time():
+        return DATETIME_FORMAT
+    return DATE_FORMAT
 
 
 def _set_note(cell: Cell, text: str | None) -> None:

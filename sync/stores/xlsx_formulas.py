@@ -18,12 +18,45 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.reader.workbook import WorkbookParser
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import to_excel
 
 # a formula cell exactly as openpyxl writes it: <c r="A2" s="3"><f>…</f><v /></c>
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>.*?</f>)<v\s*/>', re.S)
 
+# a formula cell whose stored result is empty: <c r="A2" t="str"><f>…</f><v></v></c> (or no <v> at all)
+_EMPTY_RESULT = re.compile(
+    r'<c r="([A-Z]+[0-9]+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)(?:<v\s*/>|<v></v>)?</c>', re.S
+)
+
 Results = dict[str, dict[str, Any]]  # worksheet part -> coordinate -> cached result
+
+
+def empty_text_results(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Tab title -> the (row, column), 1-based, of each formula cell whose stored result is the empty text
+    (t="str", no text). openpyxl reads those as None, as it does a formula whose result is not stored at all;
+    the two must not be confused: one is empty by the person's choice, the other cannot be read."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    with zipfile.ZipFile(path) as archive:
+        parser = WorkbookParser(archive, "xl/workbook.xml")
+        try:
+            parser.parse()
+            sheets = [
+                (sheet.name, archive.read(rel.target.lstrip("/"))) for sheet, rel in parser.find_sheets()
+            ]
+        except KeyError:  # parts not where Excel puts them: such results read as not stored (unreadable)
+            return found
+        for title, part in sheets:
+            xml = part.decode("utf-8")
+            cells = [
+                coordinate_to_tuple(match.group(1))
+                for match in _EMPTY_RESULT.finditer(xml)
+                if 't="str"' in match.group(2)
+            ]
+            if cells:
+                found[title] = cells
+    return found
 
 
 def formula_results(workbook: Workbook, computed: dict[str, list[list[Any]]]) -> Results:
