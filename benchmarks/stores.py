@@ -75,8 +75,16 @@ class ReplayStore:
         self.reads = 0
         self.written: list[ChangeSet] = []
 
+    edited_live = False  # nobody types into a replay: no write window to guard
+
     def describe(self) -> str:
         return "replayed Google answers"
+
+    def read_tabs(self, titles: list[str]) -> dict[str, TabData]:
+        return {title: tab for title, tab in self.read().tabs.items() if title in titles}
+
+    def requests_made(self) -> int | None:
+        return None
 
     def read(self) -> Snapshot:
         self.reads += 1
