@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_schema.tabs import DEALS
-from sync.jobs.backups import plan_restore
+from sync.engine.restore import plan_restore
 from tests.stores import StoreMaker
 from tests.test_restore_matching import backup_of, deal, sheet
 

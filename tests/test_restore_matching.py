@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from sheets_schema.tabs import DEALS, INPUT_TABS
 from sync.cli.service_commands import restore, serve
-from sync.jobs.backups import load_backup, plan_restore, save_backup
+from sync.engine.restore import plan_restore
+from sync.jobs.backups import load_backup, save_backup
 from sync.jobs.cycle import run_cycle
 from tests.sheets import tab
 from tests.stores import StoreMaker

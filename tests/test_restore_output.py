@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from sheets_schema.tabs import INPUT_TABS
 from sync.cli.service_commands import restore
-from sync.jobs.backups import plan_restore, save_backup
+from sync.engine.restore import plan_restore
+from sync.jobs.backups import save_backup
 from tests.sheets import tab
 from tests.stores import StoreMaker
 from tests.test_restore_matching import A28, C3, TAKEN, backup_of, edited

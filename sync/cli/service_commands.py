@@ -18,10 +18,11 @@ import click
 from reports.sync_log import read_log
 from sync.cli.options import build_config, common_options
 from sync.core.config import Config
-from sync.engine.sheet_locale import with_sheet_locale
+from sync.engine.restore import RestorePlan
 from sync.engine.state.lease import LEASE_TITLE, read_lease
-from sync.errors import EXIT_OK, WriteConflictError
-from sync.jobs.backups import find_backup, list_backups, load_backup, plan_restore, row_counts, save_backup
+from sync.errors import EXIT_OK
+from sync.jobs.backups import find_backup, list_backups, load_backup, row_counts
+from sync.jobs.restore import RESTORE_TEXT, run_restore
 from sync.service.logs import secrets_of, setup_logging
 from sync.service.loop import Service, sync_log_tab
 from sync.stores import open_store
@@ -172,47 +173,29 @@ def restore(
     """
     config = _sheet_config(build_config(config_path, workbook, locale), sheet)
     saved = load_backup(find_backup(config, backup))
-    store = open_store(config)
-    snapshot = store.read()
-    config = with_sheet_locale(config, snapshot)  # say it in the sheet's language (sync/sheet_locale.py)
-    say = RESTORE_TEXT[1 if config.locale == "ja" else 0]
-    plan = plan_restore(saved, snapshot, config, only, pair_duplicates)
-    for line in plan.lines(config.locale):
-        click.echo(line)
-    if dry_run or plan.changes.is_empty():
-        click.echo(say["dry_run"] if dry_run else say["nothing"])
-        return EXIT_OK
-    if (
-        plan.overwrites
-        and not yes
-        and not click.confirm(say["confirm"].format(n=len(plan.overwrites)), default=False)
-    ):
-        click.echo(say["nothing"])
-        return EXIT_OK
-    if not store.unchanged_since(snapshot, plan.keys):
-        raise WriteConflictError(say["moved"])
-    before = save_backup(snapshot, config, datetime.now(UTC))  # a restore can be undone like any write
-    result = store.write(plan.changes)
-    click.echo(say["restored"].format(n=result.cells, name=before.name))
+
+    def show(plan: RestorePlan, config: Config) -> None:
+        for line in plan.lines(config.locale):
+            click.echo(line)
+
+    def ask(plan: RestorePlan, config: Config) -> bool:
+        return yes or click.confirm(
+            RESTORE_TEXT.say("confirm", config.locale, n=len(plan.overwrites)), default=False
+        )
+
+    outcome = run_restore(
+        open_store(config),
+        config,
+        saved,
+        only=only,
+        pair_duplicates=pair_duplicates,
+        dry_run=dry_run,
+        show=show,
+        confirm=ask,
+        now=datetime.now(UTC),
+    )
+    click.echo(outcome.last_line(dry_run))
     return EXIT_OK
-
-
-RESTORE_TEXT = (  # what `restore` says: English, Japanese
-    {
-        "dry_run": "dry run: nothing was written",
-        "nothing": "nothing written",
-        "confirm": "Overwrite the {n} cell(s) listed above with the backup's values?",
-        "moved": "rows moved while the restore was being planned; nothing was written — run it again",
-        "restored": "restored: {n} cell(s) written; the sheet as it was just before: backup {name}",
-    },
-    {
-        "dry_run": "ドライラン: 何も書き込んでいません",
-        "nothing": "何も書き込んでいません",
-        "confirm": "上の {n} セルをバックアップの値で上書きしますか?",
-        "moved": "復元の準備中に行が動きました。何も書き込んでいません — もう一度実行してください",
-        "restored": "復元しました: {n} セルを書き込みました。直前の状態はバックアップ {name} にあります",
-    },
-)
 
 
 def _sheet_config(config: Config, name: str | None) -> Config:

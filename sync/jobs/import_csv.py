@@ -32,7 +32,8 @@ from sheets_schema.tabs import DEALS, LEADS, TabSpec
 from sync.core.changes import CellValue, ChangeSet, RowAppend
 from sync.core.config import Config
 from sync.engine.analyse import read_book
-from sync.errors import ConfigError, SheetLayoutError, WriteConflictError
+from sync.errors import ConfigError, SheetLayoutError
+from sync.jobs.write import write_unless_moved
 from sync.stores.base import Store
 
 What = Literal["leads", "deals"]
@@ -299,11 +300,7 @@ def run_import(
         report,
     )
     if appends and not dry_run:
-        if not store.unchanged_since(snapshot, {}):
-            raise WriteConflictError(
-                f"{store.describe()}: the sheet changed while importing; run the import again "
-                "(nothing was written)"
-            )
-        store.write(ChangeSet(appends=appends))
+        moved = f"{store.describe()}: the sheet changed while importing; run the import again (nothing was written)"
+        write_unless_moved(store, snapshot, ChangeSet(appends=appends), {}, moved)
         report.wrote = True
     return report

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import warnings
+import weakref
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -46,6 +47,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell: it cuts longer text when it opens the workbook
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
+
+
+# What openpyxl warned, while loading a workbook, that saving it would drop (shapes, slicers, ...): kept
+# beside the workbook object, not on it, and gone with it.
+_WOULD_LOSE: weakref.WeakKeyDictionary[Workbook, list[str]] = weakref.WeakKeyDictionary()
 
 
 class XlsxStore:
@@ -109,8 +115,7 @@ class XlsxStore:
                 f"{path}: cannot open as an .xlsx workbook ({failed}); save it as Excel Workbook (.xlsx)"
             ) from failed
         if not data_only:
-            lost = [str(w.message) for w in caught if "will be removed" in str(w.message)]
-            workbook._sfa_would_lose = lost
+            _WOULD_LOSE[workbook] = [str(w.message) for w in caught if "will be removed" in str(w.message)]
         return workbook
 
     def _computed_values(self, workbook: Workbook) -> dict[str, list[list[Any]]]:
@@ -162,7 +167,7 @@ class XlsxStore:
                 )
 
     def _refuse_if_lossy(self, workbook: Workbook) -> None:
-        lost = list(getattr(workbook, "_sfa_would_lose", []))
+        lost = list(_WOULD_LOSE.get(workbook, []))
         lost += _unsupported_parts(self.path)
         if lost:
             raise UnsafeWriteError(
