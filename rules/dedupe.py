@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 from sheets_schema.locale import fold
+from sheets_schema.models import Deal, Lead
 
 _LEGAL_FORMS = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|co\.?,? ?ltd\.?|inc\.?|corp\.?|k\.k\.")
 MIN_PHONE_DIGITS = 6
@@ -69,7 +69,7 @@ class Index:
             self.keys.setdefault(key, place)
 
 
-def lead_keys(lead: Any) -> list[tuple[str, str]]:
+def lead_keys(lead: Lead) -> list[tuple[str, str]]:
     """The keys a lead is recognised by, strongest first."""
     found = [
         ("email", normalize_email(lead.email)),
@@ -79,7 +79,7 @@ def lead_keys(lead: Any) -> list[tuple[str, str]]:
     return [(how, value) for how, value in found if value]
 
 
-def deal_keys(deal: Any) -> list[tuple[str, str]]:
+def deal_keys(deal: Deal) -> list[tuple[str, str]]:
     found = [
         ("deal_id", fold(deal.deal_id) if deal.deal_id else None),
         (

@@ -24,7 +24,7 @@ from sheets_schema.choices import ChoiceList
 from sheets_schema.columns import Kind
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import say
-from sheets_schema.models import MODELS
+from sheets_schema.models import MODELS, Deal, Lead, Row
 from sheets_schema.parsing import CellParseError, control_character, is_blank
 from sheets_schema.rows import match_headers
 from sheets_schema.stages import Pipeline
@@ -190,7 +190,7 @@ def plan_import(
         if problem:
             report.rejected.append((line, problem))
             continue
-        keys = lead_keys(model) if spec is LEADS else deal_keys(model)
+        keys = row_keys(model)
         match = target.index.match(keys)
         if match:
             report.duplicates.append((line, match))
@@ -208,6 +208,15 @@ def _control_character(spec: TabSpec, values: dict[str, Any], locale: Locale) ->
         if char:
             return f"{spec.column(key).label(locale)}: {say('control_character', locale, char=char)}"
     return None
+
+
+def row_keys(model: Row | None) -> list[tuple[str, str]]:
+    """The keys a lead or a deal is recognised by as a duplicate (rules/dedupe.py)."""
+    if isinstance(model, Lead):
+        return lead_keys(model)
+    if isinstance(model, Deal):
+        return deal_keys(model)
+    raise TypeError(f"no duplicate keys for {type(model).__name__}")  # only leads and deals are imported
 
 
 def _validate(
@@ -276,7 +285,7 @@ def run_import(
     for row in read.book.rows(spec.key):
         row_id = getattr(row.model, spec.id_key or "", None)
         place = f"{header.title} row {row.index + 1}" + (f" ({row_id})" if row_id else "")
-        target.index.add(lead_keys(row.model) if spec is LEADS else deal_keys(row.model), place)
+        target.index.add(row_keys(row.model), place)
     defaults = {}
     if spec is LEADS:
         defaults = {
