@@ -33,7 +33,6 @@ class CycleReport:
     wrote: bool
     attempts: int
     cells_written: int = 0  # the sheet's cells this cycle changed (not the service's lease and Sync Log)
-    write_requests: int = 0
 
 
 def local_today(config: Config, now: datetime | None = None) -> date:
@@ -149,7 +148,7 @@ def _run_cycle(
             continue  # it may have landed: read again, and the plan holds only what is still missing
         if store.edited_live:
             result.requests += put_back_after_write(store, snapshot, analysis, today)
-        return CycleReport(analysis, True, attempt, cells, result.requests)
+        return CycleReport(analysis, True, attempt, cells)
     raise WriteConflictError(
         f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
         f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"
