@@ -292,7 +292,7 @@ def test_no_secret_or_lead_contact_in_any_log_line(smtp, hook, certificate, capl
         ("Sato", "chat"),
         ("Tanaka", "chat"),
     ]
-    assert "reminders: sent email to Sato (1 tasks)" in caplog.text
+    assert "reminders: sent email to Sato (1 task)" in caplog.text
     logged = caplog.text + "\n".join(outcome.lines())
     for secret in [*LEAD_SECRETS, "KEY-1234", "TOKEN-5678", "/v1/spaces/AAAA", "not-an-address"]:
         assert secret not in logged
@@ -325,7 +325,7 @@ def test_remind_command_sends_and_exits_9_on_failure(tmp_path, smtp, monkeypatch
     )
     result = invoke_at_now(remind, ["--config", str(toml)])
     assert result.exit_code == 0, result.output
-    assert "reminders: sent email to Sato (1 tasks)" in result.output
+    assert "reminders: sent email to Sato (1 task)" in result.output
     assert [m.recipients for m in smtp.inbox.messages] == [["sato@example.com"]]
     toml.write_text(toml.read_text().replace(str(smtp.port), str(free_port())), encoding="utf-8")
     load_workbook_rows_add_task(path)

@@ -197,7 +197,10 @@ def _send(notifier: Notifier, digest: Digest, locale: Locale, outcome: ReminderO
         log.error("reminders: %s", failed)
         return False
     outcome.sent.append(Delivery(digest.owner, notifier.channel, len(digest.tasks)))
-    log.info("reminders: sent %s to %s (%d tasks)", notifier.channel, digest.owner, len(digest.tasks))
+    n = len(digest.tasks)
+    log.info(
+        "reminders: sent %s to %s (%d %s)", notifier.channel, digest.owner, n, "task" if n == 1 else "tasks"
+    )
     return True
 
 
