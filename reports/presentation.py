@@ -53,7 +53,11 @@ DECISIONS = Catalogue(
     }
 )
 MIN_WIDTH, MAX_WIDTH = 8, 60  # characters
+SHORT_HEADER = 12  # headers up to this wide are not wrapped
 PROSE_MIN_WIDTH, PROSE_WIDTH = 24, 40  # flags, actions, notes: room to type, and wrapped at PROSE_WIDTH
+# Characters of text per character of width, as Excel and LibreOffice wrap it (proportional text is
+# narrower than the digits a width counts; words left whole waste some): seen on the demo's Flags.
+TEXT_FILL = 0.9
 MAX_FROZEN_ROWS = 20  # a main table lower than this keeps only the title frozen: the rest must scroll
 
 
@@ -187,7 +191,7 @@ def _severity_fill(row: Sequence[Cell], col: int | None) -> str | None:
 def fitted_widths(
     rows: Sequence[Sequence[Cell]], tables: Sequence[Table], formats: Sequence[Format]
 ) -> tuple[int, ...]:
-    """Each column as wide as its widest table cell (a header by its longest word: headers wrap), within
+    """Each column as wide as its widest table cell (a long header by its longest word: it wraps), within
     MIN_WIDTH..MAX_WIDTH, prose columns PROSE_WIDTH at most. Title and note rows outside the tables are left
     out: their text runs on over the empty cells to their right."""
     look = Look(tuple(formats))
@@ -200,7 +204,8 @@ def fitted_widths(
     for table in tables:
         for col, name in enumerate(rows[table.header]):
             words = str(name or "").split() or [""]
-            widest[col] = max(widest.get(col, 0), *(text_width(word) for word in words))
+            whole = min(text_width(str(name or "")), SHORT_HEADER)  # a short header stays on one line
+            widest[col] = max(widest.get(col, 0), whole, *(text_width(word) for word in words))
             if fold(str(name or "")) in PROSE:
                 prose.add(col)
         for row in range(table.first, table.end):
@@ -228,12 +233,12 @@ def _wrapped(
             for col, value in enumerate(rows[row]):
                 if not isinstance(value, str) or col >= len(widths):
                     continue
-                room = max(1, widths[col] - 1)
+                room = max(1, widths[col] - 1)  # (a width counts digits; text is narrower: TEXT_FILL)
                 if row == table.header:
                     needed = max(needed, _header_lines(value, room))
                 elif text_width(value) > room:
                     out.append(Format(row, row + 1, col, col + 1, wrap=True))
-                    needed = max(needed, math.ceil(text_width(value) * 1.1 / room))  # words do not fill lines
+                    needed = max(needed, math.ceil(text_width(value) * TEXT_FILL / room))
             if needed > 1:
                 lines.append((row, needed))
                 out.append(Format(row, row + 1, 0, len(rows[table.header]), top=True))

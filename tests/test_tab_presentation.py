@@ -12,17 +12,21 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.presentation import (
+    CURRENCY_FORMATS,
     MAX_WIDTH,
     MIN_WIDTH,
     RATE_FORMAT,
     SEVERITY_FILLS,
     SEVERITY_FORMAT,
+    decision_options,
     find_tables,
     present,
     text_width,
 )
 from reports.table import Report
 from sheets_schema.tabs import DEALS, TASKS, TEAM
+from sync.config_file import load_config
+from sync.errors import ConfigError
 from sync.jobs.cycle import run_cycle
 from tests.sheets import tab
 from tests.stores import StoreMaker
@@ -147,12 +151,37 @@ def test_widths_fit_the_content_within_limits_counting_wide_characters_double():
     assert widths[5] == 40  # Flags: long text wraps at 40
     assert look_of(REVIEW).look.cell(8, 5).wrap and not look_of(REVIEW).look.cell(9, 5).wrap
     assert widths[6] >= len("push close date")  # the dropdown's longest choice shows whole
-    assert widths[0] == MIN_WIDTH  # "Deal ID", "Owner": the title above runs on over empty cells, not counted
+    assert widths[0] == len("Deal ID") + 2  # a short header on one line; the title above is not counted
     assert dict(look_of(REVIEW).look.row_lines)[8] > 1  # the wrapped row is taller (xlsx has no autofit)
 
 
 def test_japanese_severity_words():
     assert look_of(REVIEW, "ja").look.cell(8, 4).number_format == SEVERITY_FORMAT["ja"]
+
+
+@pytest.mark.parametrize(
+    "configured, locale, options",
+    [
+        ((), "en", DECISIONS),
+        ((), "ja", ("継続", "完了予定日を延期", "失注でクローズ", "担当替え")),
+        (("go on", "stop"), "ja", ("go on", "stop")),  # a configured list is used as written
+    ],
+)
+def test_the_decision_choices_are_the_configured_list_or_the_built_in_one_in_the_sheets_language(
+    configured, locale, options
+):
+    assert decision_options(configured, locale) == options
+
+
+@pytest.mark.parametrize("code, pattern", [("JPY", "¥#,##0"), ("usd", "$#,##0"), ("EUR", "€#,##0")])
+def test_the_currency_setting_gives_the_money_format(code, pattern):
+    assert load_config(None, **{"reports.currency": code}).reports.money_format == pattern
+
+
+def test_an_unknown_currency_is_refused_with_the_key_and_the_codes_to_use():
+    with pytest.raises(ConfigError, match=r"reports\.currency: unknown currency 'XYZ'; use one of JPY"):
+        load_config(None, **{"reports.currency": "XYZ"})
+    assert "JPY" in CURRENCY_FORMATS
 
 
 # ------------------------------------------------------------------------------ on the stores

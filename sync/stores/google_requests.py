@@ -573,16 +573,13 @@ def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
 def _patched_look(patch: TabPatch, info: SheetInfo) -> list[dict]:
     """What the tab's look says beyond its cells, as it is for the new content: rows moved, so the main
     table's header may be higher or lower; new text may be wider."""
-    frozen = min(patch.content.look.frozen(patch.content.header_rows), info.rows - 1)
-    return [
-        {
-            "updateSheetProperties": {
-                "properties": {"sheetId": info.sheet_id, "gridProperties": {"frozenRowCount": frozen}},
-                "fields": "gridProperties.frozenRowCount",
-            }
-        },
-        *column_widths(info, patch.content.column_widths),
-    ]
+    requests = column_widths(info, patch.content.column_widths)
+    if patch.content.look.frozen_rows is None:
+        return requests  # (the header rows: they never move)
+    frozen = min(patch.content.look.frozen_rows, info.rows - 1)
+    properties = {"sheetId": info.sheet_id, "gridProperties": {"frozenRowCount": frozen}}
+    update = {"properties": properties, "fields": "gridProperties.frozenRowCount"}
+    return [{"updateSheetProperties": update}, *requests]
 
 
 def _span(sheet_id: int, top: int, left: int, height: int, width: int) -> dict:
