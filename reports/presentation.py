@@ -203,9 +203,7 @@ def fitted_widths(
                 widest[col] = max(widest.get(col, 0), text_width(option))
     for table in tables:
         for col, name in enumerate(rows[table.header]):
-            words = str(name or "").split() or [""]
-            whole = min(text_width(str(name or "")), SHORT_HEADER)  # a short header stays on one line
-            widest[col] = max(widest.get(col, 0), whole, *(text_width(word) for word in words))
+            widest[col] = max(widest.get(col, 0), _header_need(str(name or "")))
             if fold(str(name or "")) in PROSE:
                 prose.add(col)
         for row in range(table.first, table.end):
@@ -245,7 +243,22 @@ def _wrapped(
     return out, tuple(lines)
 
 
+def _header_need(text: str) -> int:
+    """The width a header asks for: a short one stays on one line; a long one wraps between words, or
+    anywhere in Japanese (no spaces)."""
+    whole = min(text_width(text), SHORT_HEADER)
+    if _wide(text):
+        return whole
+    return max(whole, *(text_width(word) for word in text.split() or [""]))
+
+
+def _wide(text: str) -> bool:
+    return text_width(text) > len(text)
+
+
 def _header_lines(text: str, room: int) -> int:
+    if _wide(text):
+        return math.ceil(text_width(text) / room)
     count, used = 1, 0
     for word in text.split():
         width = text_width(word)
