@@ -24,6 +24,11 @@ from sheets_schema.stages import Pipeline
 
 REVIEW_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Manager Review — {day}", "マネージャーレビュー — {day}"),
+    "legend": (  # how reports/presentation.py shows the severity
+        "Severity: 5–4 high (red rows), 3 medium (orange), 2–1 low (yellow). "
+        "Decision: pick from the list or type your own.",
+        "重要度: 5〜4 高(赤の行)、3 中(橙)、2〜1 低(黄)。判断: リストから選ぶか自由に入力してください。",
+    ),
     "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
     "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
     "none_flagged": ("No deal needs attention.", "要対応の商談はありません。"),
@@ -151,7 +156,7 @@ def manager_review_report(
     and stay visible on the Deals tab (Health column, highlighted rows)."""
     sheet = TabBuilder(locale)
     sheet.add(say("title", locale, day=today.isoformat()))
-    sheet.add()
+    sheet.add(say("legend", locale))  # (in the row left blank under the title)
     sheet.section(
         say("by_owner", locale),
         [

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from reports.table import Look
 from sheets_schema.tabs import WRITE_CAPTURE
 
 CellValue = str | int | float | bool | date | datetime | None
@@ -79,6 +80,7 @@ class TabContent:
     column_widths: tuple[int, ...] = ()
     charts: tuple[Any, ...] = ()  # reports.table.ChartSpec, drawn natively by each store
     open_cells: tuple[OpenCells, ...] = ()  # where people type (the rest is the service's)
+    look: Look = field(default_factory=Look)  # number formats, wrap, fills, dropdowns, frozen rows, print
 
 
 @dataclass(frozen=True)

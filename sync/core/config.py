@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from reports.presentation import CURRENCY_FORMATS
 from sheets_schema.stages import DEFAULT_STAGES, Pipeline, Stage
 
 
@@ -148,6 +149,24 @@ class ReportsConfig(Strict):
     extra_segments: tuple[str, ...] = Field(
         (), description="more Leads/Deals column keys or headers to segment by"
     )
+    currency: str = Field("JPY", description="amounts are shown in this currency (JPY: ¥#,##0)")
+    decisions: tuple[str, ...] = Field(
+        (),
+        description="Manager Review: the Decision dropdown (other text is accepted too); "
+        "default keep / push close date / close as lost / reassign, in the sheet's language",
+    )
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, code: str) -> str:
+        if code.upper() not in CURRENCY_FORMATS:
+            known = ", ".join(CURRENCY_FORMATS)
+            raise ValueError(f"unknown currency {code!r}; use one of {known}")
+        return code.upper()
+
+    @property
+    def money_format(self) -> str:
+        return CURRENCY_FORMATS[self.currency]
 
 
 class ServiceConfig(Strict):

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from reports.manager_review import find_deal_table, manager_review_report, read_decisions
 from reports.marketing_feedback import marketing_feedback_report
+from reports.presentation import decision_options, present
 from reports.reminders import reminders_report
 from reports.table import Report
 from reports.win_loss import win_loss_report
@@ -291,7 +292,9 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
             )
             plan_owned_tab(snapshot.tabs.get(held.title), held, analysis.changes)
             continue
-        report = build()
+        report = present(
+            build(), locale, config.reports.money_format, decision_options(config.reports.decisions, locale)
+        )
         content = TabContent(
             tab.title(locale),
             fit_rows(report.rows, snapshot.max_cell_chars, locale),
@@ -300,6 +303,7 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
             column_widths=report.column_widths,
             charts=report.charts,
             open_cells=tuple(OpenCells(*block) for block in report.open_cells),
+            look=report.look,
         )
         current = snapshot.tabs.get(content.title)
         plan_owned_tab(current, content, analysis.changes)

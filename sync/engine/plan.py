@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from reports.table import PLAIN
 from rules.cycle_rules import Derivation
 from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale
@@ -261,8 +262,10 @@ def _plan_owned_content(current: TabData | None, desired: TabContent, changes: C
     if not cells:
         return
     ways: list[tuple[int, Callable[[], None]]] = []  # (cells written, how)
-    if not _bold_moved(current, desired) and not (
-        desired.charts and _used_rows(current.rows) != _used_rows(desired.rows)
+    if (
+        not _bold_moved(current, desired)
+        and not (desired.charts and _used_rows(current.rows) != _used_rows(desired.rows))
+        and not _has_own_look(desired, cells)
     ):
         ways.append((len(cells), lambda: changes.cells.extend(cells)))
     patch = row_patch(current.rows, desired) if not desired.charts else None
@@ -275,6 +278,12 @@ def _plan_owned_content(current: TabData | None, desired: TabContent, changes: C
         changes.tabs.append(desired)
     else:
         cheapest[1]()
+
+
+def _has_own_look(desired: TabContent, cells: list[CellWrite]) -> bool:
+    """A cell with a look of its own (a format, a fill, a dropdown: see reports.presentation) is written with
+    its whole row (a patch), which carries the look: a cell write carries only the value."""
+    return any(desired.look.cell(cell.row, cell.col) != PLAIN for cell in cells)
 
 
 def _bold_moved(current: TabData, desired: TabContent) -> bool:

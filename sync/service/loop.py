@@ -28,6 +28,7 @@ from typing import Any
 import schedule
 
 from reports.sync_log import LogEntry, sync_log_rows
+from reports.table import Look
 from sheets_schema.rows import KnownRows
 from sheets_schema.tabs import SYNC_LOG
 from sync.core.changes import ChangeSet, TabContent
@@ -468,6 +469,7 @@ class SheetService:
             SYNC_LOG.title(self.config.locale),
             rows,
             column_widths=(22, 10, 14, 40, 10, 12, 12, 18, 10, 12, 28, 60),
+            look=Look(landscape=True),  # (a log: its header frozen, its columns as set here)
         )
 
     def _remember_log(self, snapshot: Snapshot) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from reports.table import PLAIN, CellLook
 from sheets_schema.a1 import column_letter as _column_letter
 from sheets_schema.parsing import date_to_serial
 from sync.core.changes import (
@@ -39,6 +40,8 @@ FLAGGED = {"red": 0.99, "green": 0.89, "blue": 0.84}
 HEADER_BLUE = {"red": 0.87, "green": 0.92, "blue": 0.97}
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 ROWS_PER_SLICE = 500  # rows of a service-owned tab per updateCells request
+OWNED_FIELDS = "userEnteredValue,userEnteredFormat,dataValidation"  # a service-owned cell, written whole
+PIXELS_PER_CHAR, PIXEL_PADDING = 7, 5  # a column `width` characters wide (as Excel counts them), in pixels
 
 
 def cell_data(value: CellValue) -> dict[str, Any]:
@@ -373,7 +376,7 @@ def _owned_tab(
                         "gridProperties": {
                             "rowCount": rows,
                             "columnCount": cols,
-                            "frozenRowCount": content.header_rows,
+                            "frozenRowCount": content.look.frozen(content.header_rows),
                         },
                     }
                 }
@@ -392,7 +395,7 @@ def _owned_tab(
                         "gridProperties": {
                             "rowCount": info.rows,
                             "columnCount": info.cols,
-                            "frozenRowCount": content.header_rows,
+                            "frozenRowCount": content.look.frozen(content.header_rows),
                         },
                     },
                     "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)",
@@ -403,7 +406,7 @@ def _owned_tab(
     grid_rows = []
     for index, row in enumerate(content.rows):
         style = "header" if index < content.header_rows else "bold" if index in bold_rows else ""
-        grid_rows.append(_styled_row(row, style))
+        grid_rows.append(_styled_row(row, style, content, index))
     # The whole sheet as the range: every cell not in `rows` is cleared, so old rows never linger. A large
     # tab is written in slices of rows, each its own request, so a split write can put them in several
     # batches (a generated tab left half-written by an interruption is rebuilt whole by the next cycle).
@@ -413,7 +416,7 @@ def _owned_tab(
             "updateCells": {
                 "range": {"sheetId": info.sheet_id},
                 "rows": first,
-                "fields": "userEnteredValue,userEnteredFormat",
+                "fields": OWNED_FIELDS,
             }
         }
     )
@@ -423,10 +426,11 @@ def _owned_tab(
                 "updateCells": {
                     "start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
                     "rows": grid_rows[start : start + ROWS_PER_SLICE],
-                    "fields": "userEnteredValue,userEnteredFormat",
+                    "fields": OWNED_FIELDS,
                 }
             }
         )
+    out += column_widths(info, content.column_widths)
     out += delete_chart_requests(info.chart_ids)  # the tab's charts are drawn anew with its content
     info.chart_ids = []
     out += chart_requests(info.sheet_id, content.charts)
@@ -440,17 +444,83 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-def _styled_row(row: tuple[CellValue, ...], style: str) -> dict[str, Any]:
-    """A row of a service-owned tab, each cell with its whole format (written with userEnteredFormat: what
-    is not given is reset, so a row that was a section title before is plain now)."""
+def _styled_row(row: tuple[CellValue, ...], style: str, content: TabContent, index: int) -> dict[str, Any]:
+    """A row of a service-owned tab, each cell with its whole format and validation (written with
+    userEnteredFormat and dataValidation: what is not given is reset, so a row that was a section title or
+    a flagged deal before is plain now). The row's look comes from the tab's Look, by its place in the new
+    content: a row moved by a patch is written with the look of where it lands."""
     look = STYLES[style]
+    width = max(len(row), content.look.row_end(index))
     values = []
-    for value in row:
-        data = cell_data(value)
-        if look:
-            data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **look}}
+    for col in range(width):
+        data = cell_data(row[col] if col < len(row) else None)
+        own = _cell_look(content.look.cell(index, col))
+        if look or own:
+            data = {**data, "userEnteredFormat": {**data.get("userEnteredFormat", {}), **look, **own}}
+        validation = _validation(content.look.cell(index, col))
+        if validation:
+            data["dataValidation"] = validation
         values.append(data)
     return {"values": values}
+
+
+def _cell_look(look: CellLook) -> dict[str, Any]:
+    """A cell's Look as userEnteredFormat (dates keep the date format cell_data gives them)."""
+    if look is PLAIN:
+        return {}
+    out: dict[str, Any] = {}
+    if look.number_format:
+        out["numberFormat"] = {"type": "NUMBER", "pattern": look.number_format}
+    if look.wrap:
+        out["wrapStrategy"] = "WRAP"
+    if look.top:
+        out["verticalAlignment"] = "TOP"
+    if look.bold:
+        out["textFormat"] = {"bold": True}
+    if look.fill:
+        out["backgroundColor"] = _colour(look.fill)
+    return out
+
+
+def _colour(hex_rgb: str) -> dict[str, float]:
+    red, green, blue = (int(hex_rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": round(red, 3), "green": round(green, 3), "blue": round(blue, 3)}
+
+
+def _validation(look: CellLook) -> dict[str, Any] | None:
+    """A dropdown that shows the list and still accepts other text (strict false)."""
+    if not look.options:
+        return None
+    return {
+        "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": o} for o in look.options]},
+        "strict": False,
+        "showCustomUi": True,
+    }
+
+
+def column_widths(info: SheetInfo, widths: tuple[int, ...]) -> list[dict]:
+    """One updateDimensionProperties per run of columns of the same width."""
+    requests: list[dict] = []
+    shown = widths[: info.cols]
+    start = 0
+    for end in range(1, len(shown) + 1):
+        if end == len(shown) or shown[end] != shown[start]:
+            requests.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": info.sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": start,
+                            "endIndex": end,
+                        },
+                        "properties": {"pixelSize": shown[start] * PIXELS_PER_CHAR + PIXEL_PADDING},
+                        "fields": "pixelSize",
+                    }
+                }
+            )
+            start = end
+    return requests
 
 
 def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
@@ -489,15 +559,27 @@ def _patch(patch: TabPatch, info: SheetInfo) -> list[dict]:
                 {
                     "updateCells": {
                         "start": {"sheetId": info.sheet_id, "rowIndex": run[0].row, "columnIndex": 0},
-                        "rows": [_styled_row(r.values, r.style) for r in run],
-                        "fields": "userEnteredValue,userEnteredFormat",
+                        "rows": [_styled_row(r.values, r.style, patch.content, r.row) for r in run],
+                        "fields": OWNED_FIELDS,
                     }
                 }
             )
             run = []
         if row is not None:
             run.append(row)
-    return shifts + writes
+    return shifts + writes + _patched_look(patch, info)
+
+
+def _patched_look(patch: TabPatch, info: SheetInfo) -> list[dict]:
+    """What the tab's look says beyond its cells, as it is for the new content: rows moved, so the main
+    table's header may be higher or lower; new text may be wider."""
+    requests = column_widths(info, patch.content.column_widths)
+    if patch.content.look.frozen_rows is None:
+        return requests  # (the header rows: they never move)
+    frozen = min(patch.content.look.frozen_rows, info.rows - 1)
+    properties = {"sheetId": info.sheet_id, "gridProperties": {"frozenRowCount": frozen}}
+    update = {"properties": properties, "fields": "gridProperties.frozenRowCount"}
+    return [{"updateSheetProperties": update}, *requests]
 
 
 def _span(sheet_id: int, top: int, left: int, height: int, width: int) -> dict:

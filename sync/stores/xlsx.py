@@ -23,13 +23,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.table import Look
 from sheets_schema.parsing import EmptyResult, FormulaText, without_control_characters
 from sync.core.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData, WriteResult
@@ -44,6 +46,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAGGED_FILL = PatternFill("solid", fgColor="FCE4D6")
 DERIVED_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 DATE_FORMAT = "yyyy-mm-dd"
+LINE_HEIGHT = 15  # points per line of wrapped text (Excel's default row height)
 EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell: it cuts longer text when it opens the workbook
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _SHAPES = re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)\b")
@@ -380,11 +383,60 @@ def _replace_tab(workbook: Workbook, content: TabContent) -> None:
             cell.font = Font(bold=True)
     for c, width in enumerate(content.column_widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    if content.header_rows:
-        ws.freeze_panes = ws.cell(content.header_rows + 1, 1)
+    _apply_look(ws, content.look)
+    frozen = content.look.frozen(content.header_rows)
+    if frozen:
+        ws.freeze_panes = ws.cell(frozen + 1, 1)
     add_charts(ws, content.charts)
     ws.sheet_state = "hidden" if content.hidden else "visible"
     _drop_default_sheet(workbook)
+
+
+def _apply_look(ws: Worksheet, look: Look) -> None:
+    """Each cell's own format (see reports.presentation), dropdowns that accept other text, print set-up."""
+    dropdowns: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for row, col, cell_look in look.cells():
+        cell = ws.cell(row + 1, col + 1)
+        if cell_look.number_format:
+            cell.number_format = cell_look.number_format
+        if cell_look.wrap or cell_look.top:
+            cell.alignment = Alignment(wrap_text=cell_look.wrap, vertical="top" if cell_look.top else None)
+        if cell_look.bold:
+            cell.font = Font(bold=True)
+        if cell_look.fill:
+            cell.fill = PatternFill("solid", fgColor=cell_look.fill)
+        if cell_look.options:
+            dropdowns.setdefault(cell_look.options, []).append((row + 1, col + 1))
+    for options, cells in dropdowns.items():
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(o.replace('"', "'").replace(",", ";") for o in options) + '"',
+            allow_blank=True,
+            showErrorMessage=False,  # a suggestion: the manager may write any decision
+            errorTitle=MARK,
+        )
+        validation.add(_runs(cells))
+        ws.add_data_validation(validation)
+    for row, lines in look.row_lines:
+        ws.row_dimensions[row + 1].height = LINE_HEIGHT * lines
+    if look.landscape:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _runs(cells: list[tuple[int, int]]) -> str:
+    """Cells (row, column) as ranges of consecutive rows in one column: "M15:M40 M44"."""
+    runs: list[list[int]] = []  # [column, first row, last row]
+    for row, col in sorted(cells, key=lambda cell: (cell[1], cell[0])):
+        if runs and runs[-1][0] == col and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+        else:
+            runs.append([col, row, row])
+    return " ".join(
+        f"{get_column_letter(col)}{first}:{get_column_letter(col)}{last}" for col, first, last in runs
+    )
 
 
 def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
