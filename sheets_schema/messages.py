@@ -163,6 +163,31 @@ CATALOG: dict[str, tuple[str, str]] = {
         "⚠ 未更新: {tab}タブを読み込めませんでした。「{column}」列がありません — {tab}タブの1行目、その列の上に見出し"
         "「{column}」を入力してください。それまでこのタブは前回の内容のままです。",
     ),
+    "renamed_tab": (
+        "tab {tab} is missing, but the tab '{found}' has its columns and {rows} rows; rename '{found}' to "
+        "'{tab}' (init will not create an empty {tab} tab beside it)",
+        "{tab} タブがありませんが、「{found}」タブに同じ列と {rows} 行があります。「{found}」を「{tab}」に"
+        "名前変更してください(init は空の {tab} タブを作りません)",
+    ),
+    "empty_tab_look_alike": (
+        "tab {tab} is empty, but the tab '{found}' has its columns and {rows} rows; if '{found}' holds your "
+        "data, delete the empty {tab} tab and rename '{found}' to '{tab}' — until then {tab} is not read",
+        "{tab} タブは空ですが、「{found}」タブに同じ列と {rows} 行があります。「{found}」が本来のデータなら、空の "
+        "{tab} タブを削除して「{found}」を「{tab}」に名前変更してください — それまで {tab} タブは読み込みません",
+    ),
+    "held_renamed_tab": (
+        "⚠ Not updated: there is no {tab} tab, but the tab '{found}' has its columns — rename '{found}' to "
+        "'{tab}'; until then this tab shows what it showed before.",
+        "⚠ 未更新: {tab}タブがありませんが、「{found}」タブに同じ列があります — 「{found}」を「{tab}」に名前変更して"
+        "ください。それまでこのタブは前回の内容のままです。",
+    ),
+    "held_empty_look_alike": (
+        "⚠ Not updated: the {tab} tab is empty while the tab '{found}' has its columns and {rows} rows — if "
+        "'{found}' holds your data, delete the empty {tab} tab and rename '{found}' to '{tab}'; until then "
+        "this tab shows what it showed before.",
+        "⚠ 未更新: {tab}タブは空で、「{found}」タブに同じ列と {rows} 行があります — 「{found}」が本来のデータなら、"
+        "空の{tab}タブを削除して「{found}」を「{tab}」に名前変更してください。それまでこのタブは前回の内容のままです。",
+    ),
     "held_missing_tab": (
         "⚠ Not updated: there is no {tab} tab (renamed or deleted?) — name the tab '{tab}' again, or run "
         "`sfa-sync init` to create it; until then this tab shows what it showed before.",

@@ -19,7 +19,7 @@ from reports.table import Report
 from reports.win_loss import win_loss_report
 from rules.book import Book, key_of
 from rules.cycle_rules import Derivation, Memory, Settings, derive
-from sheets_schema.locale import Locale
+from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Message
 from sheets_schema.parsing import is_blank
 from sheets_schema.rows import CellProblem, HeaderMap, KnownRows, match_headers, parse_tab
@@ -27,6 +27,7 @@ from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import (
     DEAL_EVENTS,
     DEAL_STATES,
+    GENERATED_TABS,
     HANDLED_CALLS,
     INPUT_TABS,
     MANAGER_REVIEW,
@@ -137,11 +138,13 @@ def _read_book(snapshot: Snapshot, config: Config, locale: Locale, known: KnownR
     pipeline = config.pipeline.to_pipeline()
     tabs, duplicate_tabs = locate_input_tabs(snapshot)
     read = ReadBook(Book(), tabs, {}, list(duplicate_tabs))
+    look_alikes = look_alike_tabs(snapshot, tabs, locale)
     for spec in INPUT_TABS:
         tab = tabs.get(spec.key)
-        if tab is None:
-            read.tab_problems.append(_missing_tab(spec, locale))
-            read.skipped[spec.key] = [Message("held_missing_tab", {"tab": spec.title(locale)})]
+        other = look_alikes.get(spec.key)
+        if tab is None or other is not None:
+            read.tab_problems.append(_missing_tab(spec, tab, other, locale))
+            read.skipped[spec.key] = [_missing_notice(spec, tab, other, locale)]
             continue
         header = match_headers(spec, tab.title, tab.rows[0] if tab.rows else [], locale)
         if not header.usable:  # a required column is missing: skip the tab, write nothing to it
@@ -440,5 +443,44 @@ def _plan_review(
     return review.report
 
 
-def _missing_tab(spec: TabSpec, locale: Locale) -> CellProblem:
-    return CellProblem(spec.title(locale), 0, None, Message("missing_tab", {"tab": spec.title(locale)}))
+def look_alike_tabs(snapshot: Snapshot, found: dict[str, TabData], locale: Locale) -> dict[str, TabData]:
+    """For each input tab that is missing or empty, a tab of another name that has all of its required
+    columns and holds rows: most likely the same tab, renamed (reading the empty one, or creating one, would
+    read as every deal gone)."""
+    known = {tab.title for tab in found.values()}
+    unknown = [
+        tab
+        for title, tab in snapshot.tabs.items()
+        if title not in known
+        and not tab.hidden
+        and not any(fold(title) in generated.names() for generated in GENERATED_TABS)
+        and tab.rows
+        and last_used_row(tab) > 0
+    ]
+    alike: dict[str, TabData] = {}
+    for spec in INPUT_TABS:
+        tab = found.get(spec.key)
+        if tab is not None and last_used_row(tab) > 0:
+            continue
+        matching = [t for t in unknown if match_headers(spec, t.title, t.rows[0], locale).usable]
+        if matching:
+            alike[spec.key] = max(matching, key=last_used_row)
+    return alike
+
+
+def _missing_tab(spec: TabSpec, tab: TabData | None, other: TabData | None, locale: Locale) -> CellProblem:
+    title = spec.title(locale) if tab is None else tab.title
+    if other is None:
+        return CellProblem(title, 0, None, Message("missing_tab", {"tab": title}))
+    code = "renamed_tab" if tab is None else "empty_tab_look_alike"
+    return CellProblem(
+        title, 0, None, Message(code, {"tab": title, "found": other.title, "rows": last_used_row(other)})
+    )
+
+
+def _missing_notice(spec: TabSpec, tab: TabData | None, other: TabData | None, locale: Locale) -> Message:
+    title = spec.title(locale) if tab is None else tab.title
+    if other is None:
+        return Message("held_missing_tab", {"tab": title})
+    code = "held_renamed_tab" if tab is None else "held_empty_look_alike"
+    return Message(code, {"tab": title, "found": other.title, "rows": last_used_row(other)})

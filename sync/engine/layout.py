@@ -13,7 +13,7 @@ from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import INPUT_TABS, STATE, TabSpec
 from sync.core.changes import CellWrite, ChangeSet, ColumnLayout, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData
-from sync.engine.analyse import locate_input_tabs, renamed_header
+from sync.engine.analyse import locate_input_tabs, look_alike_tabs, renamed_header
 from sync.engine.plan import last_used_row, widest_row
 from sync.engine.state.key_values import read_state, state_rows
 
@@ -28,8 +28,11 @@ def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: 
     """Everything missing, or nothing at all when the sheet is already set up at this layout version."""
     changes = ChangeSet()
     tabs, _ = locate_input_tabs(snapshot)
+    renamed = look_alike_tabs(snapshot, tabs, locale)
     for spec in INPUT_TABS:
         tab = tabs.get(spec.key)
+        if tab is None and spec.key in renamed:
+            continue  # the tab is there under another name: see header_fixes
         if tab is None:
             title = spec.title(locale)
             changes.new_tabs.append(title)
@@ -61,8 +64,12 @@ def header_fixes(snapshot: Snapshot, locale: Locale) -> list[str]:
     empty required column to them, which would read as every row's value removed."""
     fixes = []
     tabs, _ = locate_input_tabs(snapshot)
+    renamed = look_alike_tabs(snapshot, tabs, locale)
     for spec in INPUT_TABS:
         tab = tabs.get(spec.key)
+        if spec.key in renamed:
+            fixes.append(_tab_fix(spec, tab, renamed[spec.key], locale))
+            continue
         if tab is None or last_used_row(tab) == 0:
             continue
         header = match_headers(spec, tab.title, tab.rows[0], locale)
@@ -70,6 +77,23 @@ def header_fixes(snapshot: Snapshot, locale: Locale) -> list[str]:
             column = spec.column(key)
             fixes.append(_header_fix(column, tab, renamed_header(header, tab, column.label(locale)), locale))
     return fixes
+
+
+def _tab_fix(spec: TabSpec, tab: TabData | None, other: TabData, locale: Locale) -> str:
+    name, alias = (spec.ja, spec.en) if locale == "ja" else (spec.en, spec.ja)
+    if tab is None:
+        if locale == "ja":
+            return f"{name}: 「{other.title}」タブに{name}の列があります。「{name}」(または {alias})に名前変更してください"
+        return f"{name}: the tab '{other.title}' has the {name} columns; rename it to '{name}' (or {alias})"
+    if locale == "ja":
+        return (
+            f"{tab.title}: 空です。「{other.title}」タブに{name}の列と行があります。空の {tab.title} タブを削除し、"
+            f"「{other.title}」を「{tab.title}」に名前変更してください"
+        )
+    return (
+        f"{tab.title}: empty, while the tab '{other.title}' has the {name} columns and rows; delete the empty "
+        f"{tab.title} tab and rename '{other.title}' to '{tab.title}'"
+    )
 
 
 def _header_fix(column: Column, tab: TabData, candidate: str | None, locale: Locale) -> str:

@@ -7,6 +7,7 @@ is that of the first failed check's error class (config 2, access 3, layout 7, r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import ssl
@@ -23,6 +24,8 @@ from sheets_schema.tabs import INPUT_TABS
 from sync.core.config import Config
 from sync.core.snapshot import Snapshot
 from sync.engine.analyse import read_book
+from sync.engine.layout import header_fixes
+from sync.engine.sheet_locale import with_sheet_locale
 
 if TYPE_CHECKING:  # imported where used: a local workbook's doctor never loads the Google libraries
     from sync.stores.google import GoogleStore
@@ -149,14 +152,23 @@ def check_protections(
         checks.ok(f"{name}: service-owned columns protected")
 
 
+# what init cannot set up: header_fixes says which header or tab to rename instead
+NEEDS_A_PERSON = {"missing_column", "renamed_tab", "empty_tab_look_alike"}
+
+
 def check_layout(name: str, config: Config, snapshot: Snapshot, checks: Checks) -> None:
+    """The same advice init gives: a header or tab to rename where init cannot help (a tab with rows), else
+    `sfa-sync init`, which sets up what is missing. In the sheet's language."""
+    with contextlib.suppress(ConfigError):  # a contradicting locale: advise in the config's language
+        config = with_sheet_locale(config, snapshot)
     found = read_book(snapshot, config)
+    fixes = header_fixes(snapshot, config.locale)
+    for fix in fixes:
+        checks.fix(f"{name}: {fix}", SheetLayoutError.exit_code)
     for problem in found.tab_problems:
-        checks.fix(
-            f"{name}: {problem.render(config.locale)} — run sfa-sync init, or put the header back "
-            "(any position, either language)",
-            SheetLayoutError.exit_code,
-        )
+        if fixes and problem.message.code in NEEDS_A_PERSON:
+            continue  # said above, as what to rename
+        checks.fix(f"{name}: {problem.render(config.locale)}", SheetLayoutError.exit_code)
     if not found.tab_problems:
         titles = ", ".join(spec.title(config.locale) for spec in INPUT_TABS)
         checks.ok(f"{name}: tabs and required headers present ({titles})")
