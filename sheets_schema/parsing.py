@@ -27,6 +27,7 @@ SERIAL_EPOCH = datetime(1899, 12, 30)
 # ("date_out_of_range").
 FIRST_DATE, LAST_DATE = date(1950, 1, 1), date(2199, 12, 31)
 _SERIAL_MIN, _SERIAL_END = 18264, 109575  # the serials of FIRST_DATE and of the day after LAST_DATE
+_SERIAL_LAST = 2958466  # the day after 9999-12-31, the last date a spreadsheet (and Python) has
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -135,6 +136,12 @@ def parse_datetime(value: object) -> datetime | None:
         number = float(value)
         if math.isfinite(number) and _SERIAL_MIN <= number < _SERIAL_END:
             return serial_to_datetime(round(number * 86400) / 86400)
+        # A date cell outside the range, as Google gives it: its serial. Past the range, or exactly 0 or 1
+        # (1899-12-30/31, the dates a spreadsheet's day zero shows); a small number was typed as a number.
+        if math.isfinite(number) and (_SERIAL_END <= number < _SERIAL_LAST or number in (0, 1)):
+            raise CellParseError(
+                "date_out_of_range", _shown(serial_to_datetime(round(number * 86400) / 86400))
+            )
         raise CellParseError("not_date", value)
     if not isinstance(value, str):
         raise CellParseError("not_date", value)
@@ -162,9 +169,12 @@ def parse_datetime(value: object) -> datetime | None:
 def _in_range(parsed: datetime, value: object) -> datetime:
     if FIRST_DATE <= parsed.date() <= LAST_DATE:
         return parsed
-    if isinstance(value, date):  # a date cell: shown as a date, with the time of day only if it has one
-        value = parsed.date().isoformat() if parsed.time() == time() else parsed.isoformat(" ", "minutes")
-    raise CellParseError("date_out_of_range", value)
+    raise CellParseError("date_out_of_range", _shown(parsed) if isinstance(value, date) else value)
+
+
+def _shown(moment: datetime) -> str:
+    """A date cell as a person sees it: the date, with the time of day only if it has one."""
+    return moment.date().isoformat() if moment.time() == time() else moment.isoformat(" ", "minutes")
 
 
 def parse_date(value: object) -> date | None:
