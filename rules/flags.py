@@ -24,6 +24,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{stage}で{days}日停滞(上限{limit}日の2倍超)",
     ),
     "no_next_task": ("no open next task", "次のタスクなし"),
+    "tasks_unlinked": (
+        "its tasks cannot be found: the deal id in {cell} cannot be read",
+        "商談ID({cell})が読み取れないため、タスクを確認できません",
+    ),
     "no_activity": ("no activity for {days} days", "{days}日間活動なし"),
     "close_date_passed": ("close date {date} has passed", "完了予定日 {date} を過ぎています"),
     "close_date_missing": ("no close date", "完了予定日が未入力"),
@@ -49,6 +53,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "set_next_task": ("set a next task", "次のタスクを登録"),
     "review_with_owner": ("review progress with the owner", "担当者と進捗を確認"),
     "enter_amount": ("enter the amount", "金額を入力"),
+    "fix_deal_id": ("fix the deal id cell", "商談IDのセルを修正"),
 }
 say_flag = Catalogue(LABELS).say
 say_action = Catalogue(ACTIONS).say
@@ -65,6 +70,7 @@ SEVERITY = {
     "stalled": 3,
     "no_activity": 3,
     "no_next_task": 2,
+    "tasks_unlinked": 2,
     "pushed": 2,
     "close_date_missing": 1,
     "close_date_unreadable": 1,
@@ -80,6 +86,7 @@ ACTION_FOR = (
     ("owner_inactive", "assign_owner"),
     ("owner_unreadable", "assign_owner"),
     ("close_date_passed", "update_close_date"),
+    ("tasks_unlinked", "fix_deal_id"),
     ("no_next_task", "set_next_task"),
     ("stalled", "review_with_owner"),
     ("no_activity", "set_next_task"),
@@ -169,7 +176,8 @@ def deal_health(
 
 
 # a flag that says a value is missing -> the field, and the flag that says its cell cannot be read instead
-_MISSING = {
+_MISSING = {  # flag -> (the field whose unreadable cell explains it, the flag that says so)
+    "no_next_task": ("deal_id", "tasks_unlinked"),  # tasks are linked by the deal id
     "amount_missing": ("amount", "amount_unreadable"),
     "owner_empty": ("owner", "owner_unreadable"),
     "owner_not_assigned": ("owner", "owner_unreadable"),
