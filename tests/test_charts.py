@@ -149,9 +149,9 @@ def test_google_add_chart_requests_are_accepted_by_the_strict_emulator(emu):
     charts = got["sheets"][0]["charts"]
     assert [c["spec"]["title"] for c in charts] == [c.title for c in report.charts]
     kinds = {c["spec"]["title"]: c["spec"] for c in charts}
-    basic = kinds["Win rate by lead source (%)"]["basicChart"]
-    source = next(c for c in report.charts if c.title == "Win rate by lead source (%)")
-    assert basic["chartType"] == "COLUMN" and basic["headerCount"] == 1
+    source = next(c for c in report.charts if c.title.startswith("Win rate by lead source (%)"))
+    basic = kinds[source.title]["basicChart"]
+    assert basic["chartType"] == "COMBO" and basic["headerCount"] == 1  # bars and the interval's marks
     assert basic["series"][0]["series"]["sourceRange"]["sources"][0] == {
         "sheetId": sheet_id,
         "startRowIndex": source.series[0].title_row,

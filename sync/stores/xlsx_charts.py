@@ -9,6 +9,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart import Series as ChartSeries
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.legend import Legend
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,9 +41,29 @@ def build_chart(ws: Worksheet, spec: ChartSpec) -> BarChart | LineChart | PieCha
         chart.y_axis.title = spec.y_title
     if spec.percent:
         chart.y_axis.number_format = "0%"
+    if spec.value_range is not None:
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = spec.value_range
     chart.x_axis.delete = False  # LibreOffice and new Excel hide axes that are not explicitly kept
     chart.y_axis.delete = False
+    if spec.interval is not None:
+        chart.legend = Legend(legendPos="b")  # names the marks
+        chart += _interval_marks(ws, spec.interval, labels)
     return chart
+
+
+def _interval_marks(ws: Worksheet, interval: tuple[Series, Series], labels: str) -> LineChart:
+    """The low and high end of each category's interval as a dash over its bar: line series without a line,
+    on the bar chart's axes (the same axis ids), so that 0-100 % holds for both."""
+    marks = LineChart()
+    for end in interval:
+        values = _series(ws, end)
+        values.cat = AxDataSource(strRef=StrRef(labels))
+        values.marker.symbol = "dash"
+        values.marker.size = 14
+        values.graphicalProperties.line.noFill = True
+        values.smooth = False
+        marks.series.append(values)
+    return marks
 
 
 def _empty_chart(spec: ChartSpec) -> BarChart | LineChart | PieChart:
