@@ -105,7 +105,7 @@ def marketing_feedback_report(
         [say("month", locale), say("lead_source", locale), *header],
         [*by_month, (say("total", locale), "", *_figures(lines, won, lost))],
     )
-    rates = _rate_by_source(sheet, lines, first_month, today)
+    rates = _rate_by_source(sheet, lines)
     by_campaign = _grouped(lines, lambda line: (line.source, line.campaign), won, lost)
     sheet.section(
         say("mf_by_campaign", locale),
@@ -212,9 +212,7 @@ def _figures(lines: Sequence[LeadLine], won: set[str], lost: set[str]) -> tuple[
     )
 
 
-def _rate_by_source(
-    sheet: TabBuilder, lines: list[LeadLine], first_month: date, today: date
-) -> Callable[[int], ChartSpec] | None:
+def _rate_by_source(sheet: TabBuilder, lines: list[LeadLine]) -> Callable[[int], ChartSpec] | None:
     """A month x lead source table of appointment rates (the largest sources by leads handed over, the rest
     pooled so that no line is drawn from a handful of leads), and its line chart, to be placed at a column.
     A month without leads from a source is an empty cell: a gap in the line, not a 0 % rate."""
@@ -231,7 +229,8 @@ def _rate_by_source(
 
     names = [*shown, *([other] if len(shown) < len(ranked) else [])]
     body: list[tuple[Cell, ...]] = []
-    for month in months_between(first_month, today):
+    handed = sorted(line.month for line in lines)
+    for month in months_between(handed[0], handed[-1]):  # the months with leads (no empty chart edges)
         leads = [line for line in lines if line.month == month]
         body.append(
             (month_label(month), *(_appointment_rate([x for x in leads if column(x) == n]) for n in names))
