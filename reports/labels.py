@@ -38,6 +38,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "マーケティングフィードバック — 受渡 {first}〜{last} のリード({today} 時点)",
     ),
     "mf_by_month": ("By month of handover and lead source", "受渡月・リードソース別"),
+    "mf_rate_by_source": (
+        "Appointment rate (%) by month of handover and lead source (beyond {n} sources, the smaller pooled)",
+        "受渡月・リードソース別 アポ率(%)({n} ソースを超える分は件数の少ないものをまとめて表示)",
+    ),
+    "other_sources": ("(other sources)", "(その他のソース)"),
     "mf_by_campaign": (
         "By lead source and campaign (all months shown)",
         "リードソース・キャンペーン別(表示期間の合計)",
@@ -150,7 +155,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "no segment stands out yet — more closed deals are needed",
         "まだ際立つセグメントはありません — 完了商談の蓄積が必要です",
     ),
-    "chart_win_by_source": ("Win rate by lead source (%)", "リードソース別 受注率(%)"),
+    "chart_win_by_source": (
+        "Win rate by lead source (%), marks: 95% interval",
+        "リードソース別 受注率(%)・印は95%区間",
+    ),
+    "chart_win_left_out": (
+        "Win rate by lead source (%), marks: 95% interval; {left} with < {n} deals left out",
+        "リードソース別 受注率(%)・印は95%区間・{n}件未満の{left}ソースは除外",
+    ),
+    "chart_appointments": (
+        "Appointment rate by lead source and month (%)",
+        "リードソース・月別 アポ率(%)",
+    ),
     "chart_won_by_month": ("Won amount by month", "月別 受注金額"),
     "chart_lost_reasons": ("Lost reasons", "失注理由"),
     "x_closed_no_date": (

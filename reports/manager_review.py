@@ -16,7 +16,7 @@ from reports.labels import TabBuilder
 from reports.table import Cell, Report
 from rules.book import Book, key_of
 from rules.derived_columns import is_open_task
-from rules.flags import DealHealth
+from rules.flags import SEVERITY, DealHealth
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Catalogue
 from sheets_schema.models import Deal
@@ -29,6 +29,19 @@ REVIEW_LABELS: dict[str, tuple[str, str]] = {
         "Decision: pick from the list or type your own.",
         "重要度: 5〜4 高(赤の行)、3 中(橙)、2〜1 低(黄)。判断: リストから選ぶか自由に入力してください。",
     ),
+    "act_first": (
+        "Act on these first: the {shown} of {count} flagged deals with the most value at risk",
+        "最優先で対応: 要対応の商談 {count} 件のうちリスク金額の大きい {shown} 件",
+    ),
+    "act_first_rule": (
+        "Value at risk = amount × stage probability × severity / {top}; deals without an amount or a known "
+        "stage come last. Type Decisions in the full list below.",
+        "リスク金額 = 金額 × ステージ確度 × 重要度 / {top}。金額またはステージ不明の商談は最後。"
+        "判断は下の一覧に入力してください。",
+    ),
+    "value_at_risk": ("Value at risk", "リスク金額"),
+    # not "Deal ID": whatever looks for the deal table by that header finds the full list, never this one
+    "ranked_deal_id": ("Deal ID (by risk)", "商談ID(リスク順)"),
     "by_owner": ("Pipeline by owner", "担当者別パイプライン"),
     "flagged": ("Deals that need attention (most severe first)", "要対応の商談(重要度順)"),
     "none_flagged": ("No deal needs attention.", "要対応の商談はありません。"),
@@ -77,6 +90,13 @@ DEAL_COLUMNS = (
     "note",
 )
 MANAGER_COLUMNS = ("decision", "note")
+# the short list: the full list's columns (so the tab's column widths fit both) but the manager's, whose
+# cells are carried by deal id from the full list only; then the figure it is ranked by
+ACT_FIRST_COLUMNS = (*(k for k in DEAL_COLUMNS if k not in MANAGER_COLUMNS), "value_at_risk")
+ACT_FIRST_HEADER = ("ranked_deal_id", *ACT_FIRST_COLUMNS[1:])
+RANK_AFTER = 10  # with more flagged deals than this, the tab starts with the short list
+ACT_FIRST = 5  # deals on the short list
+TOP_SEVERITY = max(SEVERITY.values())
 WIDTHS = (12, 28, 22, 14, 14, 14, 12, 12, 12, 9, 48, 28, 18, 36)
 
 
@@ -157,14 +177,6 @@ def manager_review_report(
     sheet = TabBuilder(locale)
     sheet.add(say("title", locale, day=today.isoformat()))
     sheet.add(say("legend", locale))  # (in the row left blank under the title)
-    sheet.section(
-        say("by_owner", locale),
-        [
-            say(k, locale)
-            for k in ("owner", "open_deals", "pipeline", "weighted", "flagged_deals", "overdue_tasks")
-        ],
-        _owner_rows(book, health, pipeline, today, locale),
-    )
     flagged = sorted(
         (
             (row, health[row.index])
@@ -174,6 +186,16 @@ def manager_review_report(
         key=lambda item: (-item[1].severity, -(item[0].model.amount or 0), item[0].model.deal_id or ""),
     )
     listed = flagged[:limit] if limit is not None else flagged
+    if len(flagged) > RANK_AFTER:
+        _act_first(sheet, [(row.model, h) for row, h in listed], len(flagged), pipeline)
+    sheet.section(
+        say("by_owner", locale),
+        [
+            say(k, locale)
+            for k in ("owner", "open_deals", "pipeline", "weighted", "flagged_deals", "overdue_tasks")
+        ],
+        _owner_rows(book, health, pipeline, today, locale),
+    )
     body: list[tuple[Cell, ...]] = [_deal_row(row.model, h, decisions, pipeline, locale) for row, h in listed]
     if not body:
         body = [(say("none_flagged", locale),)]
@@ -189,6 +211,43 @@ def manager_review_report(
         open_cells=_manager_cells(first, last) if listed else (),
     )
     return Review(report, shown)
+
+
+def value_at_risk(deal: Deal, health: DealHealth, pipeline: Pipeline) -> float | None:
+    """What the pipeline expects from the deal (amount × stage probability), scaled by how serious its flags
+    are; None when the amount or the stage is not known (then there is nothing to rank it by)."""
+    stage = pipeline.find(deal.stage)
+    if deal.amount is None or stage is None:
+        return None
+    return deal.amount * stage.probability * health.severity / TOP_SEVERITY
+
+
+def ranked_by_risk(
+    deals: Sequence[tuple[Deal, DealHealth]], pipeline: Pipeline
+) -> list[tuple[Deal, DealHealth, float | None]]:
+    """Most value at risk first; ties by severity, then amount, then deal id; unknown values last."""
+
+    def order(item: tuple[Deal, DealHealth, float | None]) -> tuple[bool, float, int, float, str]:
+        deal, health, risk = item
+        return (risk is None, -(risk or 0), -health.severity, -(deal.amount or 0), deal.deal_id or "")
+
+    return sorted(((d, h, value_at_risk(d, h, pipeline)) for d, h in deals), key=order)
+
+
+def _act_first(
+    sheet: TabBuilder, listed: Sequence[tuple[Deal, DealHealth]], count: int, pipeline: Pipeline
+) -> None:
+    """The short list: no Decision or Manager note cells (a deal's Decision has one place, the full list)."""
+    locale = sheet.locale
+    top = ranked_by_risk(listed, pipeline)[:ACT_FIRST]
+    sheet.bold.append(sheet.add(say("act_first", locale, shown=len(top), count=count)))
+    sheet.add(say("act_first_rule", locale, top=TOP_SEVERITY))
+    sheet.bold.append(sheet.add(*(say(k, locale) for k in ACT_FIRST_HEADER)))
+    for deal, health, risk in top:
+        cells = dict(zip(DEAL_COLUMNS, _deal_row(deal, health, {}, pipeline, locale), strict=True))
+        cells["value_at_risk"] = None if risk is None else round(risk)
+        sheet.add(*(cells[k] for k in ACT_FIRST_COLUMNS))
+    sheet.add()
 
 
 def _manager_cells(first: int, last: int) -> tuple[tuple[int, int, int, int], ...]:

@@ -22,8 +22,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from reports.labels import TabBuilder, say
-from reports.stats import ReportSettings, add_months, median, month_label, month_start, percent, total
-from reports.table import Cell, Report
+from reports.stats import (
+    FULL_RATE,
+    ReportSettings,
+    add_months,
+    median,
+    month_label,
+    month_start,
+    months_between,
+    percent,
+    total,
+)
+from reports.table import Cell, ChartSpec, Report, Series
 from rules.book import Book, key_of
 from rules.facts import DealFacts
 from sheets_schema.choices import CALL_RESULTS, REACHED_RESULTS
@@ -32,6 +42,7 @@ from sheets_schema.models import Call, Deal, Lead
 from sheets_schema.stages import Pipeline
 
 MAX_LISTED_LEADS = 200  # longer lists of waiting leads end with "… and N more"
+TOP_SOURCES = 5  # at most this many lines on the appointment-rate chart, "other sources" one of them
 
 
 @dataclass
@@ -94,6 +105,7 @@ def marketing_feedback_report(
         [say("month", locale), say("lead_source", locale), *header],
         [*by_month, (say("total", locale), "", *_figures(lines, won, lost))],
     )
+    rates = _rate_by_source(sheet, lines)
     by_campaign = _grouped(lines, lambda line: (line.source, line.campaign), won, lost)
     sheet.section(
         say("mf_by_campaign", locale),
@@ -105,7 +117,10 @@ def marketing_feedback_report(
     _count_bad_deals(book, lines, won, excluded)
     sheet.excluded({say(reason, locale): n for reason, n in excluded.items()})
     widths = (18, 22, *([14] * len(header)))
-    return Report(tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=widths)
+    charts = (rates(sheet.width() + 1),) if rates else ()
+    return Report(
+        tuple(sheet.rows), header_rows=1, bold_rows=tuple(sheet.bold), column_widths=widths, charts=charts
+    )
 
 
 def _closing_stages(pipeline: Pipeline) -> tuple[set[str], set[str]]:
@@ -195,6 +210,48 @@ def _figures(lines: Sequence[LeadLine], won: set[str], lost: set[str]) -> tuple[
         total(d.amount for d in won_deals),
         percent(len(won_deals), len(won_deals) + len(lost_deals)),
     )
+
+
+def _rate_by_source(sheet: TabBuilder, lines: list[LeadLine]) -> Callable[[int], ChartSpec] | None:
+    """A month x lead source table of appointment rates (the largest sources by leads handed over, the rest
+    pooled so that no line is drawn from a handful of leads), and its line chart, to be placed at a column.
+    A month without leads from a source is an empty cell: a gap in the line, not a 0 % rate."""
+    locale = sheet.locale
+    if not lines:
+        return None
+    sizes = Counter(line.source for line in lines)
+    ranked = sorted(sizes, key=lambda source: (-sizes[source], source))
+    shown = ranked if len(ranked) <= TOP_SOURCES else ranked[: TOP_SOURCES - 1]
+    other = say("other_sources", locale)
+
+    def column(line: LeadLine) -> str:
+        return line.source if line.source in shown else other
+
+    names = [*shown, *([other] if len(shown) < len(ranked) else [])]
+    body: list[tuple[Cell, ...]] = []
+    handed = sorted(line.month for line in lines)
+    for month in months_between(handed[0], handed[-1]):  # the months with leads (no empty chart edges)
+        leads = [line for line in lines if line.month == month]
+        body.append(
+            (month_label(month), *(_appointment_rate([x for x in leads if column(x) == n]) for n in names))
+        )
+    title, first, last = sheet.section(
+        say("mf_rate_by_source", locale, n=TOP_SOURCES), [say("month", locale), *names], body
+    )
+    return lambda col: ChartSpec(
+        say("chart_appointments", locale),
+        "line",
+        Series(0, first, last),
+        tuple(Series(i, first, last, title_row=first - 1) for i in range(1, len(names) + 1)),
+        title,
+        col,
+        y_title="%",
+        value_range=(0, FULL_RATE),
+    )
+
+
+def _appointment_rate(lines: Sequence[LeadLine]) -> float | None:
+    return percent(sum(1 for line in lines if line.appointment), len(lines))
 
 
 def _result_section(sheet: TabBuilder, lines: list[LeadLine]) -> None:

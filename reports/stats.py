@@ -46,6 +46,9 @@ def wilson(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] 
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+FULL_RATE = 100  # a rate of 100 % as the tabs write it (see above): the top of a rate chart's axis
+
+
 def percent(part: float, whole: float) -> float | None:
     """part / whole as a percentage rounded to one decimal; None (an empty cell) when whole is 0."""
     return round(100 * part / whole, 1) if whole else None

@@ -35,6 +35,11 @@ class ChartSpec:
     anchor_col: int
     y_title: str | None = None
     percent: bool = False  # values are shares (0..1)
+    # the value axis, fixed (e.g. 0..100 for rates), so that a bar's height reads the same on every chart
+    value_range: tuple[float, float] | None = None
+    # a 95 % interval per category, (low, high) columns: drawn as marks on each bar (both stores can
+    # draw a line series with markers only over a column chart; neither takes error bars from cells alike)
+    interval: tuple[Series, Series] | None = None
 
 
 @dataclass(frozen=True)

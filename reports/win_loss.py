@@ -21,6 +21,7 @@ from reports.labels import TabBuilder, say
 from reports.stats import (
     COMPANY_SIZE,
     DEAL_SIZE,
+    FULL_RATE,
     ReportSettings,
     add_months,
     as_percent,
@@ -282,6 +283,7 @@ def _by_segment(
     body: list[tuple[Cell, ...]] = []
     profile = []
     source_rows: tuple[int, int] | None = None
+    left_out = 0
     first_body = sheet.next_row + 2
     for segment in segments:
         groups: dict[str, list[Closed]] = {}
@@ -289,8 +291,12 @@ def _by_segment(
             groups.setdefault(segment.value(c), []).append(c)
         name = _segment_label(segment, locale)
         ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
-        if segment.key == "seg_lead_source" and ordered:
-            source_rows = (first_body + len(body), first_body + len(body) + len(ordered) - 1)
+        if segment.key == "seg_lead_source":
+            # largest first, so the values with enough deals to judge are the first rows: the chart's range
+            judged = sum(1 for _, deals in ordered if len(deals) >= minimum)
+            left_out = len(ordered) - judged
+            if judged:
+                source_rows = (first_body + len(body), first_body + len(body) + judged - 1)
         for value, deals in ordered:
             won = sum(c.won for c in deals)
             low, high = wilson(won, len(deals)) or (None, None)
@@ -313,22 +319,32 @@ def _by_segment(
                 profile.append((name, value, len(deals), won, low))
     title, first, _ = sheet.section(say("wl_segments", locale, n=months), header, body)
     if source_rows:
-        rows = source_rows
-        charts.append(
-            (
-                title,
-                lambda row, col: ChartSpec(
-                    say("chart_win_by_source", locale),
-                    "column",
-                    Series(1, rows[0], rows[1]),
-                    (Series(4, rows[0], rows[1], title_row=first - 1),),
-                    row,
-                    col,
-                    y_title="%",
-                ),
-            )
-        )
+        charts.append((title, _win_rate_chart(source_rows, first - 1, left_out, minimum, locale)))
     return profile
+
+
+def _win_rate_chart(
+    rows: tuple[int, int], header: int, left_out: int, minimum: int, locale: Locale
+) -> Callable[[int, int], ChartSpec]:
+    """Win rate by lead source over the values with enough deals to judge (a 3-deal source at 100 % is no
+    evidence), with the 95 % interval the table shows, on a 0-100 % axis."""
+    first, last = rows
+    title = (
+        say("chart_win_left_out", locale, left=left_out, n=minimum)
+        if left_out
+        else say("chart_win_by_source", locale)
+    )
+    return lambda row, col: ChartSpec(
+        title,
+        "column",
+        Series(1, first, last),
+        (Series(4, first, last, title_row=header),),
+        row,
+        col,
+        y_title="%",
+        value_range=(0, FULL_RATE),
+        interval=(Series(5, first, last, title_row=header), Series(6, first, last, title_row=header)),
+    )
 
 
 def _lost_reasons(sheet: TabBuilder, window: list[Closed], months: int, charts: list[_PlacedChart]) -> None:

@@ -70,21 +70,43 @@ def _spec(sheet_id: int, chart: ChartSpec) -> dict[str, Any]:
             },
         }
     header = _with_header(chart)
-    axis: list[dict[str, Any]] = [{"position": "BOTTOM_AXIS"}]
-    if chart.y_title:
-        axis.append({"position": "LEFT_AXIS", "title": chart.y_title})
-    basic: dict[str, Any] = {
-        "chartType": _BASIC_TYPES[chart.kind],
-        "legendPosition": "NO_LEGEND" if len(chart.series) == 1 else "BOTTOM_LEGEND",
-        "axis": axis,
-        "domains": [{"domain": _data(sheet_id, chart.categories, header)}],
-        "series": [
+    value_axis = "BOTTOM_AXIS" if chart.kind == "bar" else "LEFT_AXIS"
+    series = [{"series": _data(sheet_id, s, header), "targetAxis": value_axis} for s in chart.series]
+    if chart.interval is not None:  # a combo: the bars, and each end of the interval as marks without a line
+        for line in series:
+            line["type"] = _BASIC_TYPES[chart.kind]
+        series += [
             {
-                "series": _data(sheet_id, s, header),
-                "targetAxis": "BOTTOM_AXIS" if chart.kind == "bar" else "LEFT_AXIS",
+                "series": _data(sheet_id, end, header),
+                "targetAxis": value_axis,
+                "type": "LINE",
+                "lineStyle": {"type": "INVISIBLE"},
+                "pointStyle": {"shape": "DIAMOND", "size": 7},
             }
-            for s in chart.series
-        ],
+            for end in chart.interval
+        ]
+    basic: dict[str, Any] = {
+        "chartType": "COMBO" if chart.interval is not None else _BASIC_TYPES[chart.kind],
+        "legendPosition": "NO_LEGEND" if len(series) == 1 else "BOTTOM_LEGEND",
+        "axis": _axes(chart),
+        "domains": [{"domain": _data(sheet_id, chart.categories, header)}],
+        "series": series,
         "headerCount": 1 if header else 0,
     }
     return {"title": chart.title, "basicChart": basic}
+
+
+def _axes(chart: ChartSpec) -> list[dict[str, Any]]:
+    """The category axis, and the value axis with its title and fixed range when the spec has them."""
+    category, value = ("LEFT_AXIS", "BOTTOM_AXIS") if chart.kind == "bar" else ("BOTTOM_AXIS", "LEFT_AXIS")
+    values: dict[str, Any] = {"position": value}
+    if chart.y_title:
+        values["title"] = chart.y_title
+    if chart.value_range is not None:
+        low, high = chart.value_range
+        values["viewWindowOptions"] = {
+            "viewWindowMode": "EXPLICIT",
+            "viewWindowMin": low,
+            "viewWindowMax": high,
+        }
+    return [{"position": category}, values] if len(values) > 1 else [{"position": category}]

@@ -9,13 +9,16 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart import Series as ChartSeries
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.legend import Legend
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.table import ChartSpec, Series
 
 WIDTH_CM, HEIGHT_CM = 16, 8.5  # about 18 rows of default height, as the report builders assume
+MARK_COLOUR = "404040"  # the ends of an interval: dark grey, readable over a bar and over the background
 
 
 def add_charts(ws: Worksheet, charts: tuple[ChartSpec, ...]) -> None:
@@ -31,6 +34,8 @@ def build_chart(ws: Worksheet, spec: ChartSpec) -> BarChart | LineChart | PieCha
     for series in spec.series:
         values = _series(ws, series)
         values.cat = AxDataSource(strRef=StrRef(labels))  # category labels are text (months, sources)
+        if isinstance(chart, LineChart):
+            values.smooth = False  # a smoothed line overshoots: below 0 % or above 100 % between months
         chart.series.append(values)
     if isinstance(chart, PieChart):
         return chart
@@ -40,9 +45,32 @@ def build_chart(ws: Worksheet, spec: ChartSpec) -> BarChart | LineChart | PieCha
         chart.y_axis.title = spec.y_title
     if spec.percent:
         chart.y_axis.number_format = "0%"
+    if spec.value_range is not None:
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = spec.value_range
     chart.x_axis.delete = False  # LibreOffice and new Excel hide axes that are not explicitly kept
     chart.y_axis.delete = False
+    if spec.interval is not None:
+        chart.legend = Legend(legendPos="b")  # names the marks
+        chart += _interval_marks(ws, spec.interval, labels)
     return chart
+
+
+def _interval_marks(ws: Worksheet, interval: tuple[Series, Series], labels: str) -> LineChart:
+    """The low and high end of each category's interval as a dash over its bar: line series without a line,
+    on the bar chart's axes (the same axis ids), so that 0-100 % holds for both."""
+    marks = LineChart()
+    for end in interval:
+        values = _series(ws, end)
+        values.cat = AxDataSource(strRef=StrRef(labels))
+        values.marker.symbol = "dash"
+        values.marker.size = 14
+        # dark marks: left to the theme, LibreOffice draws them white, invisible above the bar
+        values.marker.graphicalProperties = GraphicalProperties(solidFill=MARK_COLOUR)
+        values.marker.graphicalProperties.line.solidFill = MARK_COLOUR
+        values.graphicalProperties.line.noFill = True
+        values.smooth = False
+        marks.series.append(values)
+    return marks
 
 
 def _empty_chart(spec: ChartSpec) -> BarChart | LineChart | PieChart:
