@@ -63,6 +63,9 @@ EMAIL_PROBLEMS = {  # (English, Japanese), each after the owner's name
 }
 
 
+NO_CHANNEL = "none"  # the channel of a dry run's digest when no channel is configured
+
+
 @dataclass(frozen=True)
 class Delivery:
     owner: str
@@ -83,7 +86,8 @@ class ReminderOutcome:
     sent: list[Delivery] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Failure] = field(default_factory=list)  # owners who cannot be reached on a channel
-    planned: list[tuple[str, Digest]] = field(default_factory=list)  # dry run: (channel, digest) not sent
+    # dry run: (channel, digest) not sent; channel NO_CHANNEL when none is configured
+    planned: list[tuple[str, Digest]] = field(default_factory=list)
     ledger_writes: int = 0
     locale: Locale = "en"  # the sheet's language, for what the run says
 
@@ -159,6 +163,9 @@ def run_reminders(
     stamp = now.astimezone(config.zone).isoformat(timespec="seconds")
     written = current.rows if current is not None else None
     for digest in digests(book, due_tasks(book, today, config.reminders.due_soon_days)):
+        if dry_run and not channels:  # show what is due all the same: the reason to configure a channel
+            outcome.planned.append((NO_CHANNEL, digest))
+            continue
         delivered = False
         for notifier in channels:
             part = pending(digest, ledger, notifier.channel)
