@@ -101,7 +101,8 @@ class ReminderOutcome:
         if (locale or self.locale) == "ja":
             lines = [f"リマインダー: {d.owner} に {d.channel} で送信(タスク {d.tasks} 件)" for d in self.sent]
             lines += [
-                f"リマインダー: {f.owner} への {f.channel} の送信に失敗: {f.reason}" for f in self.failures
+                f"リマインダー: {f.owner} への {f.channel} の送信に失敗: {without_subject(f.reason, f.owner)}"
+                for f in self.failures
             ]
             lines += [
                 f"リマインダー: {s.owner} への {s.channel} は送れません: {s.reason}" for s in self.skipped
@@ -109,7 +110,10 @@ class ReminderOutcome:
             nothing = "リマインダー: 送るものはありません"
         else:
             lines = [f"reminders: sent {d.channel} to {d.owner} ({tasks(d.tasks)})" for d in self.sent]
-            lines += [f"reminders: FAILED {f.channel} to {f.owner}: {f.reason}" for f in self.failures]
+            lines += [
+                f"reminders: FAILED {f.channel} to {f.owner}: {without_subject(f.reason, f.owner)}"
+                for f in self.failures
+            ]
             lines += [f"reminders: skipped {s.channel} to {s.owner}: {s.reason}" for s in self.skipped]
             nothing = "reminders: nothing to send"
         if not lines and not self.planned:
@@ -206,6 +210,13 @@ def _send(notifier: Notifier, digest: Digest, locale: Locale, outcome: ReminderO
     outcome.sent.append(Delivery(digest.owner, notifier.channel, len(digest.tasks)))
     log.info("reminders: sent %s to %s (%d tasks)", notifier.channel, digest.owner, len(digest.tasks))
     return True
+
+
+def without_subject(reason: str, owner: str) -> str:
+    """A notifier's error starts with what it was sending ("email to Sato: …"); the outcome's line names
+    the channel and the owner already ("FAILED email to Sato: …"), so that part is said once."""
+    subject, colon, rest = reason.partition(": ")
+    return rest if colon and owner in subject else reason
 
 
 def _write_ledger(store: Store, ledger: Ledger, outcome: ReminderOutcome) -> list[list[Any]]:
