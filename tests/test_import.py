@@ -53,7 +53,10 @@ def test_a_shift_jis_excel_export_imports_and_a_second_import_adds_nothing(workb
     csv.write_bytes(SJIS_EXPORT.replace("1,200人", '"1,200人"').encode("cp932"))
     first = run(workbook, "leads", str(csv), "--source", "ウェビナー", "--campaign", "11月SFA")
     assert first.exception is None, first.output
-    assert "(Shift_JIS (CP932)) -> リード: added 3, skipped 0 as duplicates, rejected 0" in first.output
+    assert (
+        "(Shift_JIS (CP932)) -> リード: 追加 3 件、重複のためスキップ 0 件、取り込めなかった行 0 件"
+        in first.output
+    )
     leads = rows(workbook, "leads")
     assert [(x.company, x.contact, x.email, x.employees) for x in leads] == [
         ("株式会社サンプル製作所", "山田 花子", "hanako@sample.co.jp", 250),
@@ -63,8 +66,8 @@ def test_a_shift_jis_excel_export_imports_and_a_second_import_adds_nothing(workb
     assert {(x.lead_source, x.campaign, x.region) for x in leads} >= {("ウェビナー", "11月SFA", "東京都")}
     assert all(isinstance(x.handed_over_on, date) for x in leads)  # handed over today unless the file says
     again = run(workbook, "leads", str(csv))
-    assert "added 0, skipped 3 as duplicates, rejected 0" in again.output
-    assert "line 2: duplicate (same email as リード row 2)" in again.output
+    assert "追加 0 件、重複のためスキップ 3 件、取り込めなかった行 0 件" in again.output
+    assert "2 行目: 重複(リード row 2 とメールアドレスが同じ)" in again.output
     assert "nothing to add: no write" in again.output
     assert len(rows(workbook, "leads")) == 3
 
@@ -101,12 +104,12 @@ def test_utf8_with_bom_dedupes_against_the_sheet_by_email_phone_and_company_cont
         encoding="utf-8-sig",
     )
     result = run(workbook, "leads", str(csv), "--source", "Web")
-    assert "(UTF-8) -> リード: added 1, skipped 4 as duplicates, rejected 0" in result.output
+    assert "(UTF-8) -> リード: 追加 1 件、重複のためスキップ 4 件、取り込めなかった行 0 件" in result.output
     for line in (
-        "line 2: duplicate (same email as リード row 2 (L-7))",
-        "line 3: duplicate (same phone number as リード row 2 (L-7))",
-        "line 4: duplicate (same company and contact as リード row 2 (L-7))",
-        "line 6: duplicate (same email as CSV line 5)",
+        "2 行目: 重複(リード row 2 (L-7) とメールアドレスが同じ)",
+        "3 行目: 重複(リード row 2 (L-7) と電話番号が同じ)",
+        "4 行目: 重複(リード row 2 (L-7) と会社名と担当者が同じ)",
+        "6 行目: 重複(CSV line 5 とメールアドレスが同じ)",
     ):
         assert line in result.output
     assert [x.company for x in rows(workbook, "leads")] == ["株式会社エービー", "New One"]
@@ -178,8 +181,8 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
         ).encode("cp932")
     )
     first = run(workbook, "deals", str(csv))
-    assert "added 2, skipped 0 as duplicates, rejected 1" in first.output
-    assert "line 4: rejected — ステージ: 「たぶん」 はステージの選択肢にありません" in first.output
+    assert "追加 2 件、重複のためスキップ 0 件、取り込めなかった行 1 件" in first.output
+    assert "4 行目: 取り込めません — ステージ: 「たぶん」 はステージの選択肢にありません" in first.output
     deals = rows(workbook, "deals")
     assert [(d.deal_name, d.stage, d.amount, d.close_date) for d in deals] == [
         ("基幹刷新", "won", 1_200_000, date(2025, 3, 31)),
@@ -188,7 +191,7 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
     grid = XlsxStore(workbook).read().tabs[DEALS.title("ja")].rows
     assert "受注" in grid[1] and "失注" in grid[2]  # dropdown labels in the sheet's language
     again = run(workbook, "deals", str(csv))
-    assert "added 0, skipped 2 as duplicates, rejected 1" in again.output
+    assert "追加 0 件、重複のためスキップ 2 件、取り込めなかった行 1 件" in again.output
     assert len(rows(workbook, "deals")) == 2
 
 

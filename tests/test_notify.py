@@ -302,15 +302,19 @@ def test_remind_command_dry_run_prints_and_writes_nothing(tmp_path):
     path = workbook_with_tasks(tmp_path)
     before = path.read_bytes()
     result = invoke_at_now(remind, ["--workbook", str(path), "--dry-run"])
-    assert result.output == (
+    assert result.output.splitlines()[0] == (  # the digest, and that no channel would carry it
+        "--- Sato (1 task): would not be sent: no channel configured — set [reminders.email] or "
+        "[reminders.chat]"
+    )
+    assert result.output.endswith(
         "reminders: no channel is enabled; set reminders.email.enabled = true and/or "
-        "reminders.chat.enabled = true in the config\nreminders: nothing to send\n"
+        "reminders.chat.enabled = true in the config\n"
     )
     toml = tmp_path / "sfa-sync.toml"
     toml.write_text('[reminders.email]\nenabled = true\nhost = "127.0.0.1"\nport = 9\n', encoding="utf-8")
     result = invoke_at_now(remind, ["--config", str(toml), "--workbook", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "--- would send email to Sato (" in result.output
+    assert "--- would send email to Sato <sato@example.com> (" in result.output
     assert "- 2026-11-28 (today) Visit Acme [First visit] — Acme rollout / Acme (T-000001)" in result.output
     assert path.read_bytes() == before
 

@@ -163,7 +163,7 @@ def test_a_file_that_is_not_a_workbook_is_named(tmp_path):
 
     path = tmp_path / "notes.xlsx"
     path.write_text("not a zip")
-    with pytest.raises(AccessError, match=r"notes\.xlsx: cannot open as an \.xlsx workbook"):
+    with pytest.raises(AccessError, match=r"notes\.xlsx: not an \.xlsx workbook .*save it as Excel Workbook"):
         cycle(path)
 
 

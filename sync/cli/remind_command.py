@@ -13,11 +13,36 @@ from pathlib import Path
 
 import click
 
+from sheets_schema.messages import Catalogue
 from sync.cli.options import build_config, common_options
 from sync.errors import EXIT_OK, NotifyError
-from sync.jobs.remind import run_reminders, tasks
+from sync.jobs.remind import NO_CHANNEL, run_reminders, tasks
 from sync.notify import render
 from sync.stores import open_store
+
+# The line above each digest a dry run prints: who, how many tasks, and the channel that would carry it.
+PLANNED = Catalogue(
+    {
+        "email": (
+            "--- would send email to {owner} ({tasks})",
+            "--- {owner} に email で送る予定({tasks})",
+        ),
+        "email_to": (
+            "--- would send email to {owner} <{address}> ({tasks})",
+            "--- {owner} <{address}> に email で送る予定({tasks})",
+        ),
+        "chat": (
+            "--- would post {owner}'s digest to the chat webhook ({tasks})",
+            "--- {owner} 宛てのまとめをチャットの Webhook に送る予定({tasks})",
+        ),
+        NO_CHANNEL: (
+            "--- {owner} ({tasks}): would not be sent: no channel configured — set [reminders.email] or "
+            "[reminders.chat]",
+            "--- {owner}({tasks}): 送信されません: 送信方法が設定されていません — "
+            "[reminders.email] か [reminders.chat] を設定してください",
+        ),
+    }
+)
 
 
 @click.command()
@@ -34,7 +59,7 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
     outcome = run_reminders(store, config, datetime.now(config.zone), dry_run=dry_run)
     ja = outcome.locale == "ja"
     for channel, digest in outcome.planned:
-        click.echo(planned_line(channel, digest.owner, len(digest.tasks), ja))
+        click.echo(planned_line(channel, digest.owner, len(digest.tasks), ja, digest.email))
         click.echo(render.plain_text(digest, outcome.locale))
     if not (config.reminders.email.enabled or config.reminders.chat.enabled):
         click.echo(
@@ -57,8 +82,8 @@ def remind(config_path: Path | None, workbook: Path | None, locale: str | None, 
     return EXIT_OK
 
 
-def planned_line(channel: str, owner: str, count: int, ja: bool) -> str:
-    """The line above each digest a dry run would send."""
-    if ja:
-        return f"--- {owner} に {channel} で送る予定(タスク {count} 件)"
-    return f"--- would send {channel} to {owner} ({tasks(count)})"
+def planned_line(channel: str, owner: str, count: int, ja: bool, address: str | None = None) -> str:
+    """The line above each digest a dry run would send (`address`: the owner's email, when known)."""
+    code = "email_to" if channel == "email" and address else channel
+    counted = f"タスク {count} 件" if ja else tasks(count)
+    return PLANNED.say(code, "ja" if ja else "en", owner=owner, address=address, tasks=counted)

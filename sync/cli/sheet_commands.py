@@ -31,10 +31,12 @@ def init(config_path: Path | None, workbook: Path | None, locale: str | None) ->
 
     config = build_config(config_path, workbook, locale)
     written = initialise(config)
-    click.echo(
-        f"{open_store(config).describe()}: "
-        + (f"set up ({written} cells written)" if written else "already set up")
-    )
+    ja = config.locale == "ja"
+    if written:
+        done = f"設定しました(書き込んだセル: {written})" if ja else f"set up ({written} cells written)"
+    else:
+        done = "設定済みです" if ja else "already set up"
+    click.echo(f"{open_store(config).describe()}: {done}")
     return EXIT_OK
 
 

@@ -12,6 +12,11 @@ them: text, ints, `date` / `datetime` objects, choice labels in the locale; a bl
 The last few rows of each id'd tab have no id yet (typed since the last sync). With `bad_cells=True`
 a handful of cells are spoiled the way real teams spoil them, one of each kind; `DemoBook.bad_cells`
 (or `bad_cell_places(...)`) says where, and which problem the service should report there.
+
+As of `today` the team looks live: most open deals are kept up (about a quarter are flagged), late tasks
+are days late, and `DemoBook.history` holds each deal's stage path, which `sfa-sync demo` writes to the
+hidden history tabs as the daily cycles would have (so the stage before lost is known). One pattern is
+planted for the Win-Loss profile to find: manufacturers of 50+ people win far more often.
 """
 
 from __future__ import annotations
@@ -58,9 +63,30 @@ class BadCell:
 
 
 @dataclass(frozen=True)
+class DealHistory:
+    """How one deal (with an id) moved: what the service would have seen had it synced every day.
+
+    `stages`: (day entered, stage key), oldest first; the last one is the deal's stage on the sheet."""
+
+    row: int  # position in the deals rows
+    deal_id: str
+    created_on: date
+    stages: tuple[tuple[date, str], ...]
+
+    @property
+    def closed_on(self) -> date | None:
+        return self.stages[-1][0] if self.stages[-1][1] in ("won", "lost") else None
+
+    @property
+    def stage_before_close(self) -> str | None:
+        return self.stages[-2][1] if self.closed_on and len(self.stages) > 1 else None
+
+
+@dataclass(frozen=True)
 class DemoBook:
     rows: dict[str, list[dict[str, object]]]
     bad_cells: tuple[BadCell, ...]
+    history: tuple[DealHistory, ...] = ()  # for the hidden state tabs: the demo team's past cycles
 
 
 # The kinds of bad cell, and the message code (sheets_schema.messages) each should produce.
@@ -339,6 +365,22 @@ _LOST_REASONS = (
     ("機能不足", "Missing features", 6),
     ("連絡途絶", "No response", 4),
 )
+# Lost reasons differ by segment as they do in real teams: retail and services lose on price, IT on
+# competitors and features, finance and healthcare on timing and budget (weights in _LOST_REASONS order).
+_LOST_WEIGHTS_BY_INDUSTRY = {
+    "retail": (50, 15, 10, 15, 5, 5),
+    "services": (45, 20, 10, 15, 5, 5),
+    "it": (15, 40, 10, 5, 25, 5),
+    "finance": (10, 15, 40, 25, 5, 5),
+    "medical": (10, 10, 40, 30, 5, 5),
+    "mfg": (25, 20, 30, 15, 5, 5),
+}
+# The planted pattern the Win-Loss profile should find: manufacturers (50+ people) win more, referrals too.
+_BASE_WIN = 0.15
+_PATTERN_WIN = 0.95
+_HEALTHY_SHARE = 0.85  # open deals the team keeps up; the rest are flagged for the manager
+_OPEN_KEYS = tuple(s.key for s in DEFAULT_STAGES if not s.closed and s.key != "appointment")
+_STALL_DAYS = {s.key: s.stall_days for s in DEFAULT_STAGES}
 _CALL_NOTES = {
     "no_answer": (
         ("担当者不在", "Contact not in"),
@@ -552,10 +594,17 @@ class _Lead:
     caller: int  # index into reps
     handed_over: date
     row: dict[str, object]
+    industry: str = ""  # key, e.g. "mfg"
+    source: str = ""  # lead source key, e.g. "referral"
+    employees: int = 0
     last_result: str | None = None
     last_call: datetime | None = None
     last_caller: str = ""
     appointment: tuple[datetime, str, date] | None = None  # called_at, caller, appointment date
+
+
+# a task before it becomes a row: typed at, seq, deal index or -1, lead, type, due, owner, status decided or ""
+_TaskSpec = tuple[datetime, int, int, _Lead, str, date, str, str]
 
 
 @dataclass
@@ -569,6 +618,8 @@ class _Deal:
     close: date | None
     id: str = ""
     stalled: bool = False
+    healthy: bool = False  # an open deal the team keeps up: owner, close date ahead, a next task, recent work
+    stages: tuple[tuple[date, str], ...] = ()  # (day entered, stage key), oldest first
 
 
 class _Generator:
@@ -627,7 +678,15 @@ class _Generator:
         }
         if self.bad:
             self.spoil(rows, leads, deals)
-        return DemoBook(rows, tuple(self.bad_cells))
+        return DemoBook(rows, tuple(self.bad_cells), self.history(deals, deal_rows))
+
+    def history(self, deals: list[_Deal], rows: list[dict[str, object]]) -> tuple[DealHistory, ...]:
+        """The stage paths of the deals that had an id at the last sync (a copied id has none of its own)."""
+        return tuple(
+            DealHistory(k, deal.id, deal.created.date(), deal.stages)
+            for k, deal in enumerate(deals)
+            if deal.id and rows[k]["deal_id"] == deal.id and k != self.dup_deal
+        )
 
     # -- team
 
@@ -752,7 +811,7 @@ class _Generator:
                 "status": status_new,
                 "notes": notes,
             }
-            out.append(_Lead(i, lead_id, company, caller, day, row))
+            out.append(_Lead(i, lead_id, company, caller, day, row, industry[0], source[0], employees_n))
         return out
 
     def campaign(self, source: str, day: date) -> str:
@@ -875,43 +934,19 @@ class _Generator:
         )
         booked = booked[: self.size.deals]  # the newest appointments are not on Deals yet
         stage_keys = [s.key for s in DEFAULT_STAGES]
-        open_keys = [s.key for s in DEFAULT_STAGES if not s.closed and s.key != "appointment"]
-        # ~30% closed, older deals more likely, only deals whose first visit is 10+ days past
+        # ~38% closed, older deals more likely, only deals whose first visit is 10+ days past
         eligible = [i for i, (_, (_, _, visit)) in enumerate(booked) if visit <= today - timedelta(days=10)]
-        n_closed = min(len(eligible), round(0.3 * len(booked)))
+        n_closed = min(len(eligible), round(0.38 * len(booked)))
         keyed = sorted(
             eligible,
             key=lambda i: -(rng.random() ** (1.0 / max(1, (today - booked[i][1][0].date()).days))),
         )
         closed = set(keyed[:n_closed])
         deals: list[_Deal] = []
-        active = self.active_reps
         for i, (lead, (at, setter, visit)) in enumerate(booked):
-            r = rng.random()
-            if r < 0.6:
-                owner = setter
-            elif r < 0.9:
-                owner = active[rng.randrange(len(active))].name
-            else:
-                owner = ""
-            since_visit = (today - visit).days
-            stalled = False
-            if i in closed:
-                stage = "won" if rng.random() < 0.4 else "lost"
-                close = self.weekday_back(
-                    visit + timedelta(days=rng.randint(7, max(7, min(90, since_visit - 1)))), visit
-                )
-                close = min(close, today - timedelta(days=1))
-            elif since_visit < 0:
-                stage, close = "appointment", visit + timedelta(days=rng.randint(45, 120))
-            else:
-                step = min(len(open_keys) - 1, int(since_visit / rng.uniform(14, 70)))
-                stage = open_keys[step]
-                close = visit + timedelta(days=rng.randint(30, 120))
-                if since_visit > 45 and rng.random() < 0.2:  # stalled: stuck early, close date long past
-                    stage, stalled = open_keys[rng.randrange(2)], True
-                    close = visit + timedelta(days=rng.randint(14, max(14, min(40, since_visit - 5))))
-            deals.append(_Deal(lead, at, visit, stage, owner, setter, close, stalled=stalled))
+            deal = self.deal(lead, at, setter, visit, i in closed)
+            deal.stages = self.stage_path(deal)
+            deals.append(deal)
         tail = _tail(len(deals))
         stage_labels = {
             key: stage.en if not self.ja else stage.ja
@@ -922,13 +957,15 @@ class _Generator:
         for k, deal in enumerate(deals):
             deal.id = _id("D", k + 1) if k < len(deals) - tail else ""
             lead = deal.lead
-            amount = self.amount(deal.stage)
+            amount = self.amount(deal.stage, deal.healthy)
             close_cell: object = deal.close
-            if deal.stage == "appointment" and rng.random() < 0.5:
+            if deal.stage == "appointment" and not deal.healthy and rng.random() < 0.5:
                 close_cell = ""
             lost_reason = ""
             if deal.stage == "lost" and rng.random() < 0.9:
-                ja, en, _ = rng.choices(_LOST_REASONS, cum_weights=reasons_cum)[0]
+                weights = _LOST_WEIGHTS_BY_INDUSTRY.get(lead.industry)
+                cum = _cum(weights) if weights else reasons_cum
+                ja, en, _ = rng.choices(_LOST_REASONS, cum_weights=cum)[0]
                 lost_reason = (ja, en)[self.l]
             product = self.pick(_PRODUCTS)
             rows.append(
@@ -948,9 +985,95 @@ class _Generator:
             )
         return deals, rows
 
-    def amount(self, stage: str) -> object:
+    def deal(self, lead: _Lead, at: datetime, setter: str, visit: date, closes: bool) -> _Deal:
+        """One deal: who owns it, where it stands, when it is expected to close. About three in four open
+        deals are kept up (healthy); the rest are what a manager should see: stalled, an owner missing,
+        a close date passed, no next task."""
+        rng, today, open_keys = self.rng, self.today, _OPEN_KEYS
+        r = rng.random()
+        active = self.active_reps
+        if r < 0.6:
+            owner = setter
+        elif r < 0.9:
+            owner = active[rng.randrange(len(active))].name
+        else:
+            owner = ""
+        since_visit = (today - visit).days
+        if closes:
+            stage = "won" if rng.random() < self.win_chance(lead) else "lost"
+            close = self.weekday_back(
+                visit + timedelta(days=rng.randint(7, max(7, min(90, since_visit - 1)))), visit
+            )
+            return _Deal(lead, at, visit, stage, owner, setter, min(close, today - timedelta(days=1)))
+        if since_visit < 0:
+            stage, close = "appointment", visit + timedelta(days=rng.randint(45, 120))
+        else:
+            step = min(len(open_keys) - 1, int(since_visit / rng.uniform(14, 70)))
+            stage, close = open_keys[step], visit + timedelta(days=rng.randint(30, 120))
+            if since_visit > 45 and rng.random() < 0.2:  # stalled: stuck early, close date long past
+                stage = open_keys[rng.randrange(2)]
+                close = visit + timedelta(days=rng.randint(14, max(14, min(40, since_visit - 5))))
+                return _Deal(lead, at, visit, stage, owner, setter, close, stalled=True)
+        if rng.random() >= _HEALTHY_SHARE:
+            return _Deal(lead, at, visit, stage, owner, setter, close)
+        if not owner or owner not in {p.name for p in active}:
+            owner = setter if setter in {p.name for p in active} else active[rng.randrange(len(active))].name
+        if close < today + timedelta(days=7):
+            close = today + timedelta(days=rng.randint(10, 75))
+        if stage == "first_visit" and since_visit > _STALL_DAYS["first_visit"] - 2:
+            stage = "proposal"  # a kept-up deal does not sit at its first visit for weeks
+        return _Deal(lead, at, visit, stage, owner, setter, close, healthy=True)
+
+    @staticmethod
+    def win_chance(lead: _Lead) -> float:
+        """The planted pattern: manufacturers of 50 people or more win far more often; referrals somewhat more."""
+        if lead.industry == "mfg" and lead.employees >= 50:
+            return _PATTERN_WIN
+        if lead.source == "referral":
+            return (_PATTERN_WIN + _BASE_WIN) / 2
+        return _BASE_WIN
+
+    def stage_path(self, deal: _Deal) -> tuple[tuple[date, str], ...]:
+        """(day entered, stage) from the appointment to the deal's stage today, through the stages between.
+        A kept-up deal entered its stage within that stage's stall limit; a stalled one sits where it was
+        put after the first visit; a closed one closed on its close date from the last open stage it reached."""
+        rng, today = self.rng, self.today
+        created = deal.created.date()
+        path = [(created, "appointment")]
+        if deal.stage == "appointment":
+            return tuple(path)
+        if deal.stage in ("won", "lost"):
+            weights = (1, 2, 3, 6) if deal.stage == "won" else (4, 3, 3, 2)
+            last = rng.choices(range(len(_OPEN_KEYS)), weights=weights)[0]
+            end = deal.close or today
+        else:
+            last = _OPEN_KEYS.index(deal.stage)
+            end = None
+        visit = min(max(deal.visit, created), today)
+        path.append((visit, "first_visit"))
+        if last > 0:
+            if deal.stalled or end is not None:
+                latest = (end or today) - timedelta(days=1)
+                entered = visit + timedelta(days=rng.randint(1, max(1, (latest - visit).days)))
+                entered = min(entered, latest) if latest > visit else visit
+            elif deal.healthy:
+                limit = _STALL_DAYS[_OPEN_KEYS[last]]
+                entered = max(visit, today - timedelta(days=rng.randint(1, max(1, limit - 2))))
+            else:
+                entered = visit + timedelta(days=rng.randint(0, max(0, (today - visit).days)))
+            span = max(0, (entered - visit).days)
+            between = sorted(visit + timedelta(days=rng.randint(0, span)) for _ in range(last - 1))
+            for day, key in zip((*between, entered), _OPEN_KEYS[1 : last + 1], strict=True):
+                path.append((max(day, path[-1][0]), key))
+        if end is not None:
+            path.append((max(end, path[-1][0]), deal.stage))
+        return tuple(path)
+
+    def amount(self, stage: str, healthy: bool = False) -> object:
         rng = self.rng
         blank = {"appointment": 0.7, "first_visit": 0.4, "lost": 0.2}.get(stage, 0.0)
+        if healthy and stage not in ("appointment", "first_visit"):
+            blank = 0.0
         if rng.random() < blank:
             return ""
         yen = max(100_000, round(math.exp(rng.gauss(14.2, 0.8)) / 10_000) * 10_000)  # median ~1.5M yen
@@ -984,9 +1107,12 @@ class _Generator:
             if lead.last_result == "call_back" and lead.id and lead.last_call is not None
         ]
         n_callbacks = min(len(callbacks), round(0.1 * rest))
-        n_follow = rest - n_callbacks
-        # (typed_at, seq, deal index or -1, lead, type, due, owner)
-        specs: list[tuple[datetime, int, int, _Lead, str, date, str]] = []
+        # a kept-up open deal has a task done lately and an open next one: two tasks each
+        kept_up = [k for k, d in enumerate(deals) if d.healthy and d.stage != "appointment"]
+        kept_up = kept_up[: max(0, rest - n_callbacks) // 2]
+        n_follow = rest - n_callbacks - 2 * len(kept_up)
+        # (typed_at, seq, deal index or -1, lead, type, due, owner, status decided or "")
+        specs: list[_TaskSpec] = []
         for k, deal in enumerate(firsts):
             worker = deal.owner or deal.setter
             specs.append(
@@ -998,6 +1124,7 @@ class _Generator:
                     "first_visit",
                     deal.visit,
                     worker,
+                    "",
                 )
             )
         weight_of = {
@@ -1009,9 +1136,9 @@ class _Generator:
             "won": 4,
             "lost": 2,
         }
+        cum_types = {stage: _cum(w) for stage, w in _FOLLOW_WEIGHTS.items()}
         if n_follow and deals:
             weights = [0.5 if d.stalled else weight_of[d.stage] for d in deals]
-            cum_types = {stage: _cum(w) for stage, w in _FOLLOW_WEIGHTS.items()}
             for k in rng.choices(range(len(deals)), weights=weights, k=n_follow):
                 deal = deals[k]
                 if deal.stage in ("won", "lost"):
@@ -1031,10 +1158,12 @@ class _Generator:
                 if typed < deal.created:
                     typed = deal.created + timedelta(hours=1)
                 kind = rng.choices(_FOLLOW_TYPES, cum_weights=cum_types[deal.stage])[0]
-                specs.append((typed, len(specs), k, deal.lead, kind, due, deal.owner or deal.setter))
+                specs.append((typed, len(specs), k, deal.lead, kind, due, deal.owner or deal.setter, ""))
+        for k in kept_up:
+            specs += self.kept_up_tasks(k, deals[k], len(specs), cum_types[deals[k].stage])
         for lead, at in rng.sample(callbacks, n_callbacks):
             due = self.weekday_forward(at.date() + timedelta(days=rng.randint(1, 5)))
-            specs.append((at + timedelta(minutes=1), len(specs), -1, lead, "call", due, lead.last_caller))
+            specs.append((at + timedelta(minutes=1), len(specs), -1, lead, "call", due, lead.last_caller, ""))
         specs.sort(key=lambda s: (s[0], s[1]))
         # a few open follow-ups fall due today
         today_candidates = [
@@ -1047,15 +1176,15 @@ class _Generator:
             and s[0].date() < today
         ]
         for p in rng.sample(today_candidates, min(len(today_candidates), max(1, len(specs) // 100))):
-            typed, seq, k, lead, kind, _due, owner = specs[p]
-            specs[p] = (typed, seq, k, lead, kind, today, owner)
+            typed, seq, k, lead, kind, _due, owner, decided = specs[p]
+            specs[p] = (typed, seq, k, lead, kind, today, owner, decided)
         status_labels = {c.key: c.label(self.loc) for c in TASK_STATUSES.choices}
         type_labels = {c.key: c.label(self.loc) for c in TASK_TYPES.choices}
         tail = _tail(len(specs))
         rows: list[dict[str, object]] = []
-        for p, (_typed, _seq, k, lead, kind, due, owner) in enumerate(specs):
+        for p, (_typed, _seq, k, lead, kind, due, owner, decided) in enumerate(specs):
             of_deal = deals[k] if k >= 0 else None
-            status, done_on = self.task_status(of_deal, kind, due)
+            status, done_on = self.task_status(of_deal, kind, due, decided)
             deal_id = of_deal.id if of_deal is not None and k != self.dup_deal else ""
             title = _CALLBACK_TITLE[self.l] if of_deal is None else _TASK_TITLES[kind][self.l]
             rows.append(
@@ -1074,16 +1203,38 @@ class _Generator:
             )
         return rows
 
-    def task_status(self, deal: _Deal | None, kind: str, due: date) -> tuple[str, object]:
+    def kept_up_tasks(self, k: int, deal: _Deal, seq: int, cum_types: list[int]) -> list[_TaskSpec]:
+        """A task done in the last days (the deal's latest activity) and the open next one, due from a few
+        days ago (a little late, as people are) to two weeks ahead."""
+        rng, today = self.rng, self.today
+        owner = deal.owner or deal.setter
+        out: list[_TaskSpec] = []
+        for decided, due in (
+            ("done", today - timedelta(days=rng.randint(2, 9))),
+            ("open", today + timedelta(days=rng.randint(-6, 12))),
+        ):
+            due = max(self.weekday_forward(due) if decided == "open" else due, deal.visit)
+            typed_on = max(deal.created.date(), min(due, today) - timedelta(days=rng.randint(1, 6)))
+            typed = datetime.combine(typed_on, time(rng.randint(9, 18), rng.randint(0, 59)))
+            typed = max(min(typed, datetime.combine(today, time(9))), deal.created + timedelta(hours=1))
+            kind = rng.choices(_FOLLOW_TYPES, cum_weights=cum_types)[0]
+            out.append((typed, seq + len(out), k, deal.lead, kind, due, owner, decided))
+        return out
+
+    def task_status(self, deal: _Deal | None, kind: str, due: date, decided: str = "") -> tuple[str, object]:
         rng, today = self.rng, self.today
         r = rng.random()
         closed = deal is not None and deal.stage in ("won", "lost")
-        if due >= today and not closed:
+        if decided == "done" and due < today:
+            return "done", min(due + timedelta(days=rng.randint(0, 1)), today - timedelta(days=1))
+        if decided or (due >= today and not closed):
             return ("open" if r < 0.85 else "in_progress"), ""
         if closed:
             status = "done" if r < 0.88 else "cancelled"
         elif kind == "first_visit":
-            status = "done" if r < 0.9 else ("cancelled" if r < 0.93 else "open")
+            status = "done" if r < 0.9 else ("cancelled" if r < 0.99 else "open")
+        elif (today - due).days > 10:  # long past: done or dropped; rarely left open for months
+            status = "done" if r < 0.85 else ("cancelled" if r < 0.99 else "open")
         else:
             status = (
                 "done" if r < 0.8 else ("cancelled" if r < 0.86 else ("open" if r < 0.97 else "in_progress"))
@@ -1120,9 +1271,10 @@ class _Generator:
             )
         with_amount = [p for p, row in enumerate(deal_rows) if isinstance(row["amount"], int)]
         place("deals", with_amount, "amount", "bad_amount", "12O,000" if rng.random() < 0.5 else "abc")
-        place(
-            "deals", list(range(len(deal_rows))), "stage", "unknown_stage", "検討中" if ja else "Evaluating"
-        )
+        no_reason = [
+            p for p, row in enumerate(deal_rows) if not row["lost_reason"]
+        ]  # an open deal, typed over
+        place("deals", no_reason, "stage", "unknown_stage", "検討中" if ja else "Evaluating")
         plain_calls = [p for p, row in enumerate(calls) if row["result"] != appointment_label]
         place("calls", plain_calls, "lead_id", "unknown_lead", _id("L", len(leads) + 900))
         place("calls", plain_calls, "result", "unknown_call_result", "留守電" if ja else "Voicemail")

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sheets_schema.messages import Catalogue
 from sheets_schema.rows import KnownRows
 from sheets_schema.tabs import REVIEW_ARCHIVE
 from sync.core.changes import CAPTURE_TAB
@@ -118,6 +119,23 @@ def run_cycle(
         return _run_cycle(store, config, today, dry_run, before_write, known)
 
 
+# exit 8: what happened, that nothing is lost, and what to do
+GAVE_UP = Catalogue(
+    {
+        "moving": (
+            "{where}: rows kept moving, or writes did not complete, while the service was about to write "
+            "({attempts} attempts); nothing was written and nothing is lost — run it again in a minute "
+            "(`sfa-sync serve` retries by itself); if it keeps happening, ask people to stop sorting or "
+            "moving rows for a moment, and check that no other sfa-sync runs on this sheet",
+            "{where}: 書き込もうとする間に行の移動が続いたか、書き込みが完了しませんでした({attempts} 回試行)。"
+            "何も書き込んでおらず、失われたものはありません — 1 分ほどしてからもう一度実行してください"
+            "(`sfa-sync serve` は自動で再試行します)。続く場合は、しばらく行の並べ替えや移動を止めてもらい、"
+            "このシートで他の sfa-sync が動いていないか確認してください",
+        ),
+    }
+)
+
+
 def _run_cycle(
     store: Store,
     config: Config,
@@ -150,6 +168,5 @@ def _run_cycle(
             result.requests += put_back_after_write(store, snapshot, analysis, today)
         return CycleReport(analysis, True, attempt, cells)
     raise WriteConflictError(
-        f"{store.describe()}: rows kept moving, or writes did not complete, while the service was about to write "
-        f"({MAX_PLAN_ATTEMPTS} attempts); nothing is lost — the next cycle will try again"
+        GAVE_UP.say("moving", config.locale, where=store.describe(), attempts=MAX_PLAN_ATTEMPTS)
     )

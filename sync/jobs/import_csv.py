@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from rules.dedupe import Index, Match, deal_keys, lead_keys
 from sheets_schema.choices import ChoiceList
 from sheets_schema.columns import Kind
 from sheets_schema.locale import Locale, fold
-from sheets_schema.messages import say
+from sheets_schema.messages import Catalogue, say
 from sheets_schema.models import MODELS, Deal, Lead, Row
 from sheets_schema.parsing import CellParseError, control_character, is_blank
 from sheets_schema.rows import match_headers
@@ -38,13 +39,31 @@ from sync.stores.base import Store
 
 What = Literal["leads", "deals"]
 SPECS: dict[str, TabSpec] = {"leads": LEADS, "deals": DEALS}
-DUPLICATE_HOW = {
-    "email": "same email",
-    "phone": "same phone number",
-    "company_contact": "same company and contact",
-    "deal_id": "same deal id",
-    "company_deal_name": "same company and deal name",
-}
+DUPLICATE_HOW = Catalogue(
+    {
+        "email": ("same email", "メールアドレスが同じ"),
+        "phone": ("same phone number", "電話番号が同じ"),
+        "company_contact": ("same company and contact", "会社名と担当者が同じ"),
+        "deal_id": ("same deal id", "商談IDが同じ"),
+        "company_deal_name": ("same company and deal name", "会社名と商談名が同じ"),
+    }
+)
+REPORT_WORDS = Catalogue(
+    {
+        "summary": (
+            "{file} ({encoding}) -> {tab}: added {added}, skipped {duplicates} as duplicates, "
+            "rejected {rejected}",
+            "{file} ({encoding}) -> {tab}: 追加 {added} 件、重複のためスキップ {duplicates} 件、"
+            "取り込めなかった行 {rejected} 件",
+        ),
+        "duplicate": ("  line {line}: duplicate ({how} as {place})", "  {line} 行目: 重複({place} と{how})"),
+        "rejected": ("  line {line}: rejected — {reason}", "  {line} 行目: 取り込めません — {reason}"),
+        "ignored": (
+            '  columns not imported (no such column; map them with --map "header=column key"): {headers}',
+            '  取り込まなかった列(該当する列がありません。--map "見出し=列" で対応づけてください): {headers}',
+        ),
+    }
+)
 
 
 class ImportFileError(ConfigError):
@@ -61,24 +80,32 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
+    locale: Locale = "en"  # of what the report says
 
     def summary(self) -> str:
-        return (
-            f"{self.file} ({self.encoding}) -> {self.tab}: added {len(self.added)}, "
-            f"skipped {len(self.duplicates)} as duplicates, rejected {len(self.rejected)}"
+        return REPORT_WORDS.say(
+            "summary",
+            self.locale,
+            file=self.file,
+            encoding=self.encoding,
+            tab=self.tab,
+            added=len(self.added),
+            duplicates=len(self.duplicates),
+            rejected=len(self.rejected),
         )
 
     def lines(self) -> list[str]:
+        say_line = REPORT_WORDS.say
         out = [self.summary()]
         out += [
-            f"  line {line}: duplicate ({DUPLICATE_HOW[m.how]} as {m.place})" for line, m in self.duplicates
-        ]
-        out += [f"  line {line}: rejected — {reason}" for line, reason in self.rejected]
-        if self.ignored_headers:
-            out.append(
-                '  columns not imported (no such column; map them with --map "header=column key"): '
-                + ", ".join(self.ignored_headers)
+            say_line(
+                "duplicate", self.locale, line=line, how=DUPLICATE_HOW.say(m.how, self.locale), place=m.place
             )
+            for line, m in self.duplicates
+        ]
+        out += [say_line("rejected", self.locale, line=line, reason=reason) for line, reason in self.rejected]
+        if self.ignored_headers:
+            out.append(say_line("ignored", self.locale, headers=", ".join(self.ignored_headers)))
         return out
 
 
@@ -100,17 +127,31 @@ def read_text(path: Path) -> tuple[str, str]:
     )
 
 
-def parse_mapping(pairs: tuple[str, ...], spec: TabSpec) -> dict[str, str]:
-    """--map "CSV header=column" options as {folded CSV header: column key}; the column by key or name."""
+def parse_mapping(pairs: tuple[str, ...], spec: TabSpec, locale: Locale = "en") -> dict[str, str]:
+    """--map "CSV header=column" options as {folded CSV header: column key}; the column by key or name.
+    A wrong one is told the tab's headers as the user sees them on the sheet, in its language."""
     mapping = {}
     for pair in pairs:
         header, sep, target = pair.partition("=")
         column = next((c for c in spec.person_columns if fold(target) in c.names()), None)
         if not sep or not header.strip() or column is None:
-            keys = ", ".join(c.key for c in spec.person_columns)
-            raise ImportFileError(f'--map {pair!r}: use "CSV header=column", with a {spec.en} column: {keys}')
+            headers = ", ".join(c.label(locale) for c in spec.person_columns)
+            raise ImportFileError(
+                WORDS.say("bad_map", locale, pair=repr(pair), tab=spec.title(locale), headers=headers)
+            )
         mapping[fold(header)] = column.key
     return mapping
+
+
+WORDS = Catalogue(
+    {
+        "bad_map": (
+            '--map {pair}: use "CSV header=column", the column being one of the {tab} headers: {headers}',
+            '--map {pair}: "CSVの見出し=列" の形で、列には{tab}タブの見出しのどれかを書いてください: {headers}',
+        ),
+        "empty": ("{column} is empty", "{column} が空です"),
+    }
+)
 
 
 def map_headers(
@@ -222,17 +263,25 @@ def row_keys(model: Row | None) -> list[tuple[str, str]]:
 def _validate(
     spec: TabSpec, values: dict[str, Any], pipeline: Pipeline, locale: Locale
 ) -> tuple[Any, str | None]:
-    for column in spec.person_columns:
-        if column.required and is_blank(values.get(column.key)):
-            return None, f"{column.label(locale)} is empty"
+    """The row's model, or every problem of the row (not only the first), each named by its column."""
+    empty = [c for c in spec.person_columns if c.required and is_blank(values.get(c.key))]
+    problems = [WORDS.say("empty", locale, column=c.label(locale)) for c in empty]
     try:
-        return MODELS[spec.key].model_validate(values, context={"pipeline": pipeline}), None
+        model = MODELS[spec.key].model_validate(values, context={"pipeline": pipeline})
     except ValidationError as invalid:
-        error = invalid.errors()[0]
-        column = spec.column(str(error["loc"][0]))
-        cause = (error.get("ctx") or {}).get("error")
-        text = cause.message(locale).render(locale) if isinstance(cause, CellParseError) else error["msg"]
-        return None, f"{column.label(locale)}: {text}"
+        blank = {c.key for c in empty}
+        problems += [
+            _cell_problem(spec, e, locale) for e in invalid.errors() if str(e["loc"][0]) not in blank
+        ]
+        return None, "; ".join(problems)
+    return (None, "; ".join(problems)) if problems else (model, None)
+
+
+def _cell_problem(spec: TabSpec, error: ErrorDetails, locale: Locale) -> str:
+    column = spec.column(str(error["loc"][0]))
+    cause = (error.get("ctx") or {}).get("error")
+    text = cause.message(locale).render(locale) if isinstance(cause, CellParseError) else error["msg"]
+    return f"{column.label(locale)}: {text}"
 
 
 def _cells(
@@ -297,14 +346,14 @@ def run_import(
             )
             if v
         }
-    report = ImportReport(str(path), encoding, header.title)
+    report = ImportReport(str(path), encoding, header.title, locale=config.locale)
     appends = plan_import(
         text,
         spec,
         target,
         config.pipeline.to_pipeline(),
         config.locale,
-        parse_mapping(mapping, spec),
+        parse_mapping(mapping, spec, config.locale),
         defaults,
         report,
     )

@@ -63,6 +63,9 @@ EMAIL_PROBLEMS = {  # (English, Japanese), each after the owner's name
 }
 
 
+NO_CHANNEL = "none"  # the channel of a dry run's digest when no channel is configured
+
+
 @dataclass(frozen=True)
 class Delivery:
     owner: str
@@ -83,7 +86,8 @@ class ReminderOutcome:
     sent: list[Delivery] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Failure] = field(default_factory=list)  # owners who cannot be reached on a channel
-    planned: list[tuple[str, Digest]] = field(default_factory=list)  # dry run: (channel, digest) not sent
+    # dry run: (channel, digest) not sent; channel NO_CHANNEL when none is configured
+    planned: list[tuple[str, Digest]] = field(default_factory=list)
     ledger_writes: int = 0
     locale: Locale = "en"  # the sheet's language, for what the run says
 
@@ -97,7 +101,8 @@ class ReminderOutcome:
         if (locale or self.locale) == "ja":
             lines = [f"リマインダー: {d.owner} に {d.channel} で送信(タスク {d.tasks} 件)" for d in self.sent]
             lines += [
-                f"リマインダー: {f.owner} への {f.channel} の送信に失敗: {f.reason}" for f in self.failures
+                f"リマインダー: {f.owner} への {f.channel} の送信に失敗: {without_subject(f.reason, f.owner)}"
+                for f in self.failures
             ]
             lines += [
                 f"リマインダー: {s.owner} への {s.channel} は送れません: {s.reason}" for s in self.skipped
@@ -105,7 +110,10 @@ class ReminderOutcome:
             nothing = "リマインダー: 送るものはありません"
         else:
             lines = [f"reminders: sent {d.channel} to {d.owner} ({tasks(d.tasks)})" for d in self.sent]
-            lines += [f"reminders: FAILED {f.channel} to {f.owner}: {f.reason}" for f in self.failures]
+            lines += [
+                f"reminders: FAILED {f.channel} to {f.owner}: {without_subject(f.reason, f.owner)}"
+                for f in self.failures
+            ]
             lines += [f"reminders: skipped {s.channel} to {s.owner}: {s.reason}" for s in self.skipped]
             nothing = "reminders: nothing to send"
         if not lines and not self.planned:
@@ -159,6 +167,9 @@ def run_reminders(
     stamp = now.astimezone(config.zone).isoformat(timespec="seconds")
     written = current.rows if current is not None else None
     for digest in digests(book, due_tasks(book, today, config.reminders.due_soon_days)):
+        if dry_run and not channels:  # show what is due all the same: the reason to configure a channel
+            outcome.planned.append((NO_CHANNEL, digest))
+            continue
         delivered = False
         for notifier in channels:
             part = pending(digest, ledger, notifier.channel)
@@ -202,6 +213,13 @@ def _send(notifier: Notifier, digest: Digest, locale: Locale, outcome: ReminderO
         "reminders: sent %s to %s (%d %s)", notifier.channel, digest.owner, n, "task" if n == 1 else "tasks"
     )
     return True
+
+
+def without_subject(reason: str, owner: str) -> str:
+    """A notifier's error starts with what it was sending ("email to Sato: …"); the outcome's line names
+    the channel and the owner already ("FAILED email to Sato: …"), so that part is said once."""
+    subject, colon, rest = reason.partition(": ")
+    return rest if colon and owner in subject else reason
 
 
 def _write_ledger(store: Store, ledger: Ledger, outcome: ReminderOutcome) -> list[list[Any]]:

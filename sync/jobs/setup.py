@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from rules.facts import DealFacts
+from rules.history import ChangeEvent, DealState
+from sheets_schema.parsing import CellParseError, parse_amount
 from sheets_schema.rows import match_headers
-from sheets_schema.tabs import INPUT_TABS
-from sync.core.changes import ChangeSet, RowAppend
+from sheets_schema.tabs import DEAL_EVENTS, DEAL_STATES, INPUT_TABS
+from sync.core.changes import ChangeSet, RowAppend, TabContent
 from sync.core.config import Config
-from sync.demo.workbook import demo_rows
+from sync.demo.workbook import DealHistory, demo_book
 from sync.engine.analyse import locate_input_tabs
 from sync.engine.layout import header_fixes, plan_init
 from sync.engine.sheet_locale import with_sheet_locale
+from sync.engine.state.deals import DEAL_COLUMNS, deal_state_row
+from sync.engine.state.events import EVENT_COLUMNS, event_row
 from sync.errors import ConfigError, SheetLayoutError
 from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.stores import Snapshot, open_store
@@ -52,8 +57,54 @@ def make_demo(config: Config, force: bool = False, today: date | None = None) ->
     initialise(config)
     store = open_store(config)
     today = today or local_today(config)
-    store.write(typed_rows(store.read(), demo_rows(config.locale, today), config))
+    book = demo_book(config.locale, today)
+    store.write(typed_rows(store.read(), book.rows, config))
+    store.write(past_cycles(book.history, book.rows["deals"]))
     return run_cycle(open_store(config), config, today)
+
+
+def past_cycles(history: tuple[DealHistory, ...], deal_rows: list[dict]) -> ChangeSet:
+    """The hidden history tabs as if the service had synced the demo team every day: each deal's stage
+    changes in _sfa_events and its last known values in _sfa_deals. Why seed them rather than run a
+    cycle per simulated day: a day's cycle needs the sheet as it was that day, which the demo does not
+    keep, and months of cycles would take minutes; the seeded rows are exactly what those cycles write,
+    so stage since, stage before lost and days in stage read as in a team that has used the service."""
+    states = [deal_state_row(_state(h, deal_rows[h.row])) for h in history]
+    events = sorted(
+        (
+            ChangeEvent(day, h.deal_id, "stage", old, new)
+            for h in history
+            for (_, old), (day, new) in zip(h.stages, h.stages[1:], strict=False)
+        ),
+        key=lambda e: (e.observed_on, e.deal_id),
+    )
+    return ChangeSet(
+        tabs=[
+            TabContent(DEAL_STATES.en, (DEAL_COLUMNS, *states), hidden=True),
+            TabContent(DEAL_EVENTS.en, (EVENT_COLUMNS, *(event_row(e) for e in events)), hidden=True),
+        ]
+    )
+
+
+def _state(history: DealHistory, row: dict) -> DealState:
+    since, stage = history.stages[-1]
+    facts = DealFacts(
+        history.deal_id,
+        created_on=history.created_on,
+        closed_on=history.closed_on,
+        stage_before_close=history.stage_before_close,
+        stage_since=since,
+        last_progress_on=since,
+    )
+    close = row["close_date"] if isinstance(row["close_date"], date) else None
+    return DealState(history.deal_id, stage, _amount(row["amount"]), close, row["owner"] or None, facts)
+
+
+def _amount(cell: object) -> float | None:
+    try:
+        return parse_amount(cell)
+    except CellParseError:
+        return None  # a deliberately bad cell: the cycle keeps the last valid value, none here
 
 
 def typed_rows(snapshot: Snapshot, rows: dict[str, list[dict]], config: Config) -> ChangeSet:

@@ -14,7 +14,7 @@ def open_store(config: Config) -> Store:
         return GoogleStore.from_config(config)
     from sync.stores.xlsx import XlsxStore
 
-    return XlsxStore(config.store.path)
+    return XlsxStore(config.store.path, config.locale)
 
 
 __all__ = ["Snapshot", "Store", "TabData", "WriteResult", "open_store"]

@@ -32,12 +32,14 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.table import Look
+from sheets_schema.locale import Locale
 from sheets_schema.parsing import EmptyResult, FormulaText, without_control_characters
 from sync.core.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.xlsx_charts import add_charts
 from sync.stores.xlsx_formulas import empty_text_results, formula_results, keep_formula_results
+from sync.stores.xlsx_messages import OPEN_PROBLEMS
 
 NOTE_AUTHOR = "sfa-sync"
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
@@ -58,8 +60,9 @@ _WOULD_LOSE: weakref.WeakKeyDictionary[Workbook, list[str]] = weakref.WeakKeyDic
 
 
 class XlsxStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, locale: Locale = "en") -> None:
         self.path = Path(path)
+        self.locale = locale  # of the messages about the file itself (it cannot tell its sheet's language)
         # the workbook last read, its version, and what its formula cells showed (their cached results)
         self._cached: tuple[tuple[int, int], Workbook, dict[str, list[list[Any]]]] | None = None
 
@@ -114,9 +117,9 @@ class XlsxStore:
                 warnings.simplefilter("always")
                 workbook = load_workbook(path, data_only=data_only, rich_text=False)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as failed:
-            raise AccessError(
-                f"{path}: cannot open as an .xlsx workbook ({failed}); save it as Excel Workbook (.xlsx)"
-            ) from failed
+            # not openpyxl's own text: it advises xlrd for .xls, a library the user cannot act on
+            code = "old_xls" if path.suffix.lower() == ".xls" else "not_xlsx"
+            raise AccessError(OPEN_PROBLEMS.say(code, self.locale, path=path)) from failed
         if not data_only:
             _WOULD_LOSE[workbook] = [str(w.message) for w in caught if "will be removed" in str(w.message)]
         return workbook
