@@ -108,7 +108,7 @@ class Flag:
 
 
 class FlagLimits(Protocol):
-    """What the flags are measured against: the [thresholds] config section (sync.config.Thresholds) is
+    """What the flags are measured against: the [thresholds] config section (sync.core.config.Thresholds) is
     one; the rules read only these."""
 
     @property

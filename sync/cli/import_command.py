@@ -1,4 +1,5 @@
-"""`sfa-sync import leads|deals FILE.csv`: a thin shell over sync.jobs.import_csv (registered in sync/cli.py)."""
+"""`sfa-sync import leads|deals FILE.csv`: a thin shell over sync.jobs.import_csv (added to the group
+by sync/cli/main.py)."""
 
 from __future__ import annotations
 

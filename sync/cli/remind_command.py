@@ -1,10 +1,6 @@
 """`sfa-sync remind`: run the reminder job now (the service loop runs it daily at reminders.at).
 
-Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
-    from sync.cli.remind_command import remind  # noqa: E402
-    cli.add_command(remind)
-so import sync.cli.main before this module (importing this one first would be a circular import).
-"""
+A thin shell over sync/jobs/remind.py; sync/cli/main.py adds it to the `sfa-sync` group."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
 """`sfa-sync serve | status | backups | restore | doctor`: the commands an admin runs the service with.
 
-Registered on the `sfa-sync` group by sync/cli.py, at its end (this module uses its common_options):
-    from sync.cli.service_commands import SERVICE_COMMANDS  # noqa: E402
-    for command in SERVICE_COMMANDS:
-        cli.add_command(command)
-so import sync.cli.main before this module (importing this one first would be a circular import).
-"""
+Thin shells over sync/service/ and sync/jobs/; sync/cli/main.py adds SERVICE_COMMANDS to the group."""
 
 from __future__ import annotations
 
