@@ -89,7 +89,7 @@ FORECAST_LABELS: dict[str, tuple[str, str]] = {
     "ci_low": ("95% CI low (%)", "95%信頼区間 下限(%)"),
     "ci_high": ("95% CI high (%)", "95%信頼区間 上限(%)"),
     "too_few": (
-        "too few to judge: {n} closed deals, at least {minimum} needed",
+        "too few to judge: {n} closed, at least {minimum} needed",
         "件数不足で判断不可: 完了 {n} 件(最低 {minimum} 件必要)",
     ),
     "x_open_no_amount": (
@@ -187,7 +187,8 @@ def forecast_rows(
         for o in candidates
         if _target_of(targets, o) is not None or any(_Figures() != figures[o] for figures in by_period)
     )
-    missing = [o for o in owners if _target_of(targets, o) is None]
+    # the deals without an owner are the team's: no person is missing a target for them
+    missing = [o for o in owners if _target_of(targets, o) is None and o != say("blank", locale)]
     for period, figures in zip(shown, by_period, strict=True):
         for owner in owners:
             target = _target_of(targets, owner)
@@ -311,7 +312,8 @@ def accuracy_rows(
             )
             rows.append((month_label(first), None, None, None, None, note))
             continue
-        weighted, best = 0.0, 0.0
+        weighted: float = 0
+        best: float = 0  # an int while every amount is one, like the other sums
         for history in histories:
             then = history.at_start_of(first)
             stage = pipeline.find(then.stage) if then else None

@@ -88,7 +88,7 @@ def forecast_report(
         tuple(sheet.rows),
         header_rows=1,
         bold_rows=tuple(sheet.bold),
-        column_widths=(26, 22, *([14] * 9)),
+        column_widths=(34, 22, *([16] * 9)),  # the quarter label; long headers
         charts=tuple(make(row, col) for row, make in _stacked(charts)),
     )
 
@@ -179,7 +179,9 @@ def _funnel(
 
     def chart(row: int, col: int) -> ChartSpec:
         series = (Series(1, first, last, title_row=first - 1), Series(2, first, last, title_row=first - 1))
-        return ChartSpec(funnel.say("chart_funnel", locale), "bar", Series(0, first, last), series, row, col)
+        return ChartSpec(
+            funnel.say("chart_funnel", locale), "column", Series(0, first, last), series, row, col
+        )
 
     return title, chart
 

@@ -153,8 +153,8 @@ def owner_rows(changes: Sequence[DealChange], locale: Locale) -> list[tuple[Cell
 
 
 def deal_rows(changes: Sequence[DealChange], locale: Locale, pipeline: Pipeline) -> list[tuple[Cell, ...]]:
-    """One row per changed deal, by owner then deal id."""
-    ordered = sorted(changes, key=lambda c: (_owner(c, locale), c.history.key))
+    """One row per changed deal, by owner, then in the Deals tab's order."""
+    ordered = sorted(changes, key=lambda c: _owner(c, locale))  # stable: the sheet's order within an owner
     return [
         (
             c.history.deal.deal_id,
