@@ -177,9 +177,14 @@ def forecast_rows(
     _count_excluded(histories, pipeline, min(p.first for p in shown), excluded)
     targets = _targets(book)
     rows: list[tuple[Cell, ...]] = []
-    candidates = {_owner(h, locale) for h in histories} | {n for n, t in targets.items() if t is not None}
+    candidates = {_owner(h, locale) for h in histories} | {
+        name for name, target in targets.values() if target is not None
+    }
+    by_owner: dict[str, list[DealHistory]] = {}
+    for history in histories:
+        by_owner.setdefault(_owner(history, locale), []).append(history)
     by_period = [
-        {o: _period_figures(histories, p, o, pipeline, commit_probability, locale) for o in candidates}
+        {o: _period_figures(by_owner.get(o, []), p, pipeline, commit_probability) for o in candidates}
         for p in shown
     ]
     owners = sorted(  # owners with a figure somewhere, or a target
@@ -228,34 +233,29 @@ def _owner(history: DealHistory, locale: Locale) -> str:
     return history.now.owner or say("blank", locale)
 
 
-def _targets(book: Book) -> dict[str, float | None]:
-    """Monthly target by name, for every active team member."""
-    return {
-        row.model.name: row.model.target
-        for row in book.rows("team")
-        if row.model.name and row.model.active is not False
-    }
+def _targets(book: Book) -> dict[str, tuple[str, float | None]]:
+    """Name as typed and Monthly target, by name as compared everywhere (trimmed, case- and width-folded),
+    for every active team member (the first row of a repeated name)."""
+    targets: dict[str, tuple[str, float | None]] = {}
+    for row in book.rows("team"):
+        member = row.model
+        if member.name and member.active is not False:
+            targets.setdefault(key_of(member.name) or "", (member.name, member.target))
+    return targets
 
 
-def _target_of(targets: dict[str, float | None], owner: str) -> float | None:
-    for name, target in targets.items():
-        if key_of(name) == key_of(owner):
-            return target
-    return None
+def _target_of(targets: dict[str, tuple[str, float | None]], owner: str) -> float | None:
+    return targets.get(key_of(owner) or "", (owner, None))[1]
 
 
 def _period_figures(
-    histories: Sequence[DealHistory],
-    period: Period,
-    owner: str,
-    pipeline: Pipeline,
-    commit_probability: float,
-    locale: Locale,
+    histories: Sequence[DealHistory], period: Period, pipeline: Pipeline, commit_probability: float
 ) -> _Figures:
+    """The figures of one owner's deals in one period."""
     figures = _Figures()
     for history in histories:
         stage = pipeline.find(history.now.stage)
-        if stage is None or _owner(history, locale) != owner:
+        if stage is None:
             continue
         amount = history.now.amount
         if stage.won:
@@ -347,15 +347,14 @@ def calibration_rows(
     histories: Sequence[DealHistory], locale: Locale, pipeline: Pipeline, minimum: int, since: date | None
 ) -> list[tuple[Cell, ...]]:
     """(stage, configured %, closed deals seen in it, won, actual %, CI low %, CI high %, note) per open stage."""
+    closed = []  # (won, the stages it was seen in) of every deal closed now
+    for history in histories:
+        now = pipeline.find(history.now.stage)
+        if now is not None and now.closed:
+            closed.append((now.won, {spell.stage for spell in history.spells(since)}))
     rows: list[tuple[Cell, ...]] = []
     for stage in (s for s in pipeline.stages if not s.closed):
-        outcomes = []
-        for history in histories:
-            now = pipeline.find(history.now.stage)
-            if now is None or not now.closed:
-                continue
-            if stage.key in {spell.stage for spell in history.spells(since)}:
-                outcomes.append(now.won)
+        outcomes = [won for won, seen in closed if stage.key in seen]
         n, won = len(outcomes), sum(outcomes)
         label = stage.ja if locale == "ja" else stage.en
         configured = as_percent(stage.probability)
