@@ -61,14 +61,20 @@ def test_a_cycle_writes_the_forecast_tab_and_a_second_writes_nothing(tmp_path, e
     assert any(r and "Baba" in str(r[0]) for r in rows)  # no target for Baba, said in words
     assert not run_cycle(store, config, TODAY).wrote
 
-    # a stage change is logged, and the next cycle lists it under what changed
-    stage = "negotiation" if locale == "en" else "交渉"
-    _put(store, DEALS.title(locale), 1, [c.key for c in DEALS.columns].index("stage"), stage)
+    # the changes are logged, and the next cycle lists them under what changed; a cycle after that reads
+    # them back from the hidden log (each value by its type, on each store) and writes nothing
+    columns = [c.key for c in DEALS.columns]
+    _put(store, DEALS.title(locale), 1, columns.index("stage"), "negotiation" if locale == "en" else "交渉")
+    _put(store, DEALS.title(locale), 1, columns.index("amount"), 1200)
+    _put(store, DEALS.title(locale), 1, columns.index("close_date"), "2026-12-05")
     later = date(2026, 11, 30)  # D-1 was first seen (created) on 11-18: before this window
     assert run_cycle(store, config, later).wrote
-    rows = values(store, FORECAST.title(locale))
-    forward = "Moved forward" if locale == "en" else "前進"
-    assert ["Aoki", forward, 1, 1000] in [r[:4] for r in rows]
+    rows = [r[:4] for r in values(store, FORECAST.title(locale))]
+    en = ("Moved forward", "Close date pushed", "Amount up")
+    forward, pushed, up = en if locale == "en" else ("前進", "完了予定日の延期", "金額増")
+    assert ["Aoki", forward, 1, 1200] in rows
+    assert ["Aoki", pushed, 1, 1200] in rows
+    assert ["Aoki", up, 1, 200] in rows
     assert not run_cycle(store, config, later).wrote
     if kind == "xlsx":  # on Google, the addChart requests are checked against the API schema by the emulator
         assert len(load_workbook(store.path)[FORECAST.title(locale)]._charts) == 2
