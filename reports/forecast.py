@@ -178,7 +178,7 @@ def forecast_rows(
     targets = _targets(book)
     rows: list[tuple[Cell, ...]] = []
     candidates = {_owner(h, locale) for h in histories} | {
-        name for name, target in targets.values() if target is not None
+        name for name, target, active in targets.values() if active and target is not None
     }
     by_owner: dict[str, list[DealHistory]] = {}
     for history in histories:
@@ -233,19 +233,23 @@ def _owner(history: DealHistory, locale: Locale) -> str:
     return history.now.owner or say("blank", locale)
 
 
-def _targets(book: Book) -> dict[str, tuple[str, float | None]]:
-    """Name as typed and Monthly target, by name as compared everywhere (trimmed, case- and width-folded),
-    for every active team member (the first row of a repeated name)."""
-    targets: dict[str, tuple[str, float | None]] = {}
+def _targets(book: Book) -> dict[str, tuple[str, float | None, bool]]:
+    """Name as typed, Monthly target and whether active, by name as compared everywhere (trimmed, case- and
+    width-folded); the first row of a repeated name. A person who left keeps the target typed for them
+    (their deals are still theirs), but is not shown for it alone."""
+    targets: dict[str, tuple[str, float | None, bool]] = {}
     for row in book.rows("team"):
         member = row.model
-        if member.name and member.active is not False:
-            targets.setdefault(key_of(member.name) or "", (member.name, member.target))
+        if member.name:
+            targets.setdefault(
+                key_of(member.name) or "", (member.name, member.target, member.active is not False)
+            )
     return targets
 
 
-def _target_of(targets: dict[str, tuple[str, float | None]], owner: str) -> float | None:
-    return targets.get(key_of(owner) or "", (owner, None))[1]
+def _target_of(targets: dict[str, tuple[str, float | None, bool]], owner: str) -> float | None:
+    found = targets.get(key_of(owner) or "")
+    return found[1] if found else None
 
 
 def _period_figures(

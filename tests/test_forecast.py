@@ -13,6 +13,8 @@ from reports.deal_history import deal_histories, history_since
 from reports.forecast import accuracy_rows, calibration_rows, forecast_rows
 from reports.stats import wilson
 from sheets_schema.stages import Pipeline
+from sync.core.config import Config
+from sync.engine.analyse import read_book
 from tests.forecast_history import (
     PROBABILITY,
     TEAM,
@@ -24,6 +26,7 @@ from tests.forecast_history import (
     states,
     value_at_start_of,
 )
+from tests.sheets import memory_store
 
 COMMIT = 0.6  # quotation and negotiation are commit
 PERIODS = [  # label start, first day, last day, months
@@ -186,3 +189,18 @@ def test_calibration_against_pandas(minimum):
         else:
             low, high = wilson(won, n)
             assert row[4:] == (round(100 * won / n, 1), round(100 * low, 1), round(100 * high, 1), "")
+
+
+def test_a_person_who_left_keeps_their_target_for_their_deals_but_is_not_shown_for_it_alone():
+    team = [{"name": "Eto", "active": False, "target": 500}, {"name": "Fuji", "active": False, "target": 700}]
+    deal = {"deal_id": "D-1", "deal_name": "X", "owner": "eto", "stage": "proposal", "amount": 100}
+    parsed = read_book(
+        memory_store(deals=[{**deal, "close_date": "2026-11-20"}], team=team).read(), Config()
+    ).book
+    histories = deal_histories(parsed, {}, [])
+    rows, missing = forecast_rows(histories, parsed, TODAY, "en", Pipeline(), COMMIT, Counter())
+    assert [r[1:] for r in rows[:2]] == [
+        ("eto", 0, 0, 100, 40, 500, 0.0, 500),
+        ("Total", 0, 0, 100, 40, 500, 0.0, 500),
+    ]
+    assert missing == []
