@@ -122,6 +122,7 @@ class TeamMember(Row):
     manager: Text = None
     team: Text = None
     active: Flag = None
+    target: Amount = None  # monthly, optional (the Forecast tab)
 
 
 class Lead(Row):

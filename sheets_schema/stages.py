@@ -51,9 +51,17 @@ class Pipeline:
                 return stage
         raise KeyError(key)
 
+    @cached_property
+    def _by_key(self) -> dict[str, Stage]:
+        # find runs for every deal in every period and month of the Forecast tab: a look-up, not a scan
+        by_key: dict[str, Stage] = {}
+        for stage in self.stages:
+            by_key.setdefault(stage.key, stage)  # the first of a repeated key, as the scan found
+        return by_key
+
     def find(self, key: str | None) -> Stage | None:
         """The stage with this key; None for an empty or unknown one (a bad cell, or a stage since removed)."""
-        return next((stage for stage in self.stages if stage.key == key), None) if key else None
+        return self._by_key.get(key) if key else None
 
     @property
     def first_open(self) -> Stage:

@@ -55,6 +55,8 @@ TEAM = TabSpec(
         Column("manager", "Manager", "上長", aliases=("マネージャー",)),
         Column("team", "Team", "チーム名", aliases=("group", "所属")),
         Column("active", "Active", "有効", Kind.BOOL, aliases=("在籍", "active?")),
+        # optional: the Forecast tab's target per person (a quarter's is three months')
+        Column("target", "Monthly target", "月間目標", Kind.AMOUNT, aliases=("target", "目標", "quota")),
         ERRORS,
     ),
     aliases=("members", "メンバー"),
@@ -199,6 +201,7 @@ REMINDERS = OwnedTab("reminders", "Reminders", "リマインダー")
 MANAGER_REVIEW = OwnedTab("manager_review", "Manager Review", "マネージャーレビュー")
 MARKETING_FEEDBACK = OwnedTab("marketing_feedback", "Marketing Feedback", "マーケティングフィードバック")
 WIN_LOSS = OwnedTab("win_loss", "Win-Loss Analysis", "受注失注分析")
+FORECAST = OwnedTab("forecast", "Forecast", "売上予測")
 SYNC_LOG = OwnedTab("sync_log", "Sync Log", "同期ログ")
 # The hidden state tabs, every one of them (what each holds, and its decode/encode: sync/engine/state/). Their
 # titles are the same in both locales so that a locale switch keeps the state.
@@ -223,7 +226,14 @@ STATE_TABS: tuple[OwnedTab, ...] = (
     WRITE_CAPTURE,
 )
 
-GENERATED_TABS: tuple[OwnedTab, ...] = (REMINDERS, MANAGER_REVIEW, MARKETING_FEEDBACK, WIN_LOSS, SYNC_LOG)
+GENERATED_TABS: tuple[OwnedTab, ...] = (
+    REMINDERS,
+    MANAGER_REVIEW,
+    FORECAST,
+    MARKETING_FEEDBACK,
+    WIN_LOSS,
+    SYNC_LOG,
+)
 
 
 def find_tab(title: str, specs: tuple[TabSpec, ...] = INPUT_TABS) -> TabSpec | None:

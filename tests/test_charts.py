@@ -123,9 +123,10 @@ def test_libreoffice_keeps_the_charts_of_the_demo_workbook(tmp_path):
     )
     with zipfile.ZipFile(out / demo.name) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart") and n.endswith(".xml")]
-        assert len(report.charts) == 3
-        assert len(charts) == len(report.charts) + 1  # and Marketing Feedback's appointment-rate chart
         text = " ".join(archive.read(n).decode() for n in charts)
+        # the demo's other generated tabs (the Forecast) have charts of their own: count this tab's
+        charts = [n for n in charts if title in archive.read(n).decode()]
+        assert len(charts) == len(report.charts) == 3
     assert "barChart" in text and "pieChart" in text and "lineChart" in text
     assert "受注失注分析" in text  # the series still point at the tab's cells
     assert len(load_workbook(out / demo.name)[title]._charts) == 3

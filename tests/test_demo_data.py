@@ -452,7 +452,7 @@ def test_scaled_size_keeps_proportions_and_cell_count() -> None:
         assert 10 <= size.reps <= 200 and size.months == base.months
         assert size.leads > previous
         previous = size.leads
-    assert person_cell_count(DemoSize()) == 10 * 6 + 300 * 15 + 900 * 7 + 120 * 11 + 400 * 10
+    assert person_cell_count(DemoSize()) == 10 * 7 + 300 * 15 + 900 * 7 + 120 * 11 + 400 * 10
 
 
 def test_scaled_rows_have_the_requested_counts() -> None:

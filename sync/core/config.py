@@ -169,6 +169,16 @@ class ReportsConfig(Strict):
         return CURRENCY_FORMATS[self.currency]
 
 
+class ForecastConfig(Strict):
+    commit_probability: float = Field(
+        0.7, ge=0, le=1, description="Forecast: open deals in stages this likely or more are commit"
+    )
+    changes_days: int = Field(7, ge=1, le=92, description="Forecast: what changed in the last N days")
+    accuracy_months: int = Field(
+        6, ge=1, le=24, description="Forecast: past months whose forecast is checked against what was won"
+    )
+
+
 class ServiceConfig(Strict):
     interval_minutes: float = Field(5, gt=0, description="a cycle every N minutes in `serve`")
     lease_minutes: float = Field(15, gt=0, description="how long a holder keeps the sheet without renewing")
@@ -199,6 +209,7 @@ class Config(Strict):
     automation: AutomationConfig = AutomationConfig()
     reminders: RemindersConfig = RemindersConfig()
     reports: ReportsConfig = ReportsConfig()
+    forecast: ForecastConfig = ForecastConfig()
     service: ServiceConfig = ServiceConfig()
     sheets: tuple[SheetConfig, ...] = Field(
         (), description="more sheets for `serve`, each with its own store"

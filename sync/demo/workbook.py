@@ -103,6 +103,7 @@ BAD_CELL_KINDS: dict[str, tuple[str, str]] = {
     "duplicate_deal_id": ("duplicate_id", "reference"),
 }
 
+MONTHLY_TARGET = 3_000_000  # yen a rep is asked to win a month (Team tab, Monthly target)
 PERSON_KEYS: dict[str, tuple[str, ...]] = {
     spec.key: tuple(c.key for c in spec.columns if not c.derived) for spec in INPUT_TABS
 }
@@ -735,6 +736,7 @@ class _Generator:
                 "manager": p.manager,
                 "team": p.team,
                 "active": yes if p.active else no,
+                "target": MONTHLY_TARGET if p.role == "rep" else None,  # the Forecast tab's attainment
             }
             for p in people
         ]

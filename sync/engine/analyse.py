@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
 
+from reports.forecast_tab import forecast_report
 from reports.manager_review import find_deal_table, manager_review_report, read_decisions
 from reports.marketing_feedback import marketing_feedback_report
 from reports.presentation import decision_options, present
@@ -27,6 +28,7 @@ from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import (
     DEAL_EVENTS,
     DEAL_STATES,
+    FORECAST,
     GENERATED_TABS,
     HANDLED_CALLS,
     INPUT_TABS,
@@ -58,7 +60,7 @@ from sync.engine.plan import (
 )
 from sync.engine.state.appointments import HANDLED_COLUMNS, handled_row, read_handled
 from sync.engine.state.deals import DEAL_COLUMNS, deal_state_row, read_deal_states
-from sync.engine.state.events import EVENT_COLUMNS, event_row
+from sync.engine.state.events import EVENT_COLUMNS, event_row, read_events
 from sync.engine.state.key_values import read_state, state_rows
 from sync.engine.state.review_archive import ARCHIVE_COLUMNS, archive_row, read_archive
 from sync.engine.state.table import StateTable
@@ -281,6 +283,7 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
     builders: tuple[tuple[OwnedTab, Callable[[], Report]], ...] = (
         (MANAGER_REVIEW, lambda: _plan_review(snapshot, analysis, config, pipeline, today)),
         (REMINDERS, lambda: reminders_report(book, today, locale, config.reminders.due_soon_days)),
+        (FORECAST, lambda: _plan_forecast(snapshot, analysis, config, pipeline, today)),
         (
             MARKETING_FEEDBACK,
             lambda: marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline),
@@ -314,9 +317,27 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
             analysis.review = content
 
 
+def _plan_forecast(
+    snapshot: Snapshot, analysis: Analysis, config: Config, pipeline: Pipeline, today: date
+) -> Report:
+    """The Forecast tab over the whole change log: what earlier cycles logged, and this cycle's changes."""
+    events = read_events(snapshot.tabs.get(DEAL_EVENTS.en)) + analysis.derivation.events
+    return forecast_report(
+        analysis.book,
+        analysis.derivation.deals,
+        events,
+        today,
+        config.locale,
+        pipeline,
+        config.forecast,
+        config.reports.min_segment,
+    )
+
+
 # The input tabs each generated tab is built from: while one of them is skipped, the tab is held.
 DEPENDS_ON: dict[str, tuple[str, ...]] = {
     MANAGER_REVIEW.key: ("deals", "tasks", "team"),
+    FORECAST.key: ("deals", "team"),
     REMINDERS.key: ("tasks", "deals", "team"),
     MARKETING_FEEDBACK.key: ("leads", "calls", "deals"),
     WIN_LOSS.key: ("deals", "leads"),
