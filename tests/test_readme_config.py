@@ -9,13 +9,19 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from sync.config_file import load_config
 from sync.core.config import Config
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 FENCE = re.compile(r"^```toml\n(.*?)^```$", re.S | re.M)
-SECTIONS = ("store", "thresholds", "automation", "reminders", "reports", "service", "pipeline")
+# every section of the config (sheets: more sheets for `serve`, documented in docs/operations.md)
+SECTIONS = tuple(
+    name
+    for name, field in Config.model_fields.items()
+    if isinstance(field.default, BaseModel) and name != "sheets"
+)
 
 
 def toml_blocks() -> list[str]:
@@ -54,6 +60,11 @@ def test_the_full_sample_loads_and_has_every_section(tmp_path):
     path.write_text(sample, encoding="utf-8")
     config = load_config(path)
     assert set(SECTIONS) <= set(tomllib.loads(sample))
+    shown = tomllib.loads(sample)
+    for name in SECTIONS:  # and every key of each section (Google's keys: in the Google Sheets block)
+        fields = set(type(getattr(Config(), name)).model_fields) - {"spreadsheet", "credentials", "endpoint"}
+        missing = fields - set(shown[name]) - {"email", "chat"}  # (reminders' subsections are tables)
+        assert not missing, f"[{name}] in the README lacks {sorted(missing)}"
     assert config.pipeline == Config().pipeline  # the sample's pipeline is the default one
 
 
