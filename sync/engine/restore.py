@@ -104,9 +104,9 @@ class Ambiguous:
             f"{where}。そのため書き込みません。--pair-duplicates を付けると、バックアップの各行を"
             "いちばん似ているシートの行に戻します:"
         ]
-        lines += [f"  書き込み予定 {o.line('ja')}" for o in self.would_write]
+        lines += [f"  (付けた場合の書き込み) {o.line('ja')}" for o in self.would_write]
         lines += [
-            f"  バックアップ {row + 1} 行目を追加予定(対応するシートの行がありません)"
+            f"  (付けた場合) バックアップ {row + 1} 行目を追加(対応するシートの行がありません)"
             for row in self.rows.deleted
         ]
         return lines
