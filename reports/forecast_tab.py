@@ -78,8 +78,10 @@ def forecast_report(
         calibration_header,
         calibration_rows(histories, locale, pipeline, min_segment, since),
     )
-    _changes(sheet, histories, today, locale, pipeline, settings.changes_days)
     charts.append(_funnel(sheet, histories, today, locale, pipeline, since, excluded))
+    # the list of what changed grows and shrinks every week: last, below every chart's rows, so that its
+    # rows can move (a row patch) without moving a chart's data (sync/engine/plan.py)
+    _changes(sheet, histories, today, locale, pipeline, settings.changes_days)
     labels = {k: say(k, locale) for k in excluded if k in _FORECAST_REASONS}
     labels |= {k: funnel.say(k, locale) for k in excluded if k not in _FORECAST_REASONS}
     sheet.excluded({labels[reason]: n for reason, n in sorted(excluded.items())})

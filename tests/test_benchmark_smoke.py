@@ -31,10 +31,13 @@ def test_benchmark_runs_at_a_tiny_size_and_counts_requests_and_cells(tmp_path):
     assert unchanged["reads"] <= 2
     assert cycles["unchanged sheet, after edits"]["writes"] == 0
 
-    for label in ("one edited cell (a call's note)", "one edited cell (a deal's stage)"):
-        one = cycles[label]
-        assert one["writes"] <= 1, label
-        assert one["cells_written"] <= 50, label
+    note = cycles["one edited cell (a call's note)"]
+    assert note["writes"] <= 1 and note["cells_written"] <= 50
+    # A stage moves business figures: the deal's Health and history, its rows in Manager Review, and on the
+    # Forecast tab its owner's and the total's figures in each period, the funnel and what-changed rows
+    # (about 120 cells, as row patches). The bound says no tab is rewritten whole (~500 cells at tiny).
+    stage = cycles["one edited cell (a deal's stage)"]
+    assert stage["writes"] <= 1 and stage["cells_written"] <= 200
 
     for label in ("1% of rows edited", "1% of rows edited (again)"):
         assert cycles[label]["writes"] <= 1 and cycles[label]["requests_over_2mb"] == 0

@@ -268,7 +268,9 @@ def _plan_owned_content(current: TabData | None, desired: TabContent, changes: C
         and not _has_own_look(desired, cells)
     ):
         ways.append((len(cells), lambda: changes.cells.extend(cells)))
-    patch = row_patch(current.rows, desired) if not desired.charts else None
+    patch = row_patch(current.rows, desired)
+    if patch is not None and any(shift.at <= _last_chart_row(desired) for shift in patch.shifts):
+        patch = None  # rows are not moved under charts (their ranges point at rows); below them, they may
     if (
         patch is not None and not patch.is_empty()
     ):  # (empty: the two see the same, e.g. a date and its serial)
@@ -278,6 +280,15 @@ def _plan_owned_content(current: TabData | None, desired: TabContent, changes: C
         changes.tabs.append(desired)
     else:
         cheapest[1]()
+
+
+def _last_chart_row(desired: TabContent) -> int:
+    """The last row any chart of the tab reads or sits at (-1: no chart); rows below it may move."""
+    rows = [-1]
+    for chart in desired.charts:
+        ranges = (chart.categories, *chart.series, *(chart.interval or ()))
+        rows += [chart.anchor_row, *(r.last_row for r in ranges), *(r.title_row or 0 for r in ranges)]
+    return max(rows)
 
 
 def _has_own_look(desired: TabContent, cells: list[CellWrite]) -> bool:
