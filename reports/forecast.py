@@ -49,7 +49,7 @@ FORECAST_LABELS: dict[str, tuple[str, str]] = {
     "owner": ("Owner", "担当者"),
     "total": ("Total", "合計"),
     "blank": ("(blank)", "(空欄)"),
-    "won_so_far": ("Won", "受注済"),
+    "won_so_far": ("Won so far", "受注済"),
     "commit": ("Commit", "コミット"),
     "best_case": ("Best case", "ベストケース"),
     "weighted": ("Weighted pipeline", "加重パイプライン"),

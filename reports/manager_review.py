@@ -240,13 +240,16 @@ def _act_first(
     """The short list: no Decision or Manager note cells (a deal's Decision has one place, the full list)."""
     locale = sheet.locale
     top = ranked_by_risk(listed, pipeline)[:ACT_FIRST]
+    # a titled table as every other (bold title, bold header: reports/presentation.py formats it so), the
+    # rule it is ranked by right under it
     sheet.bold.append(sheet.add(say("act_first", locale, shown=len(top), count=count)))
-    sheet.add(say("act_first_rule", locale, top=TOP_SEVERITY))
     sheet.bold.append(sheet.add(*(say(k, locale) for k in ACT_FIRST_HEADER)))
     for deal, health, risk in top:
         cells = dict(zip(DEAL_COLUMNS, _deal_row(deal, health, {}, pipeline, locale), strict=True))
         cells["value_at_risk"] = None if risk is None else round(risk)
         sheet.add(*(cells[k] for k in ACT_FIRST_COLUMNS))
+    sheet.add()  # the table ends here (a line of text inside it would be wrapped into one narrow cell)
+    sheet.add(say("act_first_rule", locale, top=TOP_SEVERITY))
     sheet.add()
 
 

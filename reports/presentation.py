@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from reports.forecast import FORECAST_LABELS
 from reports.labels import LABELS
 from reports.manager_review import REVIEW_LABELS
 from reports.table import Cell, Format, Look, Report
@@ -71,6 +72,8 @@ MONEY = _headers(
     REVIEW_LABELS["amount"],
     REVIEW_LABELS["pipeline"],
     REVIEW_LABELS["weighted"],
+    REVIEW_LABELS["value_at_risk"],
+    *(FORECAST_LABELS[k] for k in ("won_so_far", "commit", "best_case", "weighted", "target", "gap")),
 )
 SEVERITY = _headers(REVIEW_LABELS["severity"])
 DECISION = _headers(REVIEW_LABELS["decision"])

@@ -63,7 +63,7 @@ def short_list(report, locale="en"):
     risk = rows[at].index(header)
     out = []
     for row in rows[at + 1 :]:
-        if not row:
+        if len(row) <= 1:  # the rule line under the list, or the blank row
             break
         out.append((row[0], row[risk]))
     return out
@@ -132,7 +132,8 @@ def test_no_short_list_with_ten_flagged_deals_or_fewer():
 def test_the_short_list_comes_first_and_says_how_it_ranks():
     rows = review([("D-1", "Negotiation", 10_000_000, 2), *filler(10)]).rows
     assert rows[2] == ("Act on these first: the 5 of 11 flagged deals with the most value at risk",)
-    assert rows[3][0].startswith("Value at risk = amount × stage probability × severity / 5;")
+    assert rows[3][0] == "Deal ID (by risk)"  # its header right under its title, as every table's
+    assert rows[4 + 5 + 1][0].startswith("Value at risk = amount × stage probability × severity / 5;")
     place = find_deal_table(rows)
     assert place is not None and place.header_row > 4 + 5  # the full list, below the short one
 
@@ -140,7 +141,7 @@ def test_the_short_list_comes_first_and_says_how_it_ranks():
 def test_japanese_short_list():
     report = review([("D-1", "Negotiation", 10_000_000, 2), *filler(10)], locale="ja")
     assert report.rows[2] == ("最優先で対応: 要対応の商談 11 件のうちリスク金額の大きい 5 件",)
-    assert report.rows[3][0].startswith("リスク金額 = 金額 × ステージ確度 × 重要度 / 5。")
+    assert report.rows[4 + 5 + 1][0].startswith("リスク金額 = 金額 × ステージ確度 × 重要度 / 5。")
     assert short_list(report, "ja")[0] == ("D-1", 3_200_000)
 
 
