@@ -110,6 +110,10 @@ PROBLEMS = Catalogue(
             "パイプラインの {n} 番目のステージ({stage}): {field} がありません。その [[pipeline.stages]] に "
             "{field} = {example} を追加してください",
         ),
+        "pattern": (
+            "{key}: {value} is not in the form the setting takes; write e.g. {example}",
+            "{key}: {value} は設定の形式ではありません。例: {example} のように書いてください",
+        ),
         "other": ("{key}: {message}", "{key}: {message}"),
     }
 )
@@ -130,6 +134,7 @@ _KINDS = {
     "less_than": "too_large",
     "extra_forbidden": "extra_forbidden",
     "missing": "missing",
+    "string_pattern_mismatch": "pattern",  # e.g. reminders.at = "9am" (a time of day, 09:00)
 }
 _EXAMPLES = {"int": "14", "float": "0.5", "text": '"text"', "missing": "…"}
 _STAGE_EXAMPLES = {"probability": "0.5", "name": '"Proposal"', "key": '"proposal"', "stall_days": "14"}

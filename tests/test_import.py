@@ -33,6 +33,14 @@ def workbook(tmp_path):
     return path
 
 
+@pytest.fixture
+def workbook_en(tmp_path):
+    """An English workbook: an import speaks the sheet's language (a contradicting --locale is refused)."""
+    path = tmp_path / "team-en.xlsx"
+    initialise(load_config(None, **{"locale": "en", "store.kind": "xlsx", "store.path": str(path)}))
+    return path
+
+
 def run(workbook, *args, locale="ja"):
     result = CliRunner().invoke(
         import_group,
@@ -68,7 +76,7 @@ def test_a_shift_jis_excel_export_imports_and_a_second_import_adds_nothing(workb
     again = run(workbook, "leads", str(csv))
     assert "追加 0 件、重複のためスキップ 3 件、取り込めなかった行 0 件" in again.output
     assert "2 行目: 重複(リード row 2 とメールアドレスが同じ)" in again.output
-    assert "nothing to add: no write" in again.output
+    assert "追加する行はありません: 書き込みなし" in again.output  # the sheet's language
     assert len(rows(workbook, "leads")) == 3
 
 
@@ -115,7 +123,8 @@ def test_utf8_with_bom_dedupes_against_the_sheet_by_email_phone_and_company_cont
     assert [x.company for x in rows(workbook, "leads")] == ["株式会社エービー", "New One"]
 
 
-def test_broken_rows_are_rejected_with_line_and_reason_and_the_rest_imported(workbook, tmp_path):
+def test_broken_rows_are_rejected_with_line_and_reason_and_the_rest_imported(workbook_en, tmp_path):
+    workbook = workbook_en
     csv = tmp_path / "bad.csv"
     csv.write_text(
         "会社名,メールアドレス,従業員数\n"
@@ -146,7 +155,8 @@ def test_unknown_encoding_is_a_clear_error_naming_the_file_and_the_fix(workbook,
     assert rows(workbook, "leads") == []
 
 
-def test_explicit_mapping_and_dry_run(workbook, tmp_path):
+def test_explicit_mapping_and_dry_run(workbook_en, tmp_path):
+    workbook = workbook_en
     csv = tmp_path / "crm.csv"
     csv.write_text("Firm,Person,Score\nAcme,Ann,90\n", encoding="utf-8")
     missing = run(workbook, "leads", str(csv), locale="en")

@@ -139,7 +139,14 @@ def sheet(tmp_path):
 
 
 def import_csv(sheet, csv, locale, *extra):
+    """Import into a workbook in `locale` (an import speaks its sheet's language; `sheet` is Japanese)."""
     from sync.cli.import_command import import_group
+    from sync.jobs.setup import initialise
+
+    if locale == "en":
+        sheet = sheet.parent / "team-en.xlsx"
+        if not sheet.exists():
+            initialise(load_config(None, **{"locale": "en", "store.kind": "xlsx", "store.path": str(sheet)}))
 
     return CliRunner().invoke(
         import_group,

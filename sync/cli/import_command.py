@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sheets_schema.messages import Catalogue
 from sync.cli.options import build_config, common_options
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.jobs.cycle import local_today
@@ -86,13 +87,21 @@ def deals(
     return _show(report, dry_run)
 
 
+IMPORT_TEXT = Catalogue(
+    {
+        "dry_run": ("dry run: nothing was written", "ドライラン: 何も書き込んでいません"),
+        "nothing": ("nothing to add: no write", "追加する行はありません: 書き込みなし"),
+    }
+)
+
+
 def _show(report: ImportReport, dry_run: bool) -> int:
     for line in report.lines():
         click.echo(line)
     if dry_run:
-        click.echo("dry run: nothing was written")
+        click.echo(IMPORT_TEXT.say("dry_run", report.locale))
     elif not report.added:
-        click.echo("nothing to add: no write")
+        click.echo(IMPORT_TEXT.say("nothing", report.locale))
     return EXIT_PROBLEMS_FOUND if report.rejected else EXIT_OK
 
 

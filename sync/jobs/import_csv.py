@@ -33,6 +33,7 @@ from sheets_schema.tabs import DEALS, LEADS, TabSpec
 from sync.core.changes import CellValue, ChangeSet, RowAppend
 from sync.core.config import Config
 from sync.engine.analyse import read_book
+from sync.engine.sheet_locale import with_sheet_locale
 from sync.errors import ConfigError, SheetLayoutError
 from sync.jobs.write import write_unless_moved
 from sync.stores.base import Store
@@ -321,6 +322,7 @@ def run_import(
     spec = SPECS[what]
     text, encoding = read_text(path)
     snapshot = store.read()
+    config = with_sheet_locale(config, snapshot)  # the report and the rows in the sheet's language
     read = read_book(snapshot, config)
     if spec.key not in read.headers:
         raise SheetLayoutError(

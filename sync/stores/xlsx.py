@@ -105,10 +105,7 @@ class XlsxStore:
         try:
             stat = self.path.stat()
         except FileNotFoundError:
-            raise AccessError(
-                f"{self.path}: workbook not found; create it with `sfa-sync init --workbook {self.path}` "
-                "or try `sfa-sync demo`"
-            ) from None
+            raise AccessError(OPEN_PROBLEMS.say("not_found", self.locale, path=self.path)) from None
         return stat.st_mtime_ns, stat.st_size
 
     def _load(self, path: Path, data_only: bool = False) -> Workbook:
@@ -168,8 +165,7 @@ class XlsxStore:
         for lock in (folder / f"~${name}", folder / f".~lock.{name}#"):
             if lock.exists():
                 raise WorkbookLockedError(
-                    f"{self.path}: the workbook is open in Excel or LibreOffice ({lock.name} exists); "
-                    "close it and run again — nothing was written"
+                    OPEN_PROBLEMS.say("open_elsewhere", self.locale, path=self.path, lock=lock.name)
                 )
 
     def _refuse_if_lossy(self, workbook: Workbook) -> None:
