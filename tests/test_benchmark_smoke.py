@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.heavy  # a long harness on fixed dates: not rerun under the shifted clock
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

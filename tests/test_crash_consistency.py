@@ -64,6 +64,8 @@ from tests.notify_servers import free_port
 from tests.sheets import header as header_row
 from tests.sheets_emulator import SheetsEmulator
 
+pytestmark = pytest.mark.heavy  # a long harness on fixed dates: not rerun under the shifted clock
+
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 SA = "sync@test-proj.iam.gserviceaccount.com"

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+import pytest
 from tenacity import wait_none
 
 from reports.manager_review import find_deal_table
@@ -28,6 +29,8 @@ from sync.errors import WriteConflictError
 from sync.jobs.cycle import run_cycle
 from sync.stores.google import GoogleStore
 from tests.sheets import tab
+
+pytestmark = pytest.mark.heavy  # a long harness on fixed dates: not rerun under the shifted clock
 
 TODAY = date(2026, 11, 28)
 INTERLEAVINGS = int(os.environ.get("SFA_INTERLEAVINGS", "25"))

@@ -19,6 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+pytestmark = pytest.mark.heavy  # a long harness on fixed dates: not rerun under the shifted clock
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("sheets_schema", "rules", "reports", "sync")
 

@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 
 from sync.cli.main import main
 
+pytestmark = pytest.mark.heavy  # a long harness on fixed dates: not rerun under the shifted clock
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 

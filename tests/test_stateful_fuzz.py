@@ -26,6 +26,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -46,6 +47,8 @@ from sync.jobs.cycle import run_cycle
 from sync.stores.memory import MemoryStore
 from sync.stores.xlsx import XlsxStore, set_value
 from tests.sheets import header, tab
+
+pytestmark = pytest.mark.heavy  # a long harness on fixed dates: not rerun under the shifted clock
 
 RUNS = int(os.environ.get("SFA_RELIABILITY_RUNS", "100"))
 REPORT = os.environ.get("SFA_RELIABILITY_REPORT")
