@@ -39,13 +39,7 @@ Grid = list[list[CellValue]]
 
 
 def full_width_cells(size: DemoSize) -> int:
-    counts = {
-        "team": size.reps,
-        "leads": size.leads,
-        "calls": size.calls,
-        "deals": size.deals,
-        "tasks": size.tasks,
-    }
+    counts = size.rows_by_tab()
     return sum(counts[spec.key] * len(spec.columns) for spec in INPUT_TABS)
 
 

@@ -51,6 +51,16 @@ class DemoSize:
     tasks: int = 400
     months: int = 6  # how far back the leads were handed over
 
+    def rows_by_tab(self) -> dict[str, int]:
+        """Rows of each input tab, by tab key."""
+        return {
+            "team": self.reps,
+            "leads": self.leads,
+            "calls": self.calls,
+            "deals": self.deals,
+            "tasks": self.tasks,
+        }
+
 
 @dataclass(frozen=True)
 class BadCell:
@@ -487,14 +497,7 @@ def _cum(weights: tuple[int, ...]) -> list[int]:
 
 def person_cell_count(size: DemoSize) -> int:
     """How many person-owned cells demo rows of this size hold."""
-    counts = {
-        "team": size.reps,
-        "leads": size.leads,
-        "calls": size.calls,
-        "deals": size.deals,
-        "tasks": size.tasks,
-    }
-    return sum(n * len(PERSON_KEYS[tab]) for tab, n in counts.items())
+    return sum(n * len(PERSON_KEYS[tab]) for tab, n in size.rows_by_tab().items())
 
 
 def scaled_size(cells: int) -> DemoSize:
