@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -14,6 +15,24 @@ from sync.core.config import Config
 from sync.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("sfa-sync.toml")
+FILE_PROBLEMS = Catalogue(
+    {
+        "not_found": (
+            "{path}: config file not found; create it (see README, 'Configuration') or omit --config",
+            "{path}: 設定ファイルが見つかりません。作成するか(README の「Configuration」)、--config を外してください",
+        ),
+        "not_toml": (
+            "{path}: not valid TOML at line {line} ({detail}); fix that line",
+            "{path}: {line} 行目が TOML として読めません({detail})。その行を直してください",
+        ),
+        "unreadable": (
+            "{path}: cannot read the config file ({reason})",
+            "{path}: 設定ファイルを読めません({reason})",
+        ),
+    }
+)
+# A file that is not TOML has no readable locale: a `locale = "ja"` line in it still says the language.
+_JAPANESE_LINE = re.compile(r"""^\s*locale\s*=\s*["']ja["']""", re.MULTILINE)
 
 
 def load_config(path: Path | None = None, **overrides: object) -> Config:
@@ -21,12 +40,11 @@ def load_config(path: Path | None = None, **overrides: object) -> Config:
     data: dict = {}
     explicit = path is not None
     path = path or DEFAULT_CONFIG_PATH
+    wanted = overrides.get("locale")
     if path.exists():
-        data = _read_toml(path)
+        data = _read_toml(path, wanted if wanted in ("en", "ja") else None)
     elif explicit:
-        raise ConfigError(
-            f"{path}: config file not found; create it (see README, 'Configuration') or omit --config"
-        )
+        raise ConfigError(FILE_PROBLEMS.say("not_found", "ja" if wanted == "ja" else "en", path=path))
     locale_from = f"{path}: locale" if "locale" in data else None
     if overrides.get("locale") is not None:
         locale_from = "--locale"
@@ -50,14 +68,29 @@ def load_config(path: Path | None = None, **overrides: object) -> Config:
     return config
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path, locale: Locale | None) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as bad:
-        raise ConfigError(f"{path}: not valid TOML ({bad}); fix the line it names") from None
+        raw = path.read_bytes()
     except OSError as failed:
-        raise ConfigError(f"{path}: cannot read the config file ({failed.strerror})") from None
+        raise ConfigError(
+            FILE_PROBLEMS.say("unreadable", locale or "en", path=path, reason=failed.strerror)
+        ) from None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as bad:
+        locale = locale or ("ja" if _JAPANESE_LINE.search(text) else "en")
+        detail = bad.msg if hasattr(bad, "msg") else str(bad).split(" (at ")[0]
+        line = getattr(bad, "lineno", None) or _line_of(str(bad))
+        raise ConfigError(
+            FILE_PROBLEMS.say("not_toml", locale, path=path, line=line, detail=detail)
+        ) from None
+
+
+def _line_of(message: str) -> str:
+    """tomllib before Python 3.14 puts the place only in its message: '... (at line 3, column 5)'."""
+    found = re.search(r"line (\d+)", message)
+    return found.group(1) if found else "?"
 
 
 def _set(data: dict, keys: list[str], value: object) -> None:
