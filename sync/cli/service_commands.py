@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from reports.sync_log import read_log
+from sheets_schema.locale import Locale
 from sync.cli.options import build_config, common_options
 from sync.core.config import Config
 from sync.engine.restore import RestorePlan
@@ -214,7 +215,8 @@ def doctor(config_path: Path | None, workbook: Path | None, locale: str | None) 
     """
     from sync.jobs.doctor import run_doctor
 
-    lines, code = run_doctor(lambda: build_config(config_path, workbook, locale))
+    wanted: Locale | None = "ja" if locale == "ja" else "en" if locale == "en" else None
+    lines, code = run_doctor(lambda: build_config(config_path, workbook, locale), wanted)
     for line in lines:
         click.echo(line)
     if code:

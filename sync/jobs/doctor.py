@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from sheets_schema.locale import Locale
+from sheets_schema.messages import Catalogue
 from sheets_schema.tabs import INPUT_TABS
 from sync.core.config import Config
 from sync.core.snapshot import Snapshot
@@ -32,30 +34,124 @@ if TYPE_CHECKING:  # imported where used: a local workbook's doctor never loads 
 from sync.errors import EXIT_OK, AccessError, ConfigError, NotifyError, SfaSyncError, SheetLayoutError
 from sync.stores.base import Store
 
+# One line per check, in the admin's language; "OK" and "FIX" stay as they are in both, so a script
+# (or a person scanning the column) finds the failed checks the same way.
+WORDS = Catalogue(
+    {
+        "config": ("config: {what}", "設定: {what}"),
+        "no_config_file": ("defaults (no config file)", "既定値(設定ファイルなし)"),
+        "workbook_missing": (
+            "{name}: workbook {path} not found: create it with sfa-sync init --workbook {path}",
+            "{name}: ワークブック {path} が見つかりません。sfa-sync init --workbook {path} で作成してください",
+        ),
+        "problem": ("{name}: {problem}", "{name}: {problem}"),
+        "readable": ("{name}: {store} can be read", "{name}: {store} を読み取れます"),
+        "key_readable": (
+            "{name}: key file {key} is readable by other users (warning): run chmod 600 {key}",
+            "{name}: 鍵ファイル {key} を他のユーザーも読めます(警告)。chmod 600 {key} を実行してください",
+        ),
+        "credentials_bad": ("{name}: credentials: {problem}", "{name}: 認証情報: {problem}"),
+        "credentials_ok": ("{name}: credentials of {who}", "{name}: {who} の認証情報"),
+        "token_refused": ("{name}: token: {problem}", "{name}: トークン: {problem}"),
+        "token_unreachable": (
+            "{name}: token: the token endpoint cannot be reached ({reason}); check the network or proxy",
+            "{name}: トークン: トークンの発行元に接続できません({reason})。ネットワークかプロキシを確認してください",
+        ),
+        "token_ok": (
+            "{name}: token granted for the spreadsheets scope",
+            "{name}: スプレッドシートの権限でトークンを取得できました",
+        ),
+        "unprotected": (
+            "{name}: service-owned columns of {tabs} are not protected: run sfa-sync init "
+            "(it protects them and greys them out)",
+            "{name}: {tabs} のサービス管理列が保護されていません。sfa-sync init を実行してください"
+            "(保護してグレー表示にします)",
+        ),
+        "protected": ("{name}: service-owned columns protected", "{name}: サービス管理列は保護されています"),
+        "layout_ok": (
+            "{name}: tabs and required headers present ({titles})",
+            "{name}: タブと必須の見出しがそろっています({titles})",
+        ),
+        "email_off": ("email reminders: not enabled", "メールのリマインダー: 使っていません"),
+        "email_password": (
+            "email reminders: the environment variable {variable} (the SMTP password) is not set",
+            "メールのリマインダー: 環境変数 {variable}(SMTP のパスワード)が設定されていません",
+        ),
+        "email_login": (
+            "email reminders: {where} refused the login of {user}; check reminders.email.user and {variable}",
+            "メールのリマインダー: {where} が {user} のログインを拒否しました。reminders.email.user と "
+            "{variable} を確認してください",
+        ),
+        "email_unreachable": (
+            "email reminders: SMTP server {where} unreachable or refused ({reason}); check "
+            "reminders.email.host, port and security, and the firewall",
+            "メールのリマインダー: SMTP サーバー {where} に接続できないか、拒否されました({reason})。"
+            "reminders.email.host、port、security とファイアウォールを確認してください",
+        ),
+        "email_ok": (
+            "email reminders: SMTP server {where} answers",
+            "メールのリマインダー: SMTP サーバー {where} が応答します",
+        ),
+        "email_ok_login": (
+            "email reminders: SMTP server {where} answers and accepts the login",
+            "メールのリマインダー: SMTP サーバー {where} が応答し、ログインできます",
+        ),
+        "chat_off": ("chat reminders: not enabled", "チャットのリマインダー: 使っていません"),
+        "chat_variable": (
+            "chat reminders: the environment variable {variable} (the webhook URL) is not set",
+            "チャットのリマインダー: 環境変数 {variable}(Webhook の URL)が設定されていません",
+        ),
+        "chat_unreachable": (
+            "chat reminders: webhook host {host} ({variable}) unreachable ({reason}); check the URL, proxy "
+            "and firewall",
+            "チャットのリマインダー: Webhook のホスト {host}({variable})に接続できません({reason})。"
+            "URL、プロキシ、ファイアウォールを確認してください",
+        ),
+        "chat_revoked": (
+            "chat reminders: webhook host {host} ({variable}) answered {status}: the webhook may be deleted or "
+            "revoked; create a new one and update the variable",
+            "チャットのリマインダー: Webhook のホスト {host}({variable})の応答は {status} です。Webhook が"
+            "削除か無効化されたようです。新しく作って環境変数を更新してください",
+        ),
+        "chat_server": (
+            "chat reminders: webhook host {host} ({variable}) answered {status}; try again later",
+            "チャットのリマインダー: Webhook のホスト {host}({variable})の応答は {status} です。"
+            "しばらくしてから再度お試しください",
+        ),
+        "chat_ok": (
+            "chat reminders: webhook host {host} ({variable}) reachable",
+            "チャットのリマインダー: Webhook のホスト {host}({variable})に接続できます",
+        ),
+    }
+)
+
 
 @dataclass
 class Checks:
+    locale: Locale = "en"
     lines: list[str] = field(default_factory=list)
     code: int = EXIT_OK
 
-    def ok(self, text: str) -> None:
-        self.lines.append(f"OK   {text}")
+    def ok(self, code: str, **params: object) -> None:
+        self.lines.append(f"OK   {WORDS.say(code, self.locale, **params)}")
 
-    def fix(self, text: str, exit_code: int | None = None) -> None:
-        self.lines.append(f"FIX  {text}")
+    def fix(self, code: str, exit_code: int | None = None, **params: object) -> None:
+        self.lines.append(f"FIX  {WORDS.say(code, self.locale, **params)}")
         if exit_code and not self.code:
             self.code = exit_code
 
 
-def run_doctor(load_config: Callable[[], Config]) -> tuple[list[str], int]:
-    """`load_config` reads the config the command line names; its failure is the first check's."""
-    checks = Checks()
+def run_doctor(load_config: Callable[[], Config], locale: Locale | None = None) -> tuple[list[str], int]:
+    """`load_config` reads the config the command line names; its failure is the first check's. The lines
+    are in `locale` (--locale) when given, else in the config's language (English when it cannot be read)."""
+    checks = Checks(locale or "en")
     try:
         config = load_config()
     except ConfigError as bad:
-        checks.fix(f"config: {bad}", ConfigError.exit_code)
+        checks.fix("config", ConfigError.exit_code, what=bad)
         return checks.lines, checks.code
-    checks.ok(f"config: {config.source or 'defaults (no config file)'}")
+    checks.locale = locale or config.locale
+    checks.ok("config", what=config.source or WORDS.say("no_config_file", checks.locale))
     for name, sheet in config.per_sheet():
         check_sheet(name, sheet, checks)
     check_email(config, checks)
@@ -74,10 +170,7 @@ def check_access(name: str, config: Config, checks: Checks) -> Snapshot | None:
     if config.store.kind == "xlsx":
         path = config.store.path
         if not path.exists():
-            checks.fix(
-                f"{name}: workbook {path} not found: create it with sfa-sync init --workbook {path}",
-                AccessError.exit_code,
-            )
+            checks.fix("workbook_missing", AccessError.exit_code, name=name, path=path)
             return None
         from sync.stores.xlsx import XlsxStore
 
@@ -90,9 +183,9 @@ def check_access(name: str, config: Config, checks: Checks) -> Snapshot | None:
     try:
         snapshot = store.read()
     except SfaSyncError as failed:
-        checks.fix(f"{name}: {failed}", failed.exit_code)
+        checks.fix("problem", failed.exit_code, name=name, problem=failed)
         return None
-    checks.ok(f"{name}: {store.describe()} can be read")
+    checks.ok("readable", name=name, store=store.describe())
     if google is not None:
         check_protections(name, config, google, snapshot, checks)
     return snapshot
@@ -111,30 +204,25 @@ def google_store(name: str, config: Config, checks: Checks) -> GoogleStore | Non
         else None
     )
     if key is not None and key.exists() and key.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
-        checks.fix(f"{name}: key file {key} is readable by other users (warning): run chmod 600 {key}")
+        checks.fix("key_readable", name=name, key=key)
     try:
         store = GoogleStore.from_config(config)
     except SfaSyncError as bad:
-        checks.fix(f"{name}: credentials: {bad}", bad.exit_code)
+        checks.fix("credentials_bad", bad.exit_code, name=name, problem=bad)
         return None
-    checks.ok(f"{name}: credentials of {store.client_email or 'Application Default Credentials'}")
+    checks.ok("credentials_ok", name=name, who=store.client_email or "Application Default Credentials")
     store.attempts = 1  # a diagnosis, not a sync: no retries
     credentials, _email = load_credentials(config.store.credentials)
     try:
         credentials.refresh(Request())
     except RefreshError as refused:
-        checks.fix(
-            f"{name}: token: {describe_refresh_failure(refused, store.client_email)}", AccessError.exit_code
-        )
+        problem = describe_refresh_failure(refused, store.client_email)
+        checks.fix("token_refused", AccessError.exit_code, name=name, problem=problem)
         return None
     except (GoogleAuthError, OSError) as failed:
-        checks.fix(
-            f"{name}: token: the token endpoint cannot be reached ({type(failed).__name__}); check the "
-            "network or proxy",
-            AccessError.exit_code,
-        )
+        checks.fix("token_unreachable", AccessError.exit_code, name=name, reason=type(failed).__name__)
         return None
-    checks.ok(f"{name}: token granted for the spreadsheets scope")
+    checks.ok("token_ok", name=name)
     return store
 
 
@@ -144,12 +232,9 @@ def check_protections(
     found = read_book(snapshot, config)
     bare = store.unprotected_tabs([tab.title for tab in found.tabs.values()])
     if bare:
-        checks.fix(
-            f"{name}: service-owned columns of {', '.join(bare)} are not protected: run sfa-sync init "
-            "(it protects them and greys them out)"
-        )
+        checks.fix("unprotected", name=name, tabs=", ".join(bare))
     else:
-        checks.ok(f"{name}: service-owned columns protected")
+        checks.ok("protected", name=name)
 
 
 # what init cannot set up: header_fixes says which header or tab to rename instead
@@ -164,27 +249,24 @@ def check_layout(name: str, config: Config, snapshot: Snapshot, checks: Checks) 
     found = read_book(snapshot, config)
     fixes = header_fixes(snapshot, config.locale)
     for fix in fixes:
-        checks.fix(f"{name}: {fix}", SheetLayoutError.exit_code)
+        checks.fix("problem", SheetLayoutError.exit_code, name=name, problem=fix)
     for problem in found.tab_problems:
         if fixes and problem.message.code in NEEDS_A_PERSON:
             continue  # said above, as what to rename
-        checks.fix(f"{name}: {problem.render(config.locale)}", SheetLayoutError.exit_code)
+        checks.fix("problem", SheetLayoutError.exit_code, name=name, problem=problem.render(config.locale))
     if not found.tab_problems:
         titles = ", ".join(spec.title(config.locale) for spec in INPUT_TABS)
-        checks.ok(f"{name}: tabs and required headers present ({titles})")
+        checks.ok("layout_ok", name=name, titles=titles)
 
 
 def check_email(config: Config, checks: Checks) -> None:
     email = config.reminders.email
     if not email.enabled:
-        checks.ok("email reminders: not enabled")
+        checks.ok("email_off")
         return
     password = os.environ.get(email.password_env)
     if email.user and not password:
-        checks.fix(
-            f"email reminders: the environment variable {email.password_env} (the SMTP password) is not set",
-            NotifyError.exit_code,
-        )
+        checks.fix("email_password", NotifyError.exit_code, variable=email.password_env)
         return
     where = f"{email.host}:{email.port}"
     try:
@@ -204,62 +286,49 @@ def check_email(config: Config, checks: Checks) -> None:
                 smtp.login(email.user, password)
     except smtplib.SMTPAuthenticationError:
         checks.fix(
-            f"email reminders: {where} refused the login of {email.user}; check reminders.email.user and "
-            f"{email.password_env}",
-            NotifyError.exit_code,
+            "email_login", NotifyError.exit_code, where=where, user=email.user, variable=email.password_env
         )
         return
     except (OSError, smtplib.SMTPException) as failed:
-        checks.fix(
-            f"email reminders: SMTP server {where} unreachable or refused ({_reason(failed)}); check "
-            "reminders.email.host, port and security, and the firewall",
-            NotifyError.exit_code,
-        )
+        checks.fix("email_unreachable", NotifyError.exit_code, where=where, reason=_reason(failed))
         return
-    checks.ok(
-        f"email reminders: SMTP server {where} answers" + (" and accepts the login" if email.user else "")
-    )
+    checks.ok("email_ok_login" if email.user else "email_ok", where=where)
 
 
 def check_chat(config: Config, checks: Checks) -> None:
     chat = config.reminders.chat
     if not chat.enabled:
-        checks.ok("chat reminders: not enabled")
+        checks.ok("chat_off")
         return
     for variable in (chat.webhook_env, *chat.per_team.values()):
         url = os.environ.get(variable)
         if not url:
-            checks.fix(
-                f"chat reminders: the environment variable {variable} (the webhook URL) is not set",
-                NotifyError.exit_code,
-            )
+            checks.fix("chat_variable", NotifyError.exit_code, variable=variable)
             continue
         host = urlsplit(url).netloc or "?"  # never the whole URL: its path is the secret
         try:
             answer = requests.get(url, timeout=chat.timeout, allow_redirects=False)
         except requests.RequestException as failed:
             checks.fix(
-                f"chat reminders: webhook host {host} ({variable}) unreachable ({_reason(failed)}); check the "
-                "URL, proxy and firewall",
+                "chat_unreachable",
                 NotifyError.exit_code,
+                host=host,
+                variable=variable,
+                reason=_reason(failed),
             )
             continue
         if answer.status_code in (401, 403, 404, 410):
             checks.fix(
-                f"chat reminders: webhook host {host} ({variable}) answered {answer.status_code}: the webhook "
-                "may be deleted or revoked; create a new one and update the variable",
-                NotifyError.exit_code,
+                "chat_revoked", NotifyError.exit_code, host=host, variable=variable, status=answer.status_code
             )
         elif (
             answer.status_code >= 500 and answer.status_code != 501
         ):  # 501/405: it exists, only POST is served
             checks.fix(
-                f"chat reminders: webhook host {host} ({variable}) answered {answer.status_code}; try again "
-                "later",
-                NotifyError.exit_code,
+                "chat_server", NotifyError.exit_code, host=host, variable=variable, status=answer.status_code
             )
         else:
-            checks.ok(f"chat reminders: webhook host {host} ({variable}) reachable")
+            checks.ok("chat_ok", host=host, variable=variable)
 
 
 def _reason(failed: BaseException) -> str:
