@@ -53,7 +53,7 @@ def company_contact(company: str | None, contact: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Match:
-    how: str  # "email", "phone", "company_contact", "company", "deal_id", "company_deal_name", "name"
+    how: str  # "lead_id", "email", "phone", "company_contact", "company", "deal_id", "company_deal_name", "name"
     place: str  # where the existing row is: "row 12 (L-000012)" or "CSV line 4"
 
 
@@ -77,6 +77,7 @@ class Index:
 def lead_keys(lead: Lead) -> list[tuple[str, str]]:
     """The keys a lead is recognised by, strongest first."""
     found = [
+        ("lead_id", fold(lead.lead_id) if lead.lead_id else None),
         ("email", normalize_email(lead.email)),
         ("phone", normalize_phone(lead.phone)),
         ("company_contact", company_contact(lead.company, lead.contact)),

@@ -298,3 +298,20 @@ def test_a_wrong_config_table_is_told(tmp_path, table, message):
     config = load_config(tmp_path / "sfa-sync.toml")
     with pytest.raises(ImportFileError, match=message):
         run_import(memory_store(), config, "deals", csv_file(tmp_path, SAME_NAMES), TODAY)
+
+
+@pytest.mark.parametrize(
+    "text, added",
+    [
+        ("account,sector\nCancity,retail\nCANCITY Ltd,retail\nBetatech,medical\n", 2),  # accounts by name
+        ("lead_id,account\nA-1,Cancity\nA-2,Cancity\n", 2),  # two accounts of the old CRM, one name
+        ("lead_id,account\nA-1,Cancity\nA-1,Cancity Inc.\n", 1),
+    ],
+)
+def test_accounts_imported_as_leads_are_added_once(tmp_path, text, added):
+    store = memory_store()
+    path = csv_file(tmp_path, text)
+    first = imported(store, path, "leads", mapping=("sector=Industry",) if "sector" in text else ())
+    assert (len(first.added), first.rejected) == (added, [])
+    again = imported(store, path, "leads", mapping=("sector=Industry",) if "sector" in text else ())
+    assert len(again.added) == 0

@@ -46,6 +46,7 @@ IMPORTED_SERVICE_COLUMNS: dict[str, tuple[str, ...]] = {"deals": ("created_on",)
 LISTED = 10  # lines listed per kind of outcome; the rest are counted
 DUPLICATE_HOW = Catalogue(
     {
+        "lead_id": ("same lead id", "リードIDが同じ"),
         "email": ("same email", "メールアドレスが同じ"),
         "phone": ("same phone number", "電話番号が同じ"),
         "company_contact": ("same company and contact", "会社名と担当者が同じ"),
