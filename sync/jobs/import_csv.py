@@ -193,7 +193,7 @@ def find_column(spec: TabSpec, name: str) -> Column | None:
 
 
 def parse_mapping(pairs: tuple[str, ...], spec: TabSpec, locale: Locale = "en") -> dict[str, str]:
-    """--map "CSV header=column" options as {folded CSV header: column key}; the column by key or name.
+    """--map "CSV header=column" options as {CSV header as typed: column key}; the column by key or name.
     A wrong one is told the tab's headers as the user sees them on the sheet, in its language."""
     mapping = {}
     for pair in pairs:
@@ -204,7 +204,7 @@ def parse_mapping(pairs: tuple[str, ...], spec: TabSpec, locale: Locale = "en") 
             raise ImportFileError(
                 WORDS.say("bad_map", locale, pair=repr(pair), tab=spec.title(locale), headers=headers)
             )
-        mapping[fold(header)] = column.key
+        mapping[header.strip()] = column.key
     return mapping
 
 
@@ -301,8 +301,9 @@ def map_headers(
     """CSV column index -> column key, and the headers that match nothing. A --map header the file does not
     have is told (a typo would otherwise leave the column silently empty)."""
     present = {fold(name) for name in header}
+    folded = {fold(typed): key for typed, key in mapping.items()}  # a later option wins
     for wanted in mapping:
-        if wanted not in present:
+        if fold(wanted) not in present:
             headers = ", ".join(name.strip() for name in header if name.strip())
             raise ImportFileError(WORDS.say("no_header", locale, header=wanted, headers=headers))
     importable = {c.key for c in importable_columns(spec)}
@@ -310,8 +311,8 @@ def map_headers(
     by_index = {index: key for key, index in matched.items() if key in importable}
     ignored = []
     for index, name in enumerate(header):
-        if fold(name) in mapping:
-            by_index[index] = mapping[fold(name)]
+        if fold(name) in folded:
+            by_index[index] = folded[fold(name)]
         elif index not in by_index and name.strip():
             ignored.append(name.strip())
     return by_index, ignored
@@ -364,7 +365,7 @@ def plan_import(
             f'--map "<CSV header>={missing[0]}"'
         )
     appends: list[RowAppend] = []
-    leads_without_id: set[str] = set()
+    leads_without_id: dict[str, None] = {}  # (a dict: in the order the file meets them)
     report.links = spec is DEALS and bool(target.leads_by_company)
     while True:
         try:
@@ -406,8 +407,9 @@ def plan_import(
         extra: dict[str, CellValue] = {"created_on": created} if created else {}
         appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale, extra)))
     if leads_without_id:
-        places = ", ".join(sorted(leads_without_id)[:LISTED]) + (
-            " ..." if len(leads_without_id) > LISTED else ""
+        waiting = list(leads_without_id)
+        places = ", ".join(waiting[:LISTED]) + (
+            f" (+{len(waiting) - LISTED})" if len(waiting) > LISTED else ""
         )
         raise ImportFileError(WORDS.say("lead_without_id", locale, file=report.file, places=places))
     return appends
@@ -440,7 +442,7 @@ def _created_on(spec: TabSpec, cell: object, today: date, locale: Locale) -> tup
     return day, None
 
 
-def _linked(deal: Deal, line: int, target: Target, report: ImportReport, waiting: set[str]) -> Deal:
+def _linked(deal: Deal, line: int, target: Target, report: ImportReport, waiting: dict[str, None]) -> Deal:
     """A deal without a Lead ID, linked to the one lead of its company; two or more are told, not guessed.
     `waiting`: leads that would be linked but have no id yet (the import stops: see plan_import)."""
     company = normalize_company(deal.company)
@@ -455,7 +457,7 @@ def _linked(deal: Deal, line: int, target: Target, report: ImportReport, waiting
         return deal
     place, lead_id = leads[0]
     if lead_id is None:
-        waiting.add(place)
+        waiting[place] = None
         return deal
     report.linked.append((line, place))
     return deal.model_copy(update={"lead_id": lead_id})
