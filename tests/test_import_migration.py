@@ -118,6 +118,7 @@ def test_the_engage_date_is_kept_as_created_on_through_the_next_cycles(tmp_path)
         values=("Stage:Engaging=Proposal",),
     )
     assert report.rejected == []
+    assert "  Created on from the file (where each deal's history starts) 2" in report.lines()
     for day in (TODAY, date(2026, 12, 1)):
         run_cycle(store, config, day)
         assert [cell(store, DEALS, r, "created_on") for r in (1, 2)] == [date(2016, 10, 20), date(2017, 6, 1)]

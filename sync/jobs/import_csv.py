@@ -82,6 +82,10 @@ REPORT_WORDS = Catalogue(
             "  {line} 行目: 会社 {company} のリードは {places} です。紐づけていません — 商談タブにリードIDを入れてください",
         ),
         "more": ("  ... and {count} more like these", "  ...ほか {count} 件"),
+        "created": (
+            "  Created on from the file (where each deal's history starts) {count}",
+            "  作成日をファイルから取り込み(商談の履歴の起点){count} 件",
+        ),
         "ignored": (
             '  columns not imported (no such column; map them with --map "header=column key"): {headers}',
             '  取り込まなかった列(該当する列がありません。--map "見出し=列" で対応づけてください): {headers}',
@@ -106,6 +110,7 @@ class ImportReport:
     unlinked: list[tuple[int, str]] = field(default_factory=list)  # line, the company no lead has
     ambiguous: list[tuple[int, str, list[str]]] = field(default_factory=list)  # line, company, its leads
     links: bool = False  # deals: linking by company was tried (the report says how it went)
+    created_on: int = 0  # deals added with the Created on of the file
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
     locale: Locale = "en"  # of what the report says
@@ -127,6 +132,8 @@ class ImportReport:
         reads in a screen, not 8,800 lines)."""
         say_line, locale = REPORT_WORDS.say, self.locale
         out = [self.summary()]
+        if self.created_on:
+            out.append(say_line("created", locale, count=self.created_on))
         if self.links:
             out.append(
                 say_line(
@@ -405,6 +412,7 @@ def plan_import(
             model = _linked(model, line, target, report, leads_without_id)
         report.added.append(line)
         extra: dict[str, CellValue] = {"created_on": created} if created else {}
+        report.created_on += bool(created)
         appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale, extra)))
     if leads_without_id:
         waiting = list(leads_without_id)
