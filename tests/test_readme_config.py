@@ -68,7 +68,8 @@ def test_the_full_sample_loads_and_has_every_section(tmp_path):
     shown = tomllib.loads(sample)
     for name in SECTIONS:  # and every key of each section (Google's keys: in the Google Sheets block)
         fields = set(type(getattr(Config(), name)).model_fields) - {"spreadsheet", "credentials", "endpoint"}
-        missing = fields - set(shown[toml_key(name)]) - {"email", "chat"}  # (reminders' subsections are tables)
+        # (reminders' subsections are tables)
+        missing = fields - set(shown[toml_key(name)]) - {"email", "chat"}
         assert not missing, f"[{name}] in the README lacks {sorted(missing)}"
     assert config.pipeline == Config().pipeline  # the sample's pipeline is the default one
 
