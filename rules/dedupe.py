@@ -12,9 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from sheets_schema.locale import fold
-from sheets_schema.models import Deal, Lead
+from sheets_schema.models import Deal, Lead, TeamMember
 
-_LEGAL_FORMS = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|co\.?,? ?ltd\.?|inc\.?|corp\.?|k\.k\.")
+_LEGAL_FORMS = re.compile(
+    r"株式会社|有限会社|合同会社|\(株\)|\(有\)|k\.k\."
+    # English legal forms only as whole words, so that "Rodoco", "Zinc" or "Incline" keep their letters
+    r"|\b(?:co\.?,? ?ltd|inc|corp)\b\.?"
+    r"|[\s,]+(?:ltd|llc|plc|gmbh|limited)\.?$"
+)
 MIN_PHONE_DIGITS = 6
 
 
@@ -48,7 +53,7 @@ def company_contact(company: str | None, contact: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Match:
-    how: str  # "email", "phone", "company_contact", "deal_id", "company_deal_name"
+    how: str  # "lead_id", "email", "phone", "company_contact", "company", "deal_id", "company_deal_name", "name"
     place: str  # where the existing row is: "row 12 (L-000012)" or "CSV line 4"
 
 
@@ -72,9 +77,21 @@ class Index:
 def lead_keys(lead: Lead) -> list[tuple[str, str]]:
     """The keys a lead is recognised by, strongest first."""
     found = [
+        ("lead_id", fold(lead.lead_id) if lead.lead_id else None),
         ("email", normalize_email(lead.email)),
         ("phone", normalize_phone(lead.phone)),
         ("company_contact", company_contact(lead.company, lead.contact)),
+    ]
+    if not any(value for _, value in found):
+        found.append(("company", normalize_company(lead.company)))  # an account: nothing but a company
+    return [(how, value) for how, value in found if value]
+
+
+def member_keys(member: TeamMember) -> list[tuple[str, str]]:
+    """A person on the Team tab is the same person by name (case, width and spaces aside) or email."""
+    found = [
+        ("name", re.sub(r"\s", "", fold(member.name)) if member.name else None),
+        ("email", normalize_email(member.email)),
     ]
     return [(how, value) for how, value in found if value]
 

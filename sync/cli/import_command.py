@@ -1,4 +1,4 @@
-"""`sfa-sync import leads|deals FILE.csv`: a thin shell over sync.jobs.import_csv (added to the group
+"""`sfa-sync import team|leads|deals FILE.csv`: a thin shell over sync.jobs.import_csv (added to the group
 by sync/cli/main.py)."""
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ from sync.jobs.cycle import local_today
 from sync.jobs.import_csv import ImportReport, run_import
 from sync.stores import open_store
 
-MAP_HELP = 'A CSV header and the column it fills, e.g. --map "会社=company" (repeat for more).'
+MAP_HELP = (
+    'A CSV header and the column it fills (its header in either language, or its key), e.g. --map "会社=company" '
+    "(repeat for more; adds to the config's [import.<kind>] map)."
+)
+VALUE_HELP = (
+    'A value of the CSV and what the sheet gets instead, e.g. --value "Stage:Engaging=Proposal" '
+    "(repeat for more; adds to the config's [import.<kind>] values)."
+)
 DRY_HELP = "Show what would be added, skipped and rejected; write nothing."
 
 
@@ -22,8 +29,43 @@ DRY_HELP = "Show what would be added, skipped and rejected; write nothing."
 def import_() -> None:
     """Import rows from a CSV file (UTF-8 or Shift_JIS, e.g. an Excel or marketing-tool export).
 
-    Rows already on the sheet are skipped, so importing the same file twice adds nothing.
+    Rows already on the sheet are skipped, so importing the same file twice adds nothing. Migrating from
+    another CRM: import team, then leads, run `sfa-sync run` once (the leads get their ids), then deals.
     """
+
+
+@import_.command()
+@common_options
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--map", "mapping", multiple=True, help=MAP_HELP)
+@click.option("--value", "values", multiple=True, help=VALUE_HELP)
+@click.option("--dry-run", is_flag=True, help=DRY_HELP)
+def team(
+    config_path: Path | None,
+    workbook: Path | None,
+    locale: str | None,
+    file: Path,
+    mapping: tuple[str, ...],
+    values: tuple[str, ...],
+    dry_run: bool,
+) -> int:
+    """Add the people of a sales team (name, email, manager, team or office, monthly target); someone
+    already on the Team tab (same name or email) is skipped.
+
+    Example: sfa-sync import team sales_teams.csv --map "sales_agent=Name" --map "regional_office=Team"
+    """
+    config = build_config(config_path, workbook, locale)
+    report = run_import(
+        open_store(config),
+        config,
+        "team",
+        file,
+        local_today(config),
+        mapping=mapping,
+        values=values,
+        dry_run=dry_run,
+    )
+    return _show(report, dry_run)
 
 
 @import_.command()
@@ -32,6 +74,7 @@ def import_() -> None:
 @click.option("--source", help="Lead source for rows that have none (e.g. Webinar).")
 @click.option("--campaign", help="Campaign for rows that have none.")
 @click.option("--map", "mapping", multiple=True, help=MAP_HELP)
+@click.option("--value", "values", multiple=True, help=VALUE_HELP)
 @click.option("--dry-run", is_flag=True, help=DRY_HELP)
 def leads(
     config_path: Path | None,
@@ -41,6 +84,7 @@ def leads(
     source: str | None,
     campaign: str | None,
     mapping: tuple[str, ...],
+    values: tuple[str, ...],
     dry_run: bool,
 ) -> int:
     """Add marketing's HOT leads; duplicates (same email, phone, or company + contact) are skipped.
@@ -55,6 +99,7 @@ def leads(
         file,
         local_today(config),
         mapping=mapping,
+        values=values,
         source=source,
         campaign=campaign,
         dry_run=dry_run,
@@ -66,6 +111,7 @@ def leads(
 @common_options
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--map", "mapping", multiple=True, help=MAP_HELP)
+@click.option("--value", "values", multiple=True, help=VALUE_HELP)
 @click.option("--dry-run", is_flag=True, help=DRY_HELP)
 def deals(
     config_path: Path | None,
@@ -73,16 +119,27 @@ def deals(
     locale: str | None,
     file: Path,
     mapping: tuple[str, ...],
+    values: tuple[str, ...],
     dry_run: bool,
 ) -> int:
-    """Migrate past deals from another CRM or spreadsheet; deals already there (same id, or same company
-    and deal name) are skipped.
+    """Migrate past deals from another CRM or spreadsheet. The other CRM's id goes in Deal ID and is kept:
+    a deal with an id is skipped only when that id is already there (without one: same company and deal
+    name). The CRM's creation (engage) date can go in Created on, where the deal's history starts. A deal
+    without a Lead ID is linked to the one lead of its company.
 
-    Example: sfa-sync import deals old-crm-deals.csv --map "Opportunity Owner=owner"
+    Example: sfa-sync import deals sales_pipeline.csv --map "product=Deal name" --map "engage_date=Created on"
+    --value "Stage:Engaging=Proposal"
     """
     config = build_config(config_path, workbook, locale)
     report = run_import(
-        open_store(config), config, "deals", file, local_today(config), mapping=mapping, dry_run=dry_run
+        open_store(config),
+        config,
+        "deals",
+        file,
+        local_today(config),
+        mapping=mapping,
+        values=values,
+        dry_run=dry_run,
     )
     return _show(report, dry_run)
 

@@ -192,6 +192,25 @@ class ServiceConfig(Strict):
     )
 
 
+class ImportTabConfig(Strict):
+    """How one CSV kind is read (`sfa-sync import <kind>`): the same as its --map and --value options,
+    which add to (and win over) these."""
+
+    map: dict[str, str] = Field(
+        default_factory=dict, description='CSV header -> column of the tab, e.g. {engage_date = "Created on"}'
+    )
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='column -> {CSV value -> sheet value}, e.g. {Stage = {Engaging = "Proposal"}}',
+    )
+
+
+class ImportConfig(Strict):
+    team: ImportTabConfig = ImportTabConfig()
+    leads: ImportTabConfig = ImportTabConfig()
+    deals: ImportTabConfig = ImportTabConfig()
+
+
 class SheetConfig(Strict):
     """One more sheet (e.g. one per team) served by the same process: its own store, optionally its own locale."""
 
@@ -211,6 +230,8 @@ class Config(Strict):
     reports: ReportsConfig = ReportsConfig()
     forecast: ForecastConfig = ForecastConfig()
     service: ServiceConfig = ServiceConfig()
+    # `import` is a Python keyword: the field is import_, the TOML table [import]
+    import_: ImportConfig = Field(ImportConfig(), alias="import")
     sheets: tuple[SheetConfig, ...] = Field(
         (), description="more sheets for `serve`, each with its own store"
     )

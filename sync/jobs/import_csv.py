@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,16 +21,16 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from rules.dedupe import Index, Match, deal_keys, lead_keys
+from rules.dedupe import Index, Match, deal_keys, lead_keys, member_keys, normalize_company
 from sheets_schema.choices import ChoiceList
-from sheets_schema.columns import Kind
+from sheets_schema.columns import Column, Kind
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Catalogue, say
-from sheets_schema.models import MODELS, Deal, Lead, Row
-from sheets_schema.parsing import CellParseError, control_character, is_blank
-from sheets_schema.rows import match_headers
+from sheets_schema.models import MODELS, Deal, Lead, Row, TeamMember
+from sheets_schema.parsing import CellParseError, control_character, is_blank, parse_date
+from sheets_schema.rows import ParsedRow, match_headers
 from sheets_schema.stages import Pipeline
-from sheets_schema.tabs import DEALS, LEADS, TabSpec
+from sheets_schema.tabs import DEALS, LEADS, TEAM, TabSpec
 from sync.core.changes import CellValue, ChangeSet, RowAppend
 from sync.core.config import Config
 from sync.engine.analyse import read_book
@@ -38,13 +39,19 @@ from sync.errors import ConfigError, SheetLayoutError
 from sync.jobs.write import write_unless_moved
 from sync.stores.base import Store
 
-What = Literal["leads", "deals"]
-SPECS: dict[str, TabSpec] = {"leads": LEADS, "deals": DEALS}
+What = Literal["team", "leads", "deals"]
+SPECS: dict[str, TabSpec] = {"team": TEAM, "leads": LEADS, "deals": DEALS}
+# service columns an import may fill: a deal's creation date from the old CRM is its history's start
+IMPORTED_SERVICE_COLUMNS: dict[str, tuple[str, ...]] = {"deals": ("created_on",)}
+LISTED = 10  # lines listed per kind of outcome; the rest are counted
 DUPLICATE_HOW = Catalogue(
     {
+        "lead_id": ("same lead id", "リードIDが同じ"),
         "email": ("same email", "メールアドレスが同じ"),
         "phone": ("same phone number", "電話番号が同じ"),
         "company_contact": ("same company and contact", "会社名と担当者が同じ"),
+        "company": ("same company", "会社名が同じ"),
+        "name": ("same name", "氏名が同じ"),
         "deal_id": ("same deal id", "商談IDが同じ"),
         "company_deal_name": ("same company and deal name", "会社名と商談名が同じ"),
     }
@@ -59,6 +66,26 @@ REPORT_WORDS = Catalogue(
         ),
         "duplicate": ("  line {line}: duplicate ({how} as {place})", "  {line} 行目: 重複({place} と{how})"),
         "rejected": ("  line {line}: rejected — {reason}", "  {line} 行目: 取り込めません — {reason}"),
+        "links": (
+            "  linked to a lead by company {linked}, not linked (no lead of that company) {unlinked}, "
+            "not linked (two or more leads of that company: give the Lead ID) {ambiguous}",
+            "  会社名でリードに紐づけ {linked} 件、紐づけなし(その会社のリードなし){unlinked} 件、"
+            "紐づけなし(その会社のリードが複数: リードIDを入れてください){ambiguous} 件",
+        ),
+        "linked": ("  line {line}: linked to {place}", "  {line} 行目: {place} に紐づけ"),
+        "unlinked": (
+            "  line {line}: no lead of company {company}",
+            "  {line} 行目: 会社 {company} のリードがありません",
+        ),
+        "ambiguous": (
+            "  line {line}: company {company} is {places}; not linked — type the Lead ID in Deals",
+            "  {line} 行目: 会社 {company} のリードは {places} です。紐づけていません — 商談タブにリードIDを入れてください",
+        ),
+        "more": ("  ... and {count} more like these", "  ...ほか {count} 件"),
+        "created": (
+            "  Created on from the file (where each deal's history starts) {count}",
+            "  作成日をファイルから取り込み(商談の履歴の起点){count} 件",
+        ),
         "ignored": (
             '  columns not imported (no such column; map them with --map "header=column key"): {headers}',
             '  取り込まなかった列(該当する列がありません。--map "見出し=列" で対応づけてください): {headers}',
@@ -79,6 +106,11 @@ class ImportReport:
     added: list[int] = field(default_factory=list)  # CSV line numbers
     duplicates: list[tuple[int, Match]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    linked: list[tuple[int, str]] = field(default_factory=list)  # line, the lead it was linked to
+    unlinked: list[tuple[int, str]] = field(default_factory=list)  # line, the company no lead has
+    ambiguous: list[tuple[int, str, list[str]]] = field(default_factory=list)  # line, company, its leads
+    links: bool = False  # deals: linking by company was tried (the report says how it went)
+    created_on: int = 0  # deals added with the Created on of the file
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
     locale: Locale = "en"  # of what the report says
@@ -96,18 +128,46 @@ class ImportReport:
         )
 
     def lines(self) -> list[str]:
-        say_line = REPORT_WORDS.say
+        """The summary, then per kind of outcome its first lines and how many more (an 8,800-row import
+        reads in a screen, not 8,800 lines)."""
+        say_line, locale = REPORT_WORDS.say, self.locale
         out = [self.summary()]
-        out += [
-            say_line(
-                "duplicate", self.locale, line=line, how=DUPLICATE_HOW.say(m.how, self.locale), place=m.place
+        if self.created_on:
+            out.append(say_line("created", locale, count=self.created_on))
+        if self.links:
+            out.append(
+                say_line(
+                    "links",
+                    locale,
+                    linked=len(self.linked),
+                    unlinked=len(self.unlinked),
+                    ambiguous=len(self.ambiguous),
+                )
             )
-            for line, m in self.duplicates
-        ]
-        out += [say_line("rejected", self.locale, line=line, reason=reason) for line, reason in self.rejected]
+        how = DUPLICATE_HOW.say
+        out += self._listed(
+            [
+                say_line("duplicate", locale, line=n, how=how(m.how, locale), place=m.place)
+                for n, m in self.duplicates
+            ]
+        )
+        out += self._listed([say_line("rejected", locale, line=n, reason=r) for n, r in self.rejected])
+        out += self._listed(
+            [
+                say_line("ambiguous", locale, line=n, company=repr(c), places=", ".join(p))
+                for n, c, p in self.ambiguous
+            ]
+        )
+        out += self._listed([say_line("unlinked", locale, line=n, company=repr(c)) for n, c in self.unlinked])
+        out += self._listed([say_line("linked", locale, line=n, place=p) for n, p in self.linked], limit=3)
         if self.ignored_headers:
             out.append(say_line("ignored", self.locale, headers=", ".join(self.ignored_headers)))
         return out
+
+    def _listed(self, lines: list[str], limit: int = LISTED) -> list[str]:
+        if len(lines) <= limit:
+            return lines
+        return [*lines[:limit], REPORT_WORDS.say("more", self.locale, count=len(lines) - limit)]
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -128,20 +188,81 @@ def read_text(path: Path) -> tuple[str, str]:
     )
 
 
+def importable_columns(spec: TabSpec) -> tuple[Column, ...]:
+    """The columns a CSV may fill: the person-typed ones, and a deal's Created on."""
+    extra = IMPORTED_SERVICE_COLUMNS.get(spec.key, ())
+    return (*spec.person_columns, *(spec.column(key) for key in extra))
+
+
+def find_column(spec: TabSpec, name: str) -> Column | None:
+    """An importable column by its key or its header in either language (or an alias)."""
+    return next((c for c in importable_columns(spec) if fold(name) in c.names()), None)
+
+
 def parse_mapping(pairs: tuple[str, ...], spec: TabSpec, locale: Locale = "en") -> dict[str, str]:
-    """--map "CSV header=column" options as {folded CSV header: column key}; the column by key or name.
+    """--map "CSV header=column" options as {CSV header as typed: column key}; the column by key or name.
     A wrong one is told the tab's headers as the user sees them on the sheet, in its language."""
     mapping = {}
     for pair in pairs:
         header, sep, target = pair.partition("=")
-        column = next((c for c in spec.person_columns if fold(target) in c.names()), None)
+        column = find_column(spec, target)
         if not sep or not header.strip() or column is None:
-            headers = ", ".join(c.label(locale) for c in spec.person_columns)
+            headers = ", ".join(c.label(locale) for c in importable_columns(spec))
             raise ImportFileError(
                 WORDS.say("bad_map", locale, pair=repr(pair), tab=spec.title(locale), headers=headers)
             )
-        mapping[fold(header)] = column.key
+        mapping[header.strip()] = column.key
     return mapping
+
+
+ValueMap = dict[str, dict[str, str]]  # column key -> {folded CSV value: the value to import}
+
+
+def parse_values(
+    pairs: tuple[str, ...], spec: TabSpec, pipeline: Pipeline, locale: Locale = "en"
+) -> ValueMap:
+    """--value "Column:CSV value=sheet value" options. A sheet value of a dropdown column (Stage, Status,
+    ...) must be one of its choices: told here, before any row is read, rather than on every row."""
+    values: ValueMap = {}
+    for pair in pairs:
+        name, colon, rest = pair.partition(":")
+        csv_value, sep, sheet_value = rest.partition("=")
+        if not colon or not sep or not csv_value.strip():
+            raise ImportFileError(WORDS.say("bad_value", locale, pair=repr(pair)))
+        column = find_column(spec, name)
+        if column is None:
+            headers = ", ".join(c.label(locale) for c in importable_columns(spec))
+            raise ImportFileError(
+                WORDS.say(
+                    "bad_value_column", locale, pair=repr(pair), tab=spec.title(locale), headers=headers
+                )
+            )
+        choices = pipeline.choices if column.kind == Kind.STAGE else column.choices
+        if choices is not None and sheet_value.strip() and choices.find(sheet_value) is None:
+            raise ImportFileError(
+                WORDS.say(
+                    "bad_value_choice",
+                    locale,
+                    pair=repr(pair),
+                    value=repr(sheet_value.strip()),
+                    column=column.label(locale),
+                    choices=", ".join(choices.labels(locale)),
+                )
+            )
+        values.setdefault(column.key, {})[fold(csv_value)] = sheet_value.strip()
+    return values
+
+
+def configured_options(config: Config, what: What) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The [import.<what>] table of the config as --map and --value options (which come after it)."""
+    table = getattr(config.import_, what)
+    mapping = tuple(f"{header}={column}" for header, column in table.map.items())
+    values = tuple(
+        f"{column}:{csv_value}={sheet_value}"
+        for column, pairs in table.values.items()
+        for csv_value, sheet_value in pairs.items()
+    )
+    return mapping, values
 
 
 WORDS = Catalogue(
@@ -151,20 +272,54 @@ WORDS = Catalogue(
             '--map {pair}: "CSVの見出し=列" の形で、列には{tab}タブの見出しのどれかを書いてください: {headers}',
         ),
         "empty": ("{column} is empty", "{column} が空です"),
+        "bad_value": (
+            '--value {pair}: use "Column:CSV value=sheet value", e.g. --value "Stage:Engaging=Proposal"',
+            '--value {pair}: "列:CSVの値=シートの値" の形で書いてください(例: --value "ステージ:Engaging=提案")',
+        ),
+        "bad_value_column": (
+            "--value {pair}: the column must be one of the {tab} headers: {headers}",
+            "--value {pair}: 列には{tab}タブの見出しのどれかを書いてください: {headers}",
+        ),
+        "bad_value_choice": (
+            "--value {pair}: {value} is not a choice of {column}; use one of: {choices}",
+            "--value {pair}: {value} は{column}の選択肢にありません。次のどれかにしてください: {choices}",
+        ),
+        "no_header": (
+            "--map: the CSV has no header {header}; its headers are: {headers}",
+            "--map: CSV に「{header}」という見出しがありません。CSV の見出し: {headers}",
+        ),
+        "future_created": (
+            "{column} {day} is after today ({today}); check the date",
+            "{column} {day} が今日({today})より後です。日付を確かめてください",
+        ),
+        "lead_without_id": (
+            "{file}: deals are linked to leads by company, but {places} have no Lead ID yet; run `sfa-sync run` "
+            "once so that every lead gets its id, then import the deals (nothing was written)",
+            "{file}: 商談は会社名でリードに紐づけますが、{places} にまだリードIDがありません。"
+            "`sfa-sync run` を一度実行してすべてのリードにIDを付けてから、商談を取り込んでください(何も書き込んでいません)",
+        ),
     }
 )
 
 
 def map_headers(
-    header: list[str], spec: TabSpec, mapping: dict[str, str]
+    header: list[str], spec: TabSpec, mapping: dict[str, str], locale: Locale = "en"
 ) -> tuple[dict[int, str], list[str]]:
-    """CSV column index -> column key, and the headers that match nothing."""
+    """CSV column index -> column key, and the headers that match nothing. A --map header the file does not
+    have is told (a typo would otherwise leave the column silently empty)."""
+    present = {fold(name) for name in header}
+    folded = {fold(typed): key for typed, key in mapping.items()}  # a later option wins
+    for wanted in mapping:
+        if fold(wanted) not in present:
+            headers = ", ".join(name.strip() for name in header if name.strip())
+            raise ImportFileError(WORDS.say("no_header", locale, header=wanted, headers=headers))
+    importable = {c.key for c in importable_columns(spec)}
     matched = match_headers(spec, "CSV", header, "en").columns
-    by_index = {index: key for key, index in matched.items() if spec.column(key).person_owned}
+    by_index = {index: key for key, index in matched.items() if key in importable}
     ignored = []
     for index, name in enumerate(header):
-        if fold(name) in mapping:
-            by_index[index] = mapping[fold(name)]
+        if fold(name) in folded:
+            by_index[index] = folded[fold(name)]
         elif index not in by_index and name.strip():
             ignored.append(name.strip())
     return by_index, ignored
@@ -179,6 +334,18 @@ class Target:
     columns: dict[str, int]
     width: int
     index: Index
+    # deals: the leads on the sheet by normalised company -> (where the lead is, its Lead ID)
+    leads_by_company: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the CSV's cells become the tab's: --map, --value, defaults for empty cells, and the day."""
+
+    mapping: dict[str, str]
+    values: ValueMap
+    defaults: dict[str, str]
+    today: date
 
 
 def plan_import(
@@ -187,8 +354,7 @@ def plan_import(
     target: Target,
     pipeline: Pipeline,
     locale: Locale,
-    mapping: dict[str, str],
-    defaults: dict[str, str],
+    reading: Reading,
     report: ImportReport,
 ) -> list[RowAppend]:
     rows = csv.reader(io.StringIO(text, newline=""))
@@ -198,14 +364,16 @@ def plan_import(
         raise ImportFileError(
             f"{report.file}: the file is empty; export the list with its header row"
         ) from None
-    by_index, report.ignored_headers = map_headers(header, spec, mapping)
+    by_index, report.ignored_headers = map_headers(header, spec, reading.mapping, locale)
     missing = [c.label(locale) for c in spec.person_columns if c.required and c.key not in by_index.values()]
     if missing:
         raise ImportFileError(
             f"{report.file}: no column for {', '.join(missing)}; name the CSV header with "
             f'--map "<CSV header>={missing[0]}"'
         )
-    appends = []
+    appends: list[RowAppend] = []
+    leads_without_id: dict[str, None] = {}  # (a dict: in the order the file meets them)
+    report.links = spec is DEALS and bool(target.leads_by_company)
     while True:
         try:
             raw = next(rows)
@@ -222,25 +390,85 @@ def plan_import(
                 (line, f"{len(raw)} fields but the header has {len(header)}; check for an unquoted comma")
             )
             continue
-        values = {key: raw[i] for i, key in by_index.items() if i < len(raw)}
-        for key, value in defaults.items():
-            if is_blank(values.get(key)):
-                values[key] = value
+        values = _values(raw, by_index, reading)
+        service = {
+            key: values.pop(key) for key in IMPORTED_SERVICE_COLUMNS.get(spec.key, ()) if key in values
+        }
         model, problem = None, _control_character(spec, values, locale)
         if not problem:
             model, problem = _validate(spec, values, pipeline, locale)
+        created, created_problem = _created_on(spec, service.get("created_on"), reading.today, locale)
+        problem = "; ".join(p for p in (problem, created_problem) if p)
         if problem:
             report.rejected.append((line, problem))
             continue
         keys = row_keys(model)
-        match = target.index.match(keys)
+        match = target.index.match(duplicate_keys(model, keys))
         if match:
             report.duplicates.append((line, match))
             continue
         target.index.add(keys, f"CSV line {line}")
+        if isinstance(model, Deal) and report.links:
+            model = _linked(model, line, target, report, leads_without_id)
         report.added.append(line)
-        appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale)))
+        extra: dict[str, CellValue] = {"created_on": created} if created else {}
+        report.created_on += bool(created)
+        appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale, extra)))
+    if leads_without_id:
+        waiting = list(leads_without_id)
+        places = ", ".join(waiting[:LISTED]) + (
+            f" (+{len(waiting) - LISTED})" if len(waiting) > LISTED else ""
+        )
+        raise ImportFileError(WORDS.say("lead_without_id", locale, file=report.file, places=places))
     return appends
+
+
+def _values(raw: list[str], by_index: dict[int, str], reading: Reading) -> dict[str, Any]:
+    """The row's cells by column key: a --value mapping applied, empty cells given their default."""
+    values: dict[str, Any] = {key: raw[i] for i, key in by_index.items() if i < len(raw)}
+    for key, table in reading.values.items():
+        value = values.get(key)
+        if isinstance(value, str) and fold(value) in table:
+            values[key] = table[fold(value)]
+    for key, value in reading.defaults.items():
+        if is_blank(values.get(key)):
+            values[key] = value
+    return values
+
+
+def _created_on(spec: TabSpec, cell: object, today: date, locale: Locale) -> tuple[date | None, str | None]:
+    """A deal's creation date from the other CRM (its engage date): kept as the start of its history."""
+    if is_blank(cell):
+        return None, None
+    column = spec.column("created_on")
+    try:
+        day = parse_date(cell)
+    except CellParseError as bad:
+        return None, f"{column.label(locale)}: {bad.message(locale).render(locale)}"
+    if day is not None and day > today:
+        return None, WORDS.say("future_created", locale, column=column.label(locale), day=day, today=today)
+    return day, None
+
+
+def _linked(deal: Deal, line: int, target: Target, report: ImportReport, waiting: dict[str, None]) -> Deal:
+    """A deal without a Lead ID, linked to the one lead of its company; two or more are told, not guessed.
+    `waiting`: leads that would be linked but have no id yet (the import stops: see plan_import)."""
+    company = normalize_company(deal.company)
+    if deal.lead_id or not company:
+        return deal
+    leads = target.leads_by_company.get(company, [])
+    if not leads:
+        report.unlinked.append((line, deal.company or ""))
+        return deal
+    if len(leads) > 1:
+        report.ambiguous.append((line, deal.company or "", [place for place, _ in leads]))
+        return deal
+    place, lead_id = leads[0]
+    if lead_id is None:
+        waiting[place] = None
+        return deal
+    report.linked.append((line, place))
+    return deal.model_copy(update={"lead_id": lead_id})
 
 
 def _control_character(spec: TabSpec, values: dict[str, Any], locale: Locale) -> str | None:
@@ -253,12 +481,22 @@ def _control_character(spec: TabSpec, values: dict[str, Any], locale: Locale) ->
 
 
 def row_keys(model: Row | None) -> list[tuple[str, str]]:
-    """The keys a lead or a deal is recognised by as a duplicate (rules/dedupe.py)."""
+    """The keys a person, a lead or a deal is recognised by as a duplicate (rules/dedupe.py)."""
     if isinstance(model, Lead):
         return lead_keys(model)
     if isinstance(model, Deal):
         return deal_keys(model)
-    raise TypeError(f"no duplicate keys for {type(model).__name__}")  # only leads and deals are imported
+    if isinstance(model, TeamMember):
+        return member_keys(model)
+    raise TypeError(f"no duplicate keys for {type(model).__name__}")  # only these tabs are imported
+
+
+def duplicate_keys(model: Row | None, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The keys a row is looked up by. A deal with its source system's id is a duplicate only of that id:
+    an old CRM's export repeats account + product thousands of times, each its own opportunity."""
+    if isinstance(model, Deal) and model.deal_id:
+        return [key for key in keys if key[0] == "deal_id"]
+    return keys
 
 
 def _validate(
@@ -286,10 +524,19 @@ def _cell_problem(spec: TabSpec, error: ErrorDetails, locale: Locale) -> str:
 
 
 def _cells(
-    spec: TabSpec, model: Any, target: Target, pipeline: Pipeline, locale: Locale
+    spec: TabSpec,
+    model: Any,
+    target: Target,
+    pipeline: Pipeline,
+    locale: Locale,
+    service: dict[str, CellValue] | None = None,
 ) -> tuple[CellValue, ...]:
-    """The row as a person would have typed it: typed dates and numbers, dropdown labels in the locale."""
+    """The row as a person would have typed it: typed dates and numbers, dropdown labels in the locale;
+    `service`: the service columns the import fills (a deal's Created on), as the service writes them."""
     cells: list[CellValue] = [None] * target.width
+    for key, value in (service or {}).items():
+        if key in target.columns:
+            cells[target.columns[key]] = value
     for column in spec.person_columns:
         value = getattr(model, column.key)
         if value is None or column.key not in target.columns:
@@ -315,6 +562,7 @@ def run_import(
     today: date,
     *,
     mapping: tuple[str, ...] = (),
+    values: tuple[str, ...] = (),
     source: str | None = None,
     campaign: str | None = None,
     dry_run: bool = False,
@@ -334,9 +582,9 @@ def run_import(
         header.title, header.columns, max(header.width, max(header.columns.values()) + 1), Index()
     )
     for row in read.book.rows(spec.key):
-        row_id = getattr(row.model, spec.id_key or "", None)
-        place = f"{header.title} row {row.index + 1}" + (f" ({row_id})" if row_id else "")
-        target.index.add(row_keys(row.model), place)
+        target.index.add(row_keys(row.model), _place(header.title, row.index, spec.id_key, row.model))
+    if spec is DEALS and "leads" in read.headers:
+        target.leads_by_company = _leads_by_company(read.book.rows("leads"), read.headers["leads"].title)
     defaults = {}
     if spec is LEADS:
         defaults = {
@@ -349,18 +597,33 @@ def run_import(
             if v
         }
     report = ImportReport(str(path), encoding, header.title, locale=config.locale)
-    appends = plan_import(
-        text,
-        spec,
-        target,
-        config.pipeline.to_pipeline(),
-        config.locale,
-        parse_mapping(mapping, spec, config.locale),
+    pipeline = config.pipeline.to_pipeline()
+    configured_map, configured_values = configured_options(config, what)
+    reading = Reading(
+        parse_mapping((*configured_map, *mapping), spec, config.locale),
+        parse_values((*configured_values, *values), spec, pipeline, config.locale),
         defaults,
-        report,
+        today,
     )
+    appends = plan_import(text, spec, target, pipeline, config.locale, reading, report)
     if appends and not dry_run:
         moved = f"{store.describe()}: the sheet changed while importing; run the import again (nothing was written)"
         write_unless_moved(store, snapshot, ChangeSet(appends=appends), {}, moved)
         report.wrote = True
     return report
+
+
+def _place(title: str, index: int, id_key: str | None, model: Row) -> str:
+    """Where a row of the sheet is, as the report names it: "Leads row 12 (L-000012)"."""
+    row_id = getattr(model, id_key or "", None)
+    return f"{title} row {index + 1}" + (f" ({row_id})" if row_id else "")
+
+
+def _leads_by_company(rows: Sequence[ParsedRow[Lead]], title: str) -> dict[str, list[tuple[str, str | None]]]:
+    by_company: dict[str, list[tuple[str, str | None]]] = {}
+    for row in rows:
+        company = normalize_company(row.model.company)
+        if company:
+            place = _place(title, row.index, "lead_id", row.model)
+            by_company.setdefault(company, []).append((place, row.model.lead_id))
+    return by_company
