@@ -90,7 +90,7 @@ def test_the_sample_says_which_values_are_not_the_defaults():
     sample = full_sample()
     data = tomllib.loads(sample)
     data.pop("pipeline")  # compared as a whole above
-    defaults = Config().model_dump(mode="json")
+    defaults = Config().model_dump(mode="json", by_alias=True)  # [import] is the field import_
     table = ""
     line_of: dict[str, str] = {}
     for line in sample.splitlines():
