@@ -81,15 +81,47 @@ LABELS: dict[str, tuple[str, str]] = {
     "x_deals_unknown_lead": ("deals whose lead is not on the Leads tab", "リードタブにないリードの商談"),
     "x_leads_before": ("leads handed over before the months shown", "表示期間より前に受渡されたリード"),
     "x_leads_after": ("leads handed over after this month", "今月より後の受渡日のリード"),
+    "x_called_before_handover": (
+        "leads called before their handover date (not in days to first call)",
+        "受渡日より前に架電されたリード(初回架電日数に不算入)",
+    ),
     # win / loss
     "wl_title": ("Win-Loss Analysis (as of {today})", "受注失注分析({today} 時点)"),
     "wl_window": (
         "Window: closed {first} to {last} (last {n} months)",
         "期間: {first}〜{last} に完了(直近 {n} か月)",
     ),
-    "wl_source_facts": (
-        "Closed-on date: from the change history for {facts} deals, from the Close date column for {column}",
-        "完了日: {facts} 件は変更履歴から、{column} 件は完了予定日列から",
+    "wl_source": ("Closed-on date: {parts}", "完了日: {parts}"),
+    "wl_source_none": ("Closed-on date: no closed deals", "完了日: 完了商談なし"),
+    # where a closed deal's closed-on date came from (rules/history.py): the parts of wl_source
+    "src_history": ("{n} from the change history", "変更履歴から {n} 件"),
+    "src_column": ("{n} from the Close date column", "完了予定日列から {n} 件"),
+    "src_first_seen": (
+        "{n} estimated when first seen already closed (its last activity)",
+        "初回確認時に完了済みのため最終活動日で推定 {n} 件",
+    ),
+    "src_separator": (", ", "、"),
+    "wl_window_all": (
+        "Window: all time (every deal closed up to {last})",
+        "期間: 全期間({last} までに完了したすべての商談)",
+    ),
+    "wl_window_empty": (
+        "No deal closed in the last {n} months: the tables below show all time instead.",
+        "直近 {n} か月に完了した商談はありません。以下の表は全期間を示します。",
+    ),
+    "scope_all": ("all time", "全期間"),
+    "scope_empty": (
+        "all time — no deal closed in the last {n} months",
+        "全期間 — 直近 {n} か月に完了した商談なし",
+    ),
+    # the window's sections when they show all time ({scope}: scope_all or scope_empty)
+    "wl_segments_all": ("By segment ({scope})", "セグメント別({scope})"),
+    "wl_lost_reasons_all": ("Lost reasons ({scope})", "失注理由({scope})"),
+    "wl_stage_before_all": ("Stage before lost ({scope})", "失注前のステージ({scope})"),
+    "wl_reps_all": ("Rep behaviour ({scope})", "担当者の行動({scope})"),
+    "wl_profile_all": (
+        "Ideal lead profile: segments whose 95% lower bound beats the overall win rate ({scope})",
+        "理想のリード像: 95%下限が全体の受注率を上回るセグメント({scope})",
     ),
     "wl_overall": ("Overall", "全体"),
     "period": ("Period", "期間"),
@@ -116,6 +148,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "seg_owner": ("Owner", "担当者"),
     "seg_caller": ("Caller", "アポ獲得者"),
     "seg_deal_size": ("Deal size", "商談規模"),
+    "seg_manager": ("Manager", "上長"),  # the deal owner's Team row
+    "seg_team": ("Team", "チーム名"),
+    "no_team_row": ("(no team row)", "(チーム行なし)"),
     "wl_lost_reasons": ("Lost reasons (last {n} months)", "失注理由(直近 {n} か月)"),
     "lost_reason": ("Lost reason", "失注理由"),
     "amount": ("Amount", "金額"),
@@ -187,6 +222,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "追加セグメント {name}: リード・商談にその列がありません",
     ),
     "x_no_stage": ("deals without a known stage", "ステージ不明の商談"),
+    "x_closed_before_created": (
+        "closed deals dated before their creation date (not in days to close)",
+        "作成日より前に完了した商談(完了日数に不算入)",
+    ),
+    "x_visit_before_created": (
+        "first visits done before the deal was created (not in days to first visit)",
+        "商談作成日より前に完了した初訪(初訪までの日数に不算入)",
+    ),
 }
 say = Catalogue(LABELS).say
 

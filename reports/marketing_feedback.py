@@ -10,7 +10,8 @@ Definitions (the tests recompute each of them independently):
 - *called*: at least one call logged for the lead; *reached*: at least one call whose result reaches a
   person (sheets_schema.choices.REACHED_RESULTS); *appointment*: an appointment call result or a deal
   for the lead (an appointment becomes a deal);
-- *days to first call*: first dated call minus the handover date, median over the called leads;
+- *days to first call*: first dated call minus the handover date, median over the called leads; a lead
+  called before its handover date has no such figure (one of the dates is wrong) and is counted excluded;
 - *deals created / won / won amount*: the lead's deals; *win rate*: won / (won + lost) deals.
 """
 
@@ -160,7 +161,9 @@ def _lead_lines(
             line.deals = list(book.deals_by_lead.get(key, []))
         dated = [c.called_at.date() for c in line.calls if c.called_at is not None]
         excluded["x_calls_no_date"] += len(line.calls) - len(dated)
-        if dated:
+        if dated and min(dated) < handed:
+            excluded["x_called_before_handover"] += 1  # a wrong date on one side: no negative day count
+        elif dated:
             line.days_to_first_call = (min(dated) - handed).days
         line.appointment = bool(line.deals) or any(c.result == "appointment" for c in line.calls)
         lines.append(line)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -33,6 +33,10 @@ class ReportSettings(Protocol):
     def min_segment(self) -> int: ...
     @property
     def extra_segments(self) -> tuple[str, ...]: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def deal_size_bands(self) -> tuple[float, ...] | str | None: ...
 
 
 def wilson(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
@@ -93,12 +97,80 @@ COMPANY_SIZE = Bands(
     ("1-49 employees", "50-299 employees", "300-999 employees", "1,000+ employees"),
     ("1〜49名", "50〜299名", "300〜999名", "1,000名以上"),
 )
-# Deal size in yen.
+# Deal size in yen, as Japanese B2B teams usually cut it: the default when the currency is JPY.
 DEAL_SIZE = Bands(
     (1_000_000, 5_000_000, 10_000_000),
     ("under ¥1M", "¥1M-5M", "¥5M-10M", "¥10M+"),
     ("100万円未満", "100万〜500万円", "500万〜1,000万円", "1,000万円以上"),
 )
+
+
+YEN_EDGES = DEAL_SIZE.edges
+
+
+def amount_bands(edges: tuple[float, ...], symbol: str, yen: bool) -> Bands:
+    """Deal-size bands over `edges` (rising), labelled in the currency: "under $10K", "$10K-50K", "$50K+";
+    in Japanese "$10K未満"…, and yen in 万/億 as people say it ("100万〜500万円"). No edges: one band."""
+    if not edges:
+        return Bands((), ("all amounts",), ("すべての金額",))
+    en = tuple(
+        _band_label(edges, i, f"under {symbol}{{a}}", f"{symbol}{{a}}-{{b}}", f"{symbol}{{a}}+", _compact)
+        for i in range(len(edges) + 1)
+    )
+    if yen:
+        ja = tuple(
+            _band_label(edges, i, "{a}円未満", "{a}〜{b}円", "{a}円以上", _man) for i in range(len(edges) + 1)
+        )
+    else:
+        ja = tuple(
+            _band_label(
+                edges, i, f"{symbol}{{a}}未満", f"{symbol}{{a}}〜{{b}}", f"{symbol}{{a}}以上", _compact
+            )
+            for i in range(len(edges) + 1)
+        )
+    return Bands(edges, en, ja)
+
+
+def _band_label(
+    edges: tuple[float, ...], index: int, below: str, between: str, above: str, say: Callable[[float], str]
+) -> str:
+    if index == 0:
+        return below.format(a=say(edges[0]))
+    if index == len(edges):
+        return above.format(a=say(edges[-1]))
+    return between.format(a=say(edges[index - 1]), b=say(edges[index]))
+
+
+def _compact(amount: float) -> str:
+    """1200 -> 1.2K, 5000000 -> 5M: the short form amounts are read in English."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if amount >= size:
+            return f"{amount / size:g}{suffix}"
+    return f"{amount:g}"
+
+
+def _man(amount: float) -> str:
+    """Yen in Japanese units: 1000000 -> 100万, 150000000 -> 1.5億."""
+    if amount >= 1e8:
+        return f"{amount / 1e8:,g}億"
+    if amount >= 1e4:
+        return f"{amount / 1e4:,g}万"
+    return f"{amount:,g}"
+
+
+def quantile_edges(amounts: Iterable[float], parts: int = 4) -> tuple[float, ...]:
+    """Band edges at the quartiles of the amounts (linear interpolation, as pandas computes them), rounded
+    to two significant digits so that labels read well; edges at or below the smallest amount would make
+    an empty first band and are dropped. Fewer than two amounts: no edges (one band)."""
+    found = sorted(a for a in amounts if a > 0)
+    if len(found) < 2:
+        return ()
+    cuts = statistics.quantiles(found, n=parts, method="inclusive")
+    return tuple(sorted({_two_significant(c) for c in cuts if _two_significant(c) > found[0]}))
+
+
+def _two_significant(value: float) -> float:
+    return float(f"{value:.2g}")
 
 
 def month_start(day: date) -> date:

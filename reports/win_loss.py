@@ -2,10 +2,13 @@
 
 Pure: book, facts, `today` and the pipeline in, a Report with its charts out. Closed deals are those
 whose stage is a won or lost stage of the pipeline. Their closed-on date comes from the change history
-(facts); without one, from the deal's Close date column (a note row says how many of each); without
-either the deal is counted in the excluded section. Days to close = closed-on minus the creation date
-the history knows. The window is the last `win_loss_months` months by closed-on date, today included.
-Rates are percentages with one decimal; see reports/stats.py for the conventions.
+(facts); without one, from the deal's Close date column; without either the deal is counted in the
+excluded section. A note row says where the dates came from (see `_source`). Days to close = closed-on
+minus the creation date the history knows; a deal closed before it was created has none (counted in
+the excluded section), so that no day count is negative. The window is the last `win_loss_months`
+months by closed-on date, today included (0: all time); when nothing closed in it, the window's tables
+show all time and say so. Rates are percentages with one decimal; see reports/stats.py for the
+conventions.
 """
 
 from __future__ import annotations
@@ -18,17 +21,22 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from reports.labels import TabBuilder, say
+from reports.presentation import CURRENCY_FORMATS
 from reports.stats import (
     COMPANY_SIZE,
     DEAL_SIZE,
     FULL_RATE,
+    YEN_EDGES,
+    Bands,
     ReportSettings,
     add_months,
+    amount_bands,
     as_percent,
     median,
     month_label,
     months_between,
     percent,
+    quantile_edges,
     total,
     wilson,
 )
@@ -57,10 +65,14 @@ class Closed:
     won: bool
     closed_on: date
     created_on: date | None
+    source: str = "src_history"  # where closed_on came from: a label key (see _source)
 
     @property
     def days(self) -> int | None:
-        return (self.closed_on - self.created_on).days if self.created_on else None
+        """Days from creation to close; None when unknown, or impossible (closed before it was created)."""
+        if self.created_on is None or self.closed_on < self.created_on:
+            return None
+        return (self.closed_on - self.created_on).days
 
     @property
     def amount(self) -> int | float | None:
@@ -84,30 +96,37 @@ def win_loss_report(
     months = config_reports.win_loss_months
     start = add_months(today, -months)  # exclusive: the window is (start, today]
     excluded: Counter[str] = Counter()
-    closed, from_column = _closed_deals(book, facts, today, pipeline, excluded)
-    window = [c for c in closed if c.closed_on > start]
+    closed, _ = _closed_deals(book, facts, today, pipeline, excluded)
+    recent = [c for c in closed if c.closed_on > start] if months else closed
     sheet = TabBuilder(locale)
     sheet.add(say("wl_title", locale, today=today.isoformat()))
-    sheet.add(
-        say(
-            "wl_window",
-            locale,
-            first=(start + timedelta(days=1)).isoformat(),
-            last=today.isoformat(),
-            n=months,
-        )
-    )
-    sheet.add(say("wl_source_facts", locale, facts=len(closed) - from_column, column=from_column))
+    if months:
+        first = (start + timedelta(days=1)).isoformat()
+        sheet.add(say("wl_window", locale, first=first, last=today.isoformat(), n=months))
+    else:
+        sheet.add(say("wl_window_all", locale, last=today.isoformat()))
+    sheet.add(_source_note(closed, locale))
+    # An empty recent window (an imported history, a quiet year) would leave every table below empty:
+    # they show all time instead, and their titles say so.
+    fallback = bool(months) and not recent and bool(closed)
+    if fallback:
+        sheet.add(say("wl_window_empty", locale, n=months))
+    window = closed if fallback else recent
+    months = -months if fallback else months  # below: > 0 the recent window, 0 all time, < 0 the fallback
     sheet.add()
-    _overall(sheet, window, closed, months)
+    _overall(sheet, recent, closed, months)
     segments = _segments(book, locale, config_reports.extra_segments, excluded, len(window))
+    segments += _team_segments(book, locale)
+    segments = [
+        _deal_size(s, closed, config_reports, locale) if s.key == "seg_deal_size" else s for s in segments
+    ]
     charts: list[_PlacedChart] = []
     overall_rate = _rate(window)
     profile = _by_segment(sheet, window, segments, months, config_reports.min_segment, overall_rate, charts)
     _lost_reasons(sheet, window, months, charts)
     _stage_before(sheet, window, facts, pipeline, months)
-    _by_month(sheet, window, start, today, charts)
-    owners = _rep_behaviour(sheet, book, window, pipeline, months)
+    _by_month(sheet, window, today if months > 0 else None, charts)
+    owners = _rep_behaviour(sheet, book, window, pipeline, months, excluded)
     _quartiles(sheet, owners)
     _profile(sheet, profile, overall_rate, months)
     sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
@@ -126,7 +145,8 @@ def _closed_deals(
 ) -> tuple[list[Closed], int]:
     won = {s.key for s in pipeline.stages if s.won}
     lost = {s.key for s in pipeline.stages if s.lost}
-    closed, from_column = [], 0
+    closed: list[Closed] = []
+    from_column = 0
     for row in book.rows("deals"):
         deal = row.model
         if deal.stage is None:
@@ -148,11 +168,36 @@ def _closed_deals(
         from_column += fallback
         created_on = known.created_on if known else None
         excluded["x_no_created"] += created_on is None
+        excluded["x_closed_before_created"] += created_on is not None and closed_on < created_on
         lead = _lead_of(book, deal)
         excluded["x_deals_no_lead"] += lead is None
         excluded["x_won_no_amount"] += deal.stage in won and deal.amount is None
-        closed.append(Closed(deal, lead, deal.stage in won, closed_on, created_on))
+        source = _source(deal, known, fallback)
+        closed.append(Closed(deal, lead, deal.stage in won, closed_on, created_on, source))
     return closed, from_column
+
+
+def _source(deal: Deal, known: DealFacts | None, from_column: bool) -> str:
+    """Where a closed-on date came from. The history records the stage before the close only when it saw
+    the stage change (rules/history.py); a deal it first saw already closed got the Close date column's
+    date if there was one, else the day of its last activity."""
+    if from_column or known is None:
+        return "src_column"
+    if known.stage_before_close is not None:
+        return "src_history"
+    return "src_column" if known.closed_on == deal.close_date else "src_first_seen"
+
+
+def _source_note(closed: list[Closed], locale: Locale) -> str:
+    counts = Counter(c.source for c in closed)
+    parts = [
+        say(key, locale, n=f"{counts[key]:,}")
+        for key in ("src_history", "src_column", "src_first_seen")
+        if counts[key]
+    ]
+    if not parts:
+        return say("wl_source_none", locale)
+    return say("wl_source", locale, parts=say("src_separator", locale).join(parts))
 
 
 def _lead_of(book: Book, deal: Deal) -> Lead | None:
@@ -192,8 +237,20 @@ def _overall(sheet: TabBuilder, window: list[Closed], closed: list[Closed], mont
     sheet.section(
         say("wl_overall", locale),
         header,
-        [line(say("window", locale, n=months), window), line(say("all_time", locale), closed)],
+        [
+            *([line(say("window", locale, n=abs(months)), window)] if months else []),
+            line(say("all_time", locale), closed),
+        ],
     )
+
+
+def _scoped(key: str, locale: Locale, months: int) -> str:
+    """A title of the window's tables. `months`: > 0 the last N months; 0 all time (configured); < 0 all
+    time because nothing closed in the last -N months (win_loss_report)."""
+    if months > 0:
+        return say(key, locale, n=months)
+    scope = say("scope_empty", locale, n=-months) if months else say("scope_all", locale)
+    return say(f"{key}_all", locale, scope=scope)
 
 
 def _segments(
@@ -234,6 +291,44 @@ def _segments(
         else:
             segments.append(Segment(column.label(locale), from_lead(column.key)))
     return segments
+
+
+def _team_segments(book: Book, locale: Locale) -> list[Segment]:
+    """Manager and team (or regional office) of the deal's owner, from the owner's Team row: only those
+    the Team tab fills in somewhere (an empty column would be one value, '(blank)', for every deal)."""
+    blank, no_row = say("blank", locale), say("no_team_row", locale)
+
+    def from_team(attribute: str) -> Callable[[Closed], str]:
+        def value(c: Closed) -> str:
+            if not c.deal.owner:
+                return blank
+            member = book.member(c.deal.owner)
+            return no_row if member is None else (_text(getattr(member, attribute)) or blank)
+
+        return value
+
+    filled = {a for a in ("manager", "team") for row in book.rows("team") if getattr(row.model, a)}
+    return [Segment(f"seg_{a}", from_team(a)) for a in ("manager", "team") if a in filled]
+
+
+def _deal_size(segment: Segment, closed: list[Closed], settings: ReportSettings, locale: Locale) -> Segment:
+    bands = deal_size_bands(settings, [c.amount for c in closed if c.amount is not None])
+    unknown = say("unknown", locale)
+    return Segment(segment.key, lambda c: bands.band(c.amount, locale) or unknown)
+
+
+def deal_size_bands(settings: ReportSettings, amounts: list[float]) -> Bands:
+    """The configured edges; or the quartiles of the closed deals' amounts (all time, so that every table
+    bands alike) when asked for, or by default in any currency but yen, whose default is ¥1M/5M/10M."""
+    configured, currency = settings.deal_size_bands, settings.currency
+    if isinstance(configured, tuple):
+        edges = configured
+    elif configured is None and currency == "JPY":
+        edges = YEN_EDGES
+    else:
+        edges = quantile_edges(amounts)
+    symbol = CURRENCY_FORMATS.get(currency, "").split("#")[0]  # "$#,##0" -> "$"
+    return amount_bands(tuple(edges), symbol, currency == "JPY")
 
 
 def _extra_column(name: str) -> tuple[str, Column] | None:
@@ -317,7 +412,7 @@ def _by_segment(
             )
             if not few and overall is not None and low is not None and low > overall:
                 profile.append((name, value, len(deals), won, low))
-    title, first, _ = sheet.section(say("wl_segments", locale, n=months), header, body)
+    title, first, _ = sheet.section(_scoped("wl_segments", locale, months), header, body)
     if source_rows:
         charts.append((title, _win_rate_chart(source_rows, first - 1, left_out, minimum, locale)))
     return profile
@@ -358,7 +453,7 @@ def _lost_reasons(sheet: TabBuilder, window: list[Closed], months: int, charts: 
         for reason, deals in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
     header = [say(k, locale) for k in ("lost_reason", "deals", "share", "amount")]
-    title, first, last = sheet.section(say("wl_lost_reasons", locale, n=months), header, body)
+    title, first, last = sheet.section(_scoped("wl_lost_reasons", locale, months), header, body)
     if body:
         charts.append(
             (
@@ -390,7 +485,7 @@ def _stage_before(
         for stage, n in sorted(stages.items(), key=lambda item: (order.get(item[0], 99), item[0]))
     ]
     header = [say(k, locale) for k in ("stage", "deals", "share")]
-    sheet.section(say("wl_stage_before", locale, n=months), header, body)
+    sheet.section(_scoped("wl_stage_before", locale, months), header, body)
 
 
 @dataclass(frozen=True)
@@ -413,16 +508,21 @@ def _stage_label(pipeline: Pipeline, key: str | None, locale: Locale) -> str:
 
 
 def _by_month(
-    sheet: TabBuilder, window: list[Closed], start: date, today: date, charts: list[_PlacedChart]
+    sheet: TabBuilder, window: list[Closed], until: date | None, charts: list[_PlacedChart]
 ) -> None:
+    """From the first month a deal closed in, to `until`'s month (the recent window: months without a
+    close are news) or, over all time, to the last month with a close (not years of empty rows)."""
     locale = sheet.locale
     body = []
-    for month in months_between(start + timedelta(days=1), today):
+    days = [c.closed_on for c in window]
+    for month in months_between(min(days), until or max(days)) if days else []:
         deals = [c for c in window if (c.closed_on.year, c.closed_on.month) == (month.year, month.month)]
         won = sum(c.won for c in deals)
         body.append((month_label(month), len(deals), won, percent(won, len(deals)), _won_amount(deals)))
     header = [say(k, locale) for k in ("month", "closed", "won", "win_rate", "won_amount")]
     title, first, last = sheet.section(say("wl_months", locale), header, body)
+    if not body:
+        return
     charts.append(
         (
             title,
@@ -456,7 +556,12 @@ class OwnerFigures:
 
 
 def _rep_behaviour(
-    sheet: TabBuilder, book: Book, window: list[Closed], pipeline: Pipeline, months: int
+    sheet: TabBuilder,
+    book: Book,
+    window: list[Closed],
+    pipeline: Pipeline,
+    months: int,
+    excluded: Counter[str],
 ) -> list[OwnerFigures]:
     locale = sheet.locale
     blank = say("blank", locale)
@@ -474,7 +579,9 @@ def _rep_behaviour(
         visits = [
             t.completed_on for t in tasks if t.type == "first_visit" and t.status == "done" and t.completed_on
         ]
-        if visits and c.created_on:
+        if visits and c.created_on and min(visits) < c.created_on:
+            excluded["x_visit_before_created"] += 1  # one of the two dates is wrong: no negative days
+        elif visits and c.created_on:
             mine.first_visit_days.append((min(visits) - c.created_on).days)
         mine.gaps += _gaps(_activity_days(book, c, tasks))
     closing = {s.key for s in pipeline.stages if s.closed}
@@ -501,7 +608,7 @@ def _rep_behaviour(
             "next_task_share",
         )
     ]
-    sheet.section(say("wl_reps", locale, n=months), header, [(o.name, *_owner_cells(o)) for o in ranked])
+    sheet.section(_scoped("wl_reps", locale, months), header, [(o.name, *_owner_cells(o)) for o in ranked])
     return [o for o in ranked if o.closed]
 
 
@@ -593,7 +700,7 @@ def _profile(
         )
         for segment, value, n, won, _ in ordered
     ] or [(say("no_profile", locale),)]
-    sheet.add(say("wl_profile", locale, n=months))
+    sheet.add(_scoped("wl_profile", locale, months))
     for line in body:
         sheet.add(*line)
     sheet.add()

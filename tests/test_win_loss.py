@@ -553,8 +553,9 @@ def test_bad_input_is_counted_in_the_excluded_section_with_its_reason():
         "won deals without an amount (blank or not a number)": 1,  # D-9
         "extra segment favourite colour: no such Leads or Deals column": 13,
     }
-    assert report.rows[2] == (
-        "Closed-on date: from the change history for 14 deals, from the Close date column for 1",
+    assert report.rows[2] == (  # D-17's history never saw its stage change: it was first seen closed
+        "Closed-on date: 13 from the change history, 1 from the Close date column, "
+        "1 estimated when first seen already closed (its last activity)",
     )
     segments = section(report, "By segment (last 12 months)")
     assert set(segments["Segment"]) >= {"Notes"}
@@ -562,7 +563,7 @@ def test_bad_input_is_counted_in_the_excluded_section_with_its_reason():
 
 def test_without_any_facts_the_close_date_column_is_used_and_days_are_blank():
     report = build(facts={})
-    assert report.rows[2][0].endswith("from the Close date column for 1")
+    assert report.rows[2][0] == "Closed-on date: 1 from the Close date column"
     overall = section(report, "Overall")
     assert overall.iloc[1]["Closed"] == 1 and pd.isna(overall.iloc[1]["Median days to close (won)"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -143,13 +144,18 @@ class ReportsConfig(Strict):
         3, ge=0, description="Marketing Feedback: leads not called after N days"
     )
     win_loss_months: int = Field(
-        12, ge=1, le=120, description="Win-Loss Analysis: the recent window, by closed-on"
+        12, ge=0, le=120, description="Win-Loss Analysis: the recent window, by closed-on; 0: all time"
     )
     min_segment: int = Field(5, ge=1, description="segments with fewer closed deals are 'too few to judge'")
     extra_segments: tuple[str, ...] = Field(
         (), description="more Leads/Deals column keys or headers to segment by"
     )
     currency: str = Field("JPY", description="amounts are shown in this currency (JPY: ¥#,##0)")
+    deal_size_bands: tuple[float, ...] | Literal["quantiles"] | None = Field(
+        None,
+        description="Win-Loss deal-size bands: rising edges in the currency, or 'quantiles' (quartiles of "
+        "the closed deals' amounts); unset: ¥1M/5M/10M in JPY, quartiles in any other currency",
+    )
     decisions: tuple[str, ...] = Field(
         (),
         description="Manager Review: the Decision dropdown (other text is accepted too); "
@@ -163,6 +169,18 @@ class ReportsConfig(Strict):
             known = ", ".join(CURRENCY_FORMATS)
             raise ValueError(f"unknown currency {code!r}; use one of {known}")
         return code.upper()
+
+    @field_validator("deal_size_bands")
+    @classmethod
+    def _rising_bands(cls, edges: tuple[float, ...] | str | None) -> tuple[float, ...] | str | None:
+        if isinstance(edges, tuple) and (
+            not edges or edges[0] <= 0 or any(b <= a for a, b in pairwise(edges))
+        ):
+            raise ValueError(
+                f"deal-size band edges must be amounts above 0, each larger than the one before; got "
+                f'{list(edges)} (e.g. [1000000, 5000000, 10000000], or "quantiles")'
+            )
+        return edges
 
     @property
     def money_format(self) -> str:

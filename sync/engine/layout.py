@@ -21,7 +21,7 @@ NUMBER_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.DATETIME: "yyyy-mm-dd hh:mm", Ki
 
 
 # Bump when what init sets up changes, so that existing sheets get the new layout on their next init.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3  # 3: dropdowns on the whole column
 
 
 def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: int = 2000) -> ChangeSet:
@@ -52,11 +52,29 @@ def plan_init(snapshot: Snapshot, locale: Locale, pipeline: Pipeline, max_rows: 
                     next_free += 1
         changes.layouts.append(_layout(spec, title, positions, locale, pipeline, max_rows))
     state = read_state(snapshot.tabs.get(STATE.en))
-    if not changes.new_tabs and not changes.cells and state.get("layout_version") == LAYOUT_VERSION:
+    dropdowns = _dropdowns(changes.layouts)
+    if (
+        not changes.new_tabs
+        and not changes.cells
+        and state.get("layout_version") == LAYOUT_VERSION
+        and state.get("dropdowns") == dropdowns
+    ):
         return ChangeSet()
     state["layout_version"] = LAYOUT_VERSION
+    state["dropdowns"] = dropdowns
     changes.tabs.append(TabContent(STATE.en, state_rows(state), hidden=True))
     return changes
+
+
+def _dropdowns(layouts: list[TabLayout]) -> str:
+    """What the dropdowns list, and where: remembered in the state tab, so that init after a change of the
+    pipeline (or of the language, or a moved column) sets them again, and after none writes nothing."""
+    return "\n".join(
+        f"{layout.tab}!{column.col}: {' | '.join(column.options)}"
+        for layout in layouts
+        for column in layout.columns
+        if column.options
+    )
 
 
 def header_fixes(snapshot: Snapshot, locale: Locale) -> list[str]:

@@ -715,7 +715,8 @@ def _layout(layout: TabLayout, info: SheetInfo, editor: str | None) -> list[dict
             requests.append(
                 {
                     "setDataValidation": {
-                        "range": body,
+                        # the whole column (no endRowIndex), replacing what an earlier init set there
+                        "range": {k: v for k, v in body.items() if k != "endRowIndex"},
                         "rule": {
                             "condition": {
                                 "type": "ONE_OF_LIST",

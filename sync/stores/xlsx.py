@@ -42,6 +42,7 @@ from sync.stores.xlsx_formulas import empty_text_results, formula_results, keep_
 from sync.stores.xlsx_messages import OPEN_PROBLEMS
 
 NOTE_AUTHOR = "sfa-sync"
+EXCEL_LAST_ROW = 1_048_576  # the last row of a worksheet in Excel and LibreOffice
 MARK = "sfa-sync"  # marks the data validations the service owns, so that init can replace them
 DERIVED_FILL = PatternFill("solid", fgColor="EDEDED")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -455,7 +456,7 @@ def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
         if column.derived:
             _style_derived(ws, letter, column.col + 1, layout.max_rows)
         if column.options:
-            _add_dropdown(ws, letter, column.options, layout.max_rows)
+            _add_dropdown(ws, letter, column.options)
 
 
 def _style_derived(ws: Worksheet, letter: str, col: int, max_rows: int) -> None:
@@ -483,7 +484,7 @@ def _highlight_rows(ws: Worksheet, layout: TabLayout, flag_col: int) -> None:
     ws.conditional_formatting.add(area, FormulaRule(formula=[f"LEN(${flag}2)>0"], fill=FLAGGED_FILL))
 
 
-def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...], max_rows: int) -> None:
+def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...]) -> None:
     validation = DataValidation(
         type="list",
         formula1='"' + ",".join(o.replace('"', "'") for o in options) + '"',
@@ -493,5 +494,5 @@ def _add_dropdown(ws: Worksheet, letter: str, options: tuple[str, ...], max_rows
         errorTitle=MARK,
         error="Choose from the list / リストから選択してください",
     )
-    validation.add(f"{letter}2:{letter}{max_rows}")
+    validation.add(f"{letter}2:{letter}{EXCEL_LAST_ROW}")  # the whole column: rows people add later too
     ws.add_data_validation(validation)
