@@ -261,8 +261,11 @@ def chunk(groups: list[list[dict]], limit: int = MAX_REQUEST_BYTES - 100) -> lis
 
 
 def _merge_appends(requests: list[dict]) -> list[dict]:
-    """Neighbouring appendCells to the same sheet become one request (a batch is atomic either way)."""
+    """Neighbouring appendCells to the same sheet become one request (a batch is atomic either way). The
+    merged request's rows grow in place (a list of its own: the requests given are not changed), so merging
+    N appends costs O(N), not the O(N²) of concatenating ever longer lists."""
     merged: list[dict] = []
+    copied = False  # whether merged[-1] is a request of our own (one given is never changed)
     for request in requests:
         previous = merged[-1].get("appendCells") if merged else None
         current = request.get("appendCells")
@@ -272,9 +275,13 @@ def _merge_appends(requests: list[dict]) -> list[dict]:
             and previous["sheetId"] == current["sheetId"]
             and previous["fields"] == current["fields"]
         ):
-            merged[-1] = {"appendCells": {**previous, "rows": previous["rows"] + current["rows"]}}
+            if not copied:
+                merged[-1] = {"appendCells": {**previous, "rows": list(previous["rows"])}}
+                copied = True
+            merged[-1]["appendCells"]["rows"].extend(current["rows"])
         else:
             merged.append(request)
+            copied = False
     return merged
 
 

@@ -56,13 +56,18 @@ class MemoryStore:
         return self.tabs[title].rows
 
 
-def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
+def apply_changes(
+    tabs: dict[str, TabData], changes: ChangeSet, next_row: dict[str, int] | None = None
+) -> None:
+    """`next_row`: where each tab's next appended row goes, as far as this write knows it (kept up to date
+    as cells land, and shared with the groups), so that appending N rows costs O(N), not O(N x rows)."""
+    next_row = {} if next_row is None else next_row
     for title in changes.new_tabs:
         tabs.setdefault(title, TabData(title, []))
     for cell in changes.cells:
         _put(tabs[cell.tab], cell.row, cell.col, cell.value)
+        _track_next_row(next_row, cell.tab, cell.row, cell.value)
     apply_notes(tabs, changes.notes)
-    next_row: dict[str, int] = {}
     for append in changes.appends:
         tab = tabs[append.tab]
         if append.tab not in next_row:  # after the last row holding a value, as Sheets' appendCells does
@@ -74,10 +79,23 @@ def apply_changes(tabs: dict[str, TabData], changes: ChangeSet) -> None:
         next_row[append.tab] = row + 1
     for content in changes.tabs:
         tabs[content.title] = TabData(content.title, [list(r) for r in content.rows], hidden=content.hidden)
+        next_row.pop(content.title, None)
     for patch in changes.patches:
         apply_patch(tabs[patch.title], patch)
+        next_row.pop(patch.title, None)
     for group in changes.groups:
-        apply_changes(tabs, group)
+        apply_changes(tabs, group, next_row)
+
+
+def _track_next_row(next_row: dict[str, int], tab: str, row: int, value: CellValue) -> None:
+    """A value written at or below the next row moves it down; emptying a cell of the last row may move it
+    up, so it is looked for again."""
+    if tab not in next_row:
+        return
+    if value not in (None, ""):
+        next_row[tab] = max(next_row[tab], row + 1)
+    elif row == next_row[tab] - 1:
+        del next_row[tab]
 
 
 def apply_notes(tabs: dict[str, TabData], writes: list[NoteWrite]) -> None:

@@ -292,28 +292,52 @@ def _trim(line: list[Any]) -> list[Any]:
     return line[:end]
 
 
-def apply_changes(workbook: Workbook, changes: ChangeSet) -> None:
+def apply_changes(workbook: Workbook, changes: ChangeSet, last_rows: dict[str, int] | None = None) -> None:
+    """`last_rows`: each tab's last used row (1-based) as far as this write knows it, kept up to date as
+    cells land, so that appending N rows costs O(N): finding it scans the whole tab (openpyxl's max_row
+    looks at every cell), once per tab per write rather than once per appended row."""
+    last_rows = {} if last_rows is None else last_rows
     for title in changes.new_tabs:
         if title not in workbook.sheetnames:
             workbook.create_sheet(title)
     _drop_default_sheet(workbook)
     for cell in changes.cells:
-        set_value(workbook[cell.tab].cell(cell.row + 1, cell.col + 1), cell.value)
+        written = workbook[cell.tab].cell(cell.row + 1, cell.col + 1)
+        set_value(written, cell.value)
+        _track_last_row(last_rows, cell.tab, written.row, written.value)
     for note in changes.notes:
         _set_note(workbook[note.tab].cell(note.row + 1, note.col + 1), note.text)
     for append in changes.appends:
         ws = workbook[append.tab]
-        row = _last_used_row(ws) + 1
-        for col, value in enumerate(append.values, start=1):
-            set_value(ws.cell(row, col), value)
+        if append.tab not in last_rows:
+            last_rows[append.tab] = _last_used_row(ws)
+        row = last_rows[append.tab] + 1
+        cells = [ws.cell(row, col) for col in range(1, len(append.values) + 1)]
+        for cell, value in zip(cells, append.values, strict=True):
+            set_value(cell, value)
+        if any(cell.value not in (None, "") for cell in cells):
+            last_rows[append.tab] = row
     for content in changes.tabs:
         _replace_tab(workbook, content)
+        last_rows.pop(content.title, None)
     for patch in changes.patches:  # the whole file is written anyway; moving rows in openpyxl is quadratic
         _replace_tab(workbook, patch.content)
+        last_rows.pop(patch.title, None)
     for layout in changes.layouts:
         _apply_layout(workbook[layout.tab], layout)
     for group in changes.groups:
-        apply_changes(workbook, group)
+        apply_changes(workbook, group, last_rows)
+
+
+def _track_last_row(last_rows: dict[str, int], tab: str, row: int, value: CellValue) -> None:
+    """A value written below the known last row moves it down; emptying a cell of the last row may move it
+    up, so it is looked for again (rarely: the service empties derived cells, not whole rows)."""
+    if tab not in last_rows:
+        return
+    if value not in (None, ""):
+        last_rows[tab] = max(last_rows[tab], row)
+    elif row == last_rows[tab]:
+        del last_rows[tab]
 
 
 def set_value(cell: Cell, value: CellValue) -> None:
