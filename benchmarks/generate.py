@@ -162,9 +162,12 @@ def one_stage_edit(tabs: dict[str, Grid], locale: str = "en") -> Edit:
     spec = next(s for s in INPUT_TABS if s.key == "deals")
     title = spec.title(locale)  # type: ignore[arg-type]
     col = next(i for i, c in enumerate(spec.columns) if c.key == "stage")
-    row = len(tabs[title]) // 2
-    current = tabs[title][row][col]
     names = [s.en if locale == "en" else s.ja for s in DEFAULT_STAGES if not s.closed]
+    rows = tabs[title]
+    # the open deal nearest the middle: reopening a closed one would move every Win-Loss figure as well
+    open_rows = [r for r in range(1, len(rows)) if col < len(rows[r]) and rows[r][col] in names]
+    row = min(open_rows, key=lambda r: abs(r - len(rows) // 2), default=len(rows) // 2)
+    current = rows[row][col]
     return Edit(title, row, col, next(n for n in names if n != current))
 
 

@@ -131,6 +131,9 @@ def _changes(
     changes = pipeline_changes.deal_changes(histories, today, days, pipeline)
     sheet.add(say_ch("ch_title", locale, n=days, first=first.isoformat(), last=last.isoformat()))
     sheet.bold.append(sheet.next_row - 1)
+    # a blank row under the heading: three bold rows in a row would read as a title over its header, the
+    # section's own title taken for the header, and the table under it left without number formats
+    sheet.add()
     by_owner = pipeline_changes.owner_rows(changes, locale) or [(say_ch("ch_none", locale),)]
     sheet.section(
         say_ch("ch_by_owner", locale),

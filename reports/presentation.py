@@ -18,6 +18,7 @@ from datetime import date, datetime
 from reports.forecast import FORECAST_LABELS
 from reports.labels import LABELS
 from reports.manager_review import REVIEW_LABELS
+from reports.pipeline_changes import CHANGE_LABELS
 from reports.table import Cell, Format, Look, Report
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Catalogue
@@ -74,6 +75,8 @@ MONEY = _headers(
     REVIEW_LABELS["weighted"],
     REVIEW_LABELS["value_at_risk"],
     *(FORECAST_LABELS[k] for k in ("won_so_far", "commit", "best_case", "weighted", "target", "gap")),
+    *(FORECAST_LABELS[k] for k in ("forecast_at_start", "best_at_start", "won_in_month")),
+    *(CHANGE_LABELS[k] for k in ("amount_before", "amount_after")),
 )
 SEVERITY = _headers(REVIEW_LABELS["severity"])
 DECISION = _headers(REVIEW_LABELS["decision"])
@@ -174,7 +177,7 @@ def _number_format(value: Cell, kind: str, locale: Locale, money_format: str) ->
         return SEVERITY_FORMAT[locale]
     if kind in MONEY:
         return money_format
-    if "%" in kind:
+    if "(%" in kind:  # "Win rate (%)", "受注率(%・完了商談比)"; not "上位25%" (the top quarter: counts, days)
         return RATE_FORMAT
     return COUNT_FORMAT if isinstance(value, int) or float(value).is_integer() else DECIMAL_FORMAT
 

@@ -14,8 +14,10 @@ a handful of cells are spoiled the way real teams spoil them, one of each kind; 
 (or `bad_cell_places(...)`) says where, and which problem the service should report there.
 
 As of `today` the team looks live: most open deals are kept up (about a quarter are flagged), late tasks
-are days late, and `DemoBook.history` holds each deal's stage path, which `sfa-sync demo` writes to the
-hidden history tabs as the daily cycles would have (so the stage before lost is known). One pattern is
+are days late, and `DemoBook.history` holds each deal's stage path (a few moved back) and its amount and
+close date changes, which `sfa-sync demo` writes to the hidden history tabs as the daily cycles would have
+(so the stage before lost is known, and the Forecast tab has months of forecasts to check and a week of
+changes to list). One pattern is
 planted for the Win-Loss profile to find: manufacturers of 50+ people win far more often.
 """
 
@@ -36,6 +38,7 @@ from sheets_schema.choices import (
     YES_NO,
     ChoiceList,
 )
+from sheets_schema.parsing import CellParseError, parse_amount
 from sheets_schema.stages import DEFAULT_STAGES
 from sheets_schema.tabs import INPUT_TABS, TabSpec
 
@@ -44,12 +47,14 @@ Locale = Literal["en", "ja"]
 
 @dataclass(frozen=True)
 class DemoSize:
+    # Nine months at this pace: the Forecast tab checks the last six months' forecasts against what was
+    # won, which needs deals open at the first of each and a win or more in each.
     reps: int = 10  # people on the Team tab (reps, managers, marketing)
-    leads: int = 300
-    calls: int = 900
-    deals: int = 120
-    tasks: int = 400
-    months: int = 6  # how far back the leads were handed over
+    leads: int = 450
+    calls: int = 1350
+    deals: int = 180
+    tasks: int = 600
+    months: int = 9  # how far back the leads were handed over
 
     def rows_by_tab(self) -> dict[str, int]:
         """Rows of each input tab, by tab key."""
@@ -76,12 +81,15 @@ class BadCell:
 class DealHistory:
     """How one deal (with an id) moved: what the service would have seen had it synced every day.
 
-    `stages`: (day entered, stage key), oldest first; the last one is the deal's stage on the sheet."""
+    `stages`: (day entered, stage key), oldest first; the last one is the deal's stage on the sheet.
+    `changes`: (day seen, field, old, new) of its amount and close date, oldest first; each field's last
+    `new` is the value on the sheet (see `past_values`)."""
 
     row: int  # position in the deals rows
     deal_id: str
     created_on: date
     stages: tuple[tuple[date, str], ...]
+    changes: tuple[tuple[date, str, object, object], ...] = ()
 
     @property
     def closed_on(self) -> date | None:
@@ -503,7 +511,7 @@ def person_cell_count(size: DemoSize) -> int:
 def scaled_size(cells: int) -> DemoSize:
     """A size for roughly `cells` person-owned cells, with the default proportions of leads, calls,
     deals and tasks. The team grows only with the square root (a team does not grow with its data)
-    and stays between 10 and 200 people; `months` stays 6."""
+    and stays between 10 and 200 people; `months` stays the default's."""
     base = DemoSize()
     per_unit = sum(
         n * len(PERSON_KEYS[t])
@@ -685,12 +693,15 @@ class _Generator:
         return DemoBook(rows, tuple(self.bad_cells), self.history(deals, deal_rows))
 
     def history(self, deals: list[_Deal], rows: list[dict[str, object]]) -> tuple[DealHistory, ...]:
-        """The stage paths of the deals that had an id at the last sync (a copied id has none of its own)."""
-        return tuple(
+        """The stage paths of the deals that had an id at the last sync (a copied id has none of its own),
+        with the amount and close date changes the daily cycles would have seen (`past_values`)."""
+        plain = tuple(
             DealHistory(k, deal.id, deal.created.date(), deal.stages)
             for k, deal in enumerate(deals)
             if deal.id and rows[k]["deal_id"] == deal.id and k != self.dup_deal
         )
+        # its own generator, drawn after every row is made: the rows do not depend on the history
+        return past_values(plain, deals, rows, self.today, random.Random(self.rng.getrandbits(64)))
 
     # -- team
 
@@ -939,9 +950,9 @@ class _Generator:
         )
         booked = booked[: self.size.deals]  # the newest appointments are not on Deals yet
         stage_keys = [s.key for s in DEFAULT_STAGES]
-        # ~38% closed, older deals more likely, only deals whose first visit is 10+ days past
+        # half closed (nine months of deals), older deals more likely, only deals whose first visit is 10+ days past
         eligible = [i for i, (_, (_, _, visit)) in enumerate(booked) if visit <= today - timedelta(days=10)]
-        n_closed = min(len(eligible), round(0.38 * len(booked)))
+        n_closed = min(len(eligible), round(0.5 * len(booked)))
         keyed = sorted(
             eligible,
             key=lambda i: -(rng.random() ** (1.0 / max(1, (today - booked[i][1][0].date()).days))),
@@ -1015,7 +1026,7 @@ class _Generator:
         else:
             step = min(len(open_keys) - 1, int(since_visit / rng.uniform(14, 70)))
             stage, close = open_keys[step], visit + timedelta(days=rng.randint(30, 120))
-            if since_visit > 45 and rng.random() < 0.2:  # stalled: stuck early, close date long past
+            if since_visit > 45 and rng.random() < 0.12:  # stalled: stuck early, close date long past
                 stage = open_keys[rng.randrange(2)]
                 close = visit + timedelta(days=rng.randint(14, max(14, min(40, since_visit - 5))))
                 return _Deal(lead, at, visit, stage, owner, setter, close, stalled=True)
@@ -1239,7 +1250,7 @@ class _Generator:
         elif kind == "first_visit":
             status = "done" if r < 0.9 else ("cancelled" if r < 0.99 else "open")
         elif (today - due).days > 10:  # long past: done or dropped; rarely left open for months
-            status = "done" if r < 0.85 else ("cancelled" if r < 0.99 else "open")
+            status = "done" if r < 0.85 else ("cancelled" if r < 0.995 else "open")
         else:
             status = (
                 "done" if r < 0.8 else ("cancelled" if r < 0.86 else ("open" if r < 0.97 else "in_progress"))
@@ -1297,3 +1308,199 @@ class _Generator:
             p = reps[rng.randrange(len(reps))]
             place("team", [p], "email", "invalid_email", str(team[p]["email"]).replace("@", ".", 1))
         self.bad_cells.sort(key=lambda b: (list(rows).index(b.tab), b.row))
+
+
+# ---------------------------------------------------------------------------------------------- history
+# What a team's daily cycles log besides the stage path: the amount typed once the deal takes shape and
+# revised now and then, the close date planned at creation and moved (pushed; set to the day it closed),
+# and now and then a deal moved back a stage (a re-proposal). Every value ends where the Deals row is.
+# The facts Manager Review flags read stay as the rows make them: a deal the team does not keep up changes
+# nothing after it entered its stage, and no deal is pushed often enough to be flagged for it. The last
+# week holds each kind of change the Forecast tab lists at least once (one of each, on kept-up deals).
+
+_WEEK = 7  # the Forecast tab's default "what changed" window, today included
+_WEEK_KINDS = ("back", "pushed_twice", "pulled_in", "amount_up", "amount_down")
+_Change = tuple[date, str, object, object]  # day seen, field, old, new
+
+
+def past_values(
+    history: tuple[DealHistory, ...],
+    deals: list[_Deal],
+    rows: list[dict[str, object]],
+    today: date,
+    rng: random.Random,
+) -> tuple[DealHistory, ...]:
+    """`history` with detours in the stage paths and the amount and close date changes."""
+    week = today - timedelta(days=_WEEK - 1)
+    chosen = _week_deals(history, deals, rows, week, rng)
+    out = []
+    for h in history:
+        deal, kind = deals[h.row], chosen.get(h.deal_id)
+        if deal.stage in ("won", "lost"):
+            latest = h.stages[-1][0]  # closed: nothing changes after
+        elif deal.healthy:
+            latest = today
+        else:
+            latest = h.stages[-1][0]  # not kept up: nothing since it entered its stage
+        if kind:
+            latest = min(latest, week - timedelta(days=1))  # its week change is the one in the week
+        first = h.created_on + timedelta(days=1)
+        stages = _detour(h.stages, rng) if rng.random() < 0.15 else h.stages
+        if kind == "back":
+            stages = _moved_back(stages, week, today, rng)
+        changes = [
+            *_amount_changes(
+                _amount_of(rows[h.row]["amount"]), stages, first, latest, kind, week, today, rng
+            ),
+            *_close_changes(deal, rows[h.row]["close_date"], first, latest, kind, week, today, rng),
+        ]
+        changes.sort(key=lambda c: c[0])  # stable: a field's own changes are in order already
+        out.append(DealHistory(h.row, h.deal_id, h.created_on, stages, tuple(changes)))
+    return tuple(out)
+
+
+def _amount_of(cell: object) -> int | float | None:
+    try:
+        return parse_amount(cell)
+    except CellParseError:
+        return None  # a deliberately bad cell: the service never saw a valid amount
+
+
+def _week_deals(
+    history: tuple[DealHistory, ...],
+    deals: list[_Deal],
+    rows: list[dict[str, object]],
+    week: date,
+    rng: random.Random,
+) -> dict[str, str]:
+    """Deal id -> the kind of change it gets in the last week: kept-up open deals with an amount and a
+    close date, created well before the week."""
+    fit = [
+        h
+        for h in history
+        if deals[h.row].healthy
+        and deals[h.row].stage in _OPEN_KEYS
+        and _amount_of(rows[h.row]["amount"])
+        and isinstance(rows[h.row]["close_date"], date)
+        and h.created_on < week - timedelta(days=3)
+    ]
+    chosen: dict[str, str] = {}
+    backable = [h for h in fit if _can_move_back(h.stages, week)]
+    if backable:
+        chosen[backable[rng.randrange(len(backable))].deal_id] = "back"
+    rest = [h for h in fit if h.deal_id not in chosen]
+    for h, kind in zip(rng.sample(rest, min(len(rest), len(_WEEK_KINDS) - 1)), _WEEK_KINDS[1:], strict=False):
+        chosen[h.deal_id] = kind
+    return chosen
+
+
+def _can_move_back(stages: tuple[tuple[date, str], ...], week: date) -> bool:
+    """In a stage with an open one after it, entered two days or more before the week."""
+    day, stage = stages[-1]
+    return stage in _OPEN_KEYS[:-1] and day < week - timedelta(days=1)
+
+
+def _moved_back(
+    stages: tuple[tuple[date, str], ...], week: date, today: date, rng: random.Random
+) -> tuple[tuple[date, str], ...]:
+    """Moved on to the next stage before the week, and back to this one in it."""
+    entered, stage = stages[-1]
+    ahead = _OPEN_KEYS[_OPEN_KEYS.index(stage) + 1]
+    on = entered + timedelta(days=rng.randint(1, (week - entered).days - 1))
+    back = week + timedelta(days=rng.randint(0, (today - week).days))
+    return (*stages, (on, ahead), (back, stage))
+
+
+def _detour(stages: tuple[tuple[date, str], ...], rng: random.Random) -> tuple[tuple[date, str], ...]:
+    """A move on and back again between two open stages (not the appointment) with days between them."""
+    places = [
+        i
+        for i in range(len(stages) - 1)
+        if stages[i][1] in _OPEN_KEYS
+        and stages[i + 1][1] in _OPEN_KEYS
+        and (stages[i + 1][0] - stages[i][0]).days >= 3
+    ]
+    if not places:
+        return stages
+    i = places[rng.randrange(len(places))]
+    (start, stage), (end, ahead) = stages[i], stages[i + 1]
+    on = start + timedelta(days=rng.randint(1, (end - start).days - 2))
+    back = on + timedelta(days=rng.randint(1, (end - on).days - 1))
+    return (*stages[: i + 1], (on, ahead), (back, stage), *stages[i + 1 :])
+
+
+def _day_between(first: date, last: date, rng: random.Random) -> date | None:
+    return None if last < first else first + timedelta(days=rng.randint(0, (last - first).days))
+
+
+def _amount_changes(
+    amount: int | float | None,
+    stages: tuple[tuple[date, str], ...],
+    first: date,
+    latest: date,
+    kind: str | None,
+    week: date,
+    today: date,
+    rng: random.Random,
+) -> list[_Change]:
+    """Typed with the deal or on entering a later stage, then maybe revised (a discount, a larger scope)."""
+    if not amount:
+        return []
+    typed = None  # None: typed with the deal, the service's first sight of it
+    shaped = [day for day, stage in stages if stage in _OPEN_KEYS and first <= day <= latest]
+    if shaped and rng.random() < 0.5:
+        typed = shaped[rng.randrange(len(shaped))]
+    revised = None
+    if kind in ("amount_up", "amount_down"):
+        revised = week + timedelta(days=rng.randint(0, (today - week).days))
+    elif rng.random() < 0.3:
+        revised = _day_between((typed or first - timedelta(days=1)) + timedelta(days=1), latest, rng)
+    if revised is None:
+        return [] if typed is None else [(typed, "amount", None, amount)]
+    factor = {"amount_up": 0.8, "amount_down": 1.25}.get(kind or "", rng.choice((0.7, 0.8, 0.9, 1.15, 1.3)))
+    was: float = max(100_000, round(amount * factor / 10_000) * 10_000)
+    if was == amount:
+        was = amount + 100_000
+    head = [] if typed is None else [(typed, "amount", None, was)]
+    return [*head, (revised, "amount", was, amount)]
+
+
+def _close_changes(
+    deal: _Deal,
+    cell: object,
+    first: date,
+    latest: date,
+    kind: str | None,
+    week: date,
+    today: date,
+    rng: random.Random,
+) -> list[_Change]:
+    """A closed deal's planned date set to the day it closed (maybe pushed before); a kept-up deal's date
+    pushed when it came near; the week's pushes and pull-ins."""
+    if not isinstance(cell, date):
+        return []
+    if kind == "pushed_twice":  # a close date pushed twice in a week: one push, from the first to the last
+        days = sorted(rng.sample(range((today - week).days + 1), 2))
+        one, two = (week + timedelta(days=d) for d in days)
+        return [
+            (one, "close_date", cell - timedelta(days=35), cell - timedelta(days=14)),
+            (two, "close_date", cell - timedelta(days=14), cell),
+        ]
+    if kind == "pulled_in":
+        day = week + timedelta(days=rng.randint(0, (today - week).days))
+        return [(day, "close_date", cell + timedelta(days=rng.randint(14, 30)), cell)]
+    if deal.stage in ("won", "lost"):
+        planned = deal.created.date() + timedelta(days=rng.randint(30, 120))
+        changes: list[_Change] = []
+        earlier = planned - timedelta(days=rng.randint(14, 40))
+        pushed_on = _day_between(first, latest - timedelta(days=1), rng) if rng.random() < 0.25 else None
+        if pushed_on is not None:
+            changes.append((pushed_on, "close_date", earlier, planned))
+        if planned != cell and latest >= first:
+            changes.append((latest, "close_date", planned, cell))
+        return changes
+    if deal.stalled or rng.random() >= (0.5 if deal.healthy else 0.2):
+        return []
+    was = cell - timedelta(days=rng.randint(14, 45))
+    seen_on = _day_between(first, min(latest, was + timedelta(days=7)), rng)
+    return [] if seen_on is None else [(seen_on, "close_date", was, cell)]

@@ -19,7 +19,7 @@ from sync.engine.state.deals import DEAL_COLUMNS, deal_state_row
 from sync.engine.state.events import EVENT_COLUMNS, event_row
 from sync.errors import ConfigError, SheetLayoutError
 from sync.jobs.cycle import CycleReport, local_today, run_cycle
-from sync.stores import Snapshot, open_store
+from sync.stores import Snapshot, Store, open_store
 from sync.stores.xlsx import XlsxStore
 
 
@@ -47,7 +47,7 @@ def initialise(config: Config) -> int:
 def make_demo(config: Config, force: bool = False, today: date | None = None) -> CycleReport:
     """A demo workbook: set up, filled with the demo team's rows as people would type them, then synced.
 
-    `today` (default: the configured zone's date) is the day the demo's six months of history end on.
+    `today` (default: the configured zone's date) is the day the demo's months of history end on.
     """
     path = config.store.path
     if path.exists():
@@ -55,28 +55,30 @@ def make_demo(config: Config, force: bool = False, today: date | None = None) ->
             raise ConfigError(f"{path}: already exists; pass --force to replace it or choose another --out")
         path.unlink()
     initialise(config)
-    store = open_store(config)
     today = today or local_today(config)
-    book = demo_book(config.locale, today)
-    store.write(typed_rows(store.read(), book.rows, config))
-    store.write(past_cycles(book.history, book.rows["deals"]))
+    fill_demo(open_store(config), config, today)
     return run_cycle(open_store(config), config, today)
 
 
+def fill_demo(store: Store, config: Config, today: date) -> None:
+    """The demo team's rows, as people typed them, and the hidden history of its past cycles, written to
+    a `store` already set up (init); the demo's cycle is the caller's."""
+    book = demo_book(config.locale, today)
+    store.write(typed_rows(store.read(), book.rows, config))
+    store.write(past_cycles(book.history, book.rows["deals"]))
+
+
 def past_cycles(history: tuple[DealHistory, ...], deal_rows: list[dict]) -> ChangeSet:
-    """The hidden history tabs as if the service had synced the demo team every day: each deal's stage
-    changes in _sfa_events and its last known values in _sfa_deals. Why seed them rather than run a
-    cycle per simulated day: a day's cycle needs the sheet as it was that day, which the demo does not
-    keep, and months of cycles would take minutes; the seeded rows are exactly what those cycles write,
-    so stage since, stage before lost and days in stage read as in a team that has used the service."""
+    """The hidden history tabs as if the service had synced the demo team every day: each deal's stage,
+    amount and close date changes in _sfa_events and its last known values in _sfa_deals. Why seed them
+    rather than run a cycle per simulated day: a day's cycle needs the sheet as it was that day, which the
+    demo does not keep, and months of cycles would take minutes; the seeded rows are exactly what those
+    cycles write, so stage since, stage before lost, days in stage, past forecasts and the week's changes
+    read as in a team that has used the service."""
     states = [deal_state_row(_state(h, deal_rows[h.row])) for h in history]
     events = sorted(
-        (
-            ChangeEvent(day, h.deal_id, "stage", old, new)
-            for h in history
-            for (_, old), (day, new) in zip(h.stages, h.stages[1:], strict=False)
-        ),
-        key=lambda e: (e.observed_on, e.deal_id),
+        (*_stage_events(history), *_value_events(history)),
+        key=lambda e: (e.observed_on, e.deal_id),  # stable: a deal's same-day changes keep their order
     )
     return ChangeSet(
         tabs=[
@@ -84,6 +86,27 @@ def past_cycles(history: tuple[DealHistory, ...], deal_rows: list[dict]) -> Chan
             TabContent(DEAL_EVENTS.en, (EVENT_COLUMNS, *(event_row(e) for e in events)), hidden=True),
         ]
     )
+
+
+def _stage_events(history: tuple[DealHistory, ...]) -> list[ChangeEvent]:
+    return [
+        ChangeEvent(day, h.deal_id, "stage", old, new)
+        for h in history
+        for (_, old), (day, new) in zip(h.stages, h.stages[1:], strict=False)
+    ]
+
+
+def _value_events(history: tuple[DealHistory, ...]) -> list[ChangeEvent]:
+    """The amount and close date changes, typed as the cycle logs them (a number, a date)."""
+    return [
+        ChangeEvent(day, h.deal_id, name, _tracked(old), _tracked(new))
+        for h in history
+        for day, name, old, new in h.changes
+    ]
+
+
+def _tracked(value: object) -> float | date | None:
+    return value if isinstance(value, int | float | date) else None
 
 
 def _state(history: DealHistory, row: dict) -> DealState:
@@ -94,7 +117,12 @@ def _state(history: DealHistory, row: dict) -> DealState:
         closed_on=history.closed_on,
         stage_before_close=history.stage_before_close,
         stage_since=since,
-        last_progress_on=since,
+        last_progress_on=max([since, *(day for day, *_ in history.changes)]),
+        close_date_pushes=sum(
+            1
+            for _, name, old, new in history.changes
+            if name == "close_date" and isinstance(old, date) and isinstance(new, date) and new > old
+        ),
     )
     close = row["close_date"] if isinstance(row["close_date"], date) else None
     return DealState(history.deal_id, stage, _amount(row["amount"]), close, row["owner"] or None, facts)
