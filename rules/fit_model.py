@@ -11,8 +11,8 @@ deal's own outcome is ever used to score it. The pooled backtest scores give an 
 (DeLong) and a calibration table by fit band. The score is shown when there are at least `min_closed`
 closed deals and the interval's lower bound is above 0.5 (the AUC of the plain average win rate).
 
-Deterministic: lbfgs has no randomness, random_state is fixed anyway, and DeLong's interval needs no
-resampling.
+Deterministic: the newton-cholesky solver has no randomness (and is several times faster than lbfgs on
+these few columns), random_state is fixed anyway, and DeLong's interval needs no resampling.
 """
 
 from __future__ import annotations
@@ -243,7 +243,9 @@ def fit(examples: Sequence[Example], settings: FitSettings) -> FitModel | None:
         for c in _encoded(example.features, vocabulary):
             x[row, index[c]] = 1.0
     y = np.array([e.won for e in examples], dtype=int)
-    learner = LogisticRegression(C=settings.regularisation, solver="lbfgs", max_iter=1000, random_state=0)
+    learner = LogisticRegression(
+        C=settings.regularisation, solver="newton-cholesky", max_iter=1000, random_state=0
+    )
     learner.fit(x, y)
     weights = {c: float(w) for c, w in zip(columns, learner.coef_[0], strict=True)}
     centre = _centre(x, columns, weights)
@@ -277,11 +279,13 @@ def _centre(
 
 # ------------------------------------------------------------------------------------------- validation
 def cutoffs(examples: Sequence[Example]) -> list[date]:
-    """Cut-off dates for the backtest, from the closing dates alone (never the outcomes): the first at the
-    median closed deal, then up to MAX_CUTOFFS - 1 more through the later half (one per 20 deals or so)."""
+    """Cut-off dates for the backtest, from the closing dates alone (never the outcomes): an expanding
+    window whose first cut-off comes after the first third of the closed deals (so that two thirds of the
+    history are scored), then up to MAX_CUTOFFS - 1 more, about one per 10 deals."""
     n = len(examples)
-    folds = max(1, min(MAX_CUTOFFS, n // 20))
-    positions = [n // 2 + (n - n // 2) * i // folds for i in range(folds)]
+    folds = max(1, min(MAX_CUTOFFS, n // 10))
+    start = n // 3
+    positions = [start + (n - start) * i // folds for i in range(folds)]
     found = sorted({examples[p].closed_on for p in positions if p < n})
     return [d for d in found if d > examples[0].closed_on]  # a cut-off needs something before it
 

@@ -281,3 +281,27 @@ def test_call_list_report_is_pure_and_says_none_when_everyone_was_called() -> No
 
     report = call_list_report(Book(), FitAssessment(0, 0, None, None, 30), TODAY, "en")
     assert report.rows[-1] == ("none — every lead has been called",)
+
+
+def test_histories_without_signal_are_not_validated_whatever_their_size() -> None:
+    """The backtest's interval is honest: of forty histories whose outcomes ignore the leads, about one in
+    forty clears 0.5 by chance (the one-sided 2.5 % of a 95 % interval); more would be an interval too narrow."""
+    shown = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        examples = [
+            Example(
+                f"D-{i}",
+                {
+                    "lead_source": rng.choice(SOURCES),
+                    "industry": rng.choice(INDUSTRIES),
+                    "size": rng.choice("0123"),
+                },
+                rng.random() < 0.3,
+                FIRST + timedelta(days=2 * i),
+            )
+            for i in range(rng.choice((46, 80, 150)))
+        ]
+        tested = backtest(examples, FitSettings())
+        shown += tested.low is not None and tested.low > 0.5
+    assert shown <= 3
