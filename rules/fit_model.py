@@ -363,7 +363,8 @@ def assess(
 def value_words(feature: str, value: str, locale: Locale, lead: Lead | None = None) -> str:
     """How a Why column names a value: the lead's own text, a size band, or 'other lead source'."""
     if value in (OTHER, BLANK):
-        name = WORDS.say(f"fit_feature_{feature}", locale) if f"fit_feature_{feature}" in WORDS else feature
+        code = f"fit_feature_{feature}"
+        name = WORDS.say(code, locale) if code in WORDS else LEADS.column(feature).label(locale)
         return WORDS.say("fit_other" if value == OTHER else "fit_blank", locale, feature=name)
     if feature == "size":
         return WORDS.say(f"fit_size_{value}", locale)

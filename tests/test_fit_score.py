@@ -13,7 +13,7 @@ import pytest
 
 from reports.fit_section import FIT_LABELS, call_list_report
 from reports.stats import COMPANY_SIZE
-from rules.fit_model import SIZE_EDGES, Example, FitSettings, backtest, cutoffs, fit
+from rules.fit_model import SIZE_EDGES, Example, FitSettings, backtest, cutoffs, extra_columns, fit
 from sheets_schema.tabs import CALL_LIST, INPUT_TABS, LEADS, MARKETING_FEEDBACK, WIN_LOSS
 from sync.config_file import load_config
 from sync.jobs.cycle import run_cycle
@@ -305,3 +305,16 @@ def test_histories_without_signal_are_not_validated_whatever_their_size() -> Non
         tested = backtest(examples, FitSettings())
         shown += tested.low is not None and tested.low > 0.5
     assert shown <= 3
+
+
+def test_extra_columns_are_found_by_header_and_an_unknown_one_is_named_with_the_fix() -> None:
+    assert extra_columns(["Job title", "役職", "status", "Shoe size"]) == (
+        ("title", "status"),
+        ("Shoe size",),
+    )
+    store = _synced(history(40, signal=True), **{"fit.extra_columns": ["Job title", "Shoe size"]})
+    section = [r[0] for r in _fit_section(_rows(store, WIN_LOSS.title("en")))[:4]]
+    assert (
+        "fit.extra_columns: 'Shoe size' names no Leads column; fix the config (a header or key of Leads)"
+        in section
+    )
