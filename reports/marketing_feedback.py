@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from reports.fit_section import feedback_section
 from reports.labels import TabBuilder, say
 from reports.stats import (
     FULL_RATE,
@@ -37,6 +38,7 @@ from reports.stats import (
 from reports.table import Cell, ChartSpec, Report, Series
 from rules.book import Book, key_of
 from rules.facts import DealFacts
+from rules.fit_model import FitAssessment
 from sheets_schema.choices import CALL_RESULTS, REACHED_RESULTS
 from sheets_schema.locale import Locale
 from sheets_schema.models import Call, Deal, Lead
@@ -68,6 +70,7 @@ def marketing_feedback_report(
     locale: Locale,
     config_reports: ReportSettings,
     pipeline: Pipeline | None = None,
+    fit: FitAssessment | None = None,  # the lead fit score: the fit of the leads handed over, when shown
 ) -> Report:
     pipeline = pipeline or Pipeline()
     first_month = add_months(month_start(today), -(config_reports.months_back - 1))
@@ -113,6 +116,8 @@ def marketing_feedback_report(
         [say("lead_source", locale), say("campaign", locale), *header],
         by_campaign,
     )
+    if fit is not None:
+        feedback_section(sheet, fit, [(line.month, line.source, line.lead) for line in lines])
     _result_section(sheet, lines)
     _waiting_section(sheet, lines, today, config_reports.not_called_after_days)
     _count_bad_deals(book, lines, won, excluded)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
+from reports.fit_section import fit_section
 from reports.labels import TabBuilder, say
 from reports.presentation import CURRENCY_FORMATS
 from reports.stats import (
@@ -43,6 +44,7 @@ from reports.stats import (
 from reports.table import Cell, ChartSpec, Report, Series
 from rules.book import Book, key_of
 from rules.facts import DealFacts
+from rules.fit_model import FitAssessment
 from sheets_schema.choices import CLOSED_TASK_STATUSES
 from sheets_schema.columns import Column
 from sheets_schema.locale import Locale, fold
@@ -92,6 +94,7 @@ def win_loss_report(
     locale: Locale,
     pipeline: Pipeline,
     config_reports: ReportSettings,
+    fit: tuple[FitAssessment, int] | None = None,  # the fit score's validation, and its min_category
 ) -> Report:
     months = config_reports.win_loss_months
     start = add_months(today, -months)  # exclusive: the window is (start, today]
@@ -129,6 +132,8 @@ def win_loss_report(
     owners = _rep_behaviour(sheet, book, window, pipeline, months, excluded)
     _quartiles(sheet, owners)
     _profile(sheet, profile, overall_rate, months)
+    if fit is not None:
+        fit_section(sheet, *fit)
     sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
     return Report(
         tuple(sheet.rows),

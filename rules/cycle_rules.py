@@ -11,6 +11,7 @@ from rules import derived_columns
 from rules.appointments import Handled, appointments_to_deals
 from rules.book import Book, key_of
 from rules.facts import DealFacts
+from rules.fit_model import FitAssessment, FitSettings, assess, lead_fit
 from rules.flags import DealHealth, FlagLimits, deal_health
 from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
@@ -38,6 +39,7 @@ class Settings:
     pipeline: Pipeline
     thresholds: FlagLimits
     appointment_to_deal: bool = True
+    fit: FitSettings = field(default_factory=FitSettings)
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Derivation:
     events: list[ChangeEvent] = field(default_factory=list)
     handled: dict[str, Handled] = field(default_factory=dict)
     health: dict[int, DealHealth] = field(default_factory=dict)  # Deals grid row -> health
+    fit: FitAssessment | None = None  # the lead fit score, validated on this cycle's closed deals
 
     @property
     def facts(self) -> dict[str, DealFacts]:
@@ -92,6 +95,10 @@ def derive(
         result.values["deals"][row.index] = _deal_row(
             book, row, result, memory, settings, created_on, today, locale
         )
+    # after the deals: the score learns from the closed-on dates their history now knows
+    result.fit = assess(book, result.facts, today, settings.pipeline, settings.fit)
+    for lead in book.rows("leads"):
+        result.values["leads"][lead.index] |= lead_fit(result.fit, lead.model, locale)
     return result
 
 

@@ -88,6 +88,9 @@ LEADS = TabSpec(
         derived("last_call_at", "Last call at", "最終架電日時", Kind.DATETIME, width=18),
         derived("last_result", "Last result", "最終結果"),
         derived("deal_id", "Deal ID", "商談ID"),
+        # the lead fit score (rules/fit_model.py): blank until it has beaten the average in a backtest
+        derived("fit", "Fit", "フィット", width=6),
+        derived("fit_why", "Fit reasons", "フィットの理由", width=36, aliases=("why",)),
         ERRORS,
     ),
     id_prefix="L",
@@ -202,6 +205,7 @@ MANAGER_REVIEW = OwnedTab("manager_review", "Manager Review", "マネージャ�
 MARKETING_FEEDBACK = OwnedTab("marketing_feedback", "Marketing Feedback", "マーケティングフィードバック")
 WIN_LOSS = OwnedTab("win_loss", "Win-Loss Analysis", "受注失注分析")
 FORECAST = OwnedTab("forecast", "Forecast", "売上予測")
+CALL_LIST = OwnedTab("call_list", "Call List", "コールリスト")  # leads not yet called, best fit first
 SYNC_LOG = OwnedTab("sync_log", "Sync Log", "同期ログ")
 # The hidden state tabs, every one of them (what each holds, and its decode/encode: sync/engine/state/). Their
 # titles are the same in both locales so that a locale switch keeps the state.
@@ -228,6 +232,7 @@ STATE_TABS: tuple[OwnedTab, ...] = (
 
 GENERATED_TABS: tuple[OwnedTab, ...] = (
     REMINDERS,
+    CALL_LIST,
     MANAGER_REVIEW,
     FORECAST,
     MARKETING_FEEDBACK,

@@ -110,11 +110,15 @@ def demo(out: Path, locale: str, force: bool) -> int:
 
     Example: sfa-sync demo --locale ja --out demo-ja.xlsx
     """
+    from reports.fit_section import headline as fit_headline
     from sync.jobs.setup import make_demo
 
     config = load_config(None, **{"locale": locale, "store.kind": "xlsx", "store.path": str(out)})
     report = make_demo(config, force=force)
     click.echo(summary(str(out), report, config))
+    fit = report.analysis.derivation.fit
+    if fit is not None:  # how good the lead fit score is on the demo's history (the Win-Loss tab's verdict)
+        click.echo(fit_headline(fit, report.analysis.locale))
     # what the file holds: the rows the demo typed (read by the cycle) and the rows the cycle added to them
     held = _counts(rows_held(report.analysis))
     if report.analysis.locale == "ja":

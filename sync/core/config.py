@@ -197,6 +197,23 @@ class ForecastConfig(Strict):
     )
 
 
+class FitConfig(Strict):
+    """The lead fit score (rules/fit_model.py): shown only once a backtest shows it beats the average."""
+
+    min_closed: int = Field(
+        30, ge=2, description="the fit score needs this many closed deals with a lead before it is shown"
+    )
+    min_category: int = Field(
+        5, ge=1, description="values seen on fewer closed deals count as 'other' in the fit score"
+    )
+    extra_columns: tuple[str, ...] = Field(
+        (), description="more Leads columns (key or header) the fit score learns from"
+    )
+    regularisation: float = Field(
+        1.0, gt=0, description="the logistic regression's C: smaller pulls every weight harder towards 0"
+    )
+
+
 class ServiceConfig(Strict):
     interval_minutes: float = Field(5, gt=0, description="a cycle every N minutes in `serve`")
     lease_minutes: float = Field(15, gt=0, description="how long a holder keeps the sheet without renewing")
@@ -247,6 +264,7 @@ class Config(Strict):
     reminders: RemindersConfig = RemindersConfig()
     reports: ReportsConfig = ReportsConfig()
     forecast: ForecastConfig = ForecastConfig()
+    fit: FitConfig = FitConfig()
     service: ServiceConfig = ServiceConfig()
     # `import` is a Python keyword: the field is import_, the TOML table [import]
     import_: ImportConfig = Field(ImportConfig(), alias="import")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
 
+from reports.fit_section import call_list_report
 from reports.forecast_tab import forecast_report
 from reports.manager_review import find_deal_table, manager_review_report, read_decisions
 from reports.marketing_feedback import marketing_feedback_report
@@ -20,12 +21,14 @@ from reports.table import Report
 from reports.win_loss import win_loss_report
 from rules.book import Book, key_of
 from rules.cycle_rules import Derivation, Memory, Settings, derive
+from rules.fit_model import FitAssessment, FitSettings
 from sheets_schema.locale import Locale, fold
 from sheets_schema.messages import Message
 from sheets_schema.parsing import is_blank
 from sheets_schema.rows import CellProblem, HeaderMap, KnownRows, match_headers, parse_tab
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import (
+    CALL_LIST,
     DEAL_EVENTS,
     DEAL_STATES,
     FORECAST,
@@ -237,6 +240,7 @@ def settings_from(config: Config) -> Settings:
         config.pipeline.to_pipeline(),
         limits,
         config.automation.appointment_to_deal,
+        FitSettings(**config.fit.model_dump()),
     )
 
 
@@ -280,15 +284,24 @@ def _plan_generated(snapshot: Snapshot, analysis: Analysis, config: Config, toda
     locale, book, derivation = config.locale, analysis.book, analysis.derivation
     pipeline = config.pipeline.to_pipeline()
     facts = derivation.facts
+    fit = derivation.fit or FitAssessment(0, 0, None, None, config.fit.min_closed)
     builders: tuple[tuple[OwnedTab, Callable[[], Report]], ...] = (
         (MANAGER_REVIEW, lambda: _plan_review(snapshot, analysis, config, pipeline, today)),
         (REMINDERS, lambda: reminders_report(book, today, locale, config.reminders.due_soon_days)),
+        (CALL_LIST, lambda: call_list_report(book, fit, today, locale)),
         (FORECAST, lambda: _plan_forecast(snapshot, analysis, config, pipeline, today)),
         (
             MARKETING_FEEDBACK,
-            lambda: marketing_feedback_report(book, facts, today, locale, config.reports, pipeline=pipeline),
+            lambda: marketing_feedback_report(
+                book, facts, today, locale, config.reports, pipeline=pipeline, fit=fit
+            ),
         ),
-        (WIN_LOSS, lambda: win_loss_report(book, facts, today, locale, pipeline, config.reports)),
+        (
+            WIN_LOSS,
+            lambda: win_loss_report(
+                book, facts, today, locale, pipeline, config.reports, fit=(fit, config.fit.min_category)
+            ),
+        ),
     )
     for tab, build in builders:
         skipped = [key for key in DEPENDS_ON[tab.key] if key in analysis.skipped]
@@ -339,6 +352,7 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     MANAGER_REVIEW.key: ("deals", "tasks", "team"),
     FORECAST.key: ("deals", "team"),
     REMINDERS.key: ("tasks", "deals", "team"),
+    CALL_LIST.key: ("leads", "calls", "deals"),
     MARKETING_FEEDBACK.key: ("leads", "calls", "deals"),
     WIN_LOSS.key: ("deals", "leads"),
 }
@@ -349,6 +363,8 @@ DERIVED_FROM: dict[str, dict[str, tuple[str, ...]]] = {
         "last_call_at": ("calls",),
         "last_result": ("calls",),
         "deal_id": ("deals",),
+        "fit": ("deals",),  # learned from the closed deals
+        "fit_why": ("deals",),
     },
     "calls": {"company": ("leads",)},
     "deals": {
