@@ -9,6 +9,7 @@ import click
 
 from sheets_schema.messages import Catalogue
 from sync.cli.options import build_config, common_options
+from sync.cli.progress import step_progress
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.jobs.cycle import local_today
 from sync.jobs.import_csv import ImportReport, run_import
@@ -16,6 +17,7 @@ from sync.stores import open_store
 
 MAP_HELP = 'A CSV header and the column it fills, e.g. --map "会社=company" (repeat for more).'
 DRY_HELP = "Show what would be added, skipped and rejected; write nothing."
+IMPORT_STEPS = ("read", "check", "write")
 
 
 @click.group("import")
@@ -48,17 +50,19 @@ def leads(
     Example: sfa-sync import leads hot-leads.csv --source Webinar --campaign "2026-11 SFA webinar"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(
-        open_store(config),
-        config,
-        "leads",
-        file,
-        local_today(config),
-        mapping=mapping,
-        source=source,
-        campaign=campaign,
-        dry_run=dry_run,
-    )
+    with step_progress(IMPORT_STEPS, config.locale) as progress:
+        report = run_import(
+            open_store(config),
+            config,
+            "leads",
+            file,
+            local_today(config),
+            mapping=mapping,
+            source=source,
+            campaign=campaign,
+            dry_run=dry_run,
+            progress=progress,
+        )
     return _show(report, dry_run)
 
 
@@ -81,9 +85,17 @@ def deals(
     Example: sfa-sync import deals old-crm-deals.csv --map "Opportunity Owner=owner"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(
-        open_store(config), config, "deals", file, local_today(config), mapping=mapping, dry_run=dry_run
-    )
+    with step_progress(IMPORT_STEPS, config.locale) as progress:
+        report = run_import(
+            open_store(config),
+            config,
+            "deals",
+            file,
+            local_today(config),
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=progress,
+        )
     return _show(report, dry_run)
 
 
