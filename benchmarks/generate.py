@@ -21,33 +21,17 @@ from sheets_schema.parsing import date_to_serial
 from sheets_schema.tabs import INPUT_TABS
 from sync.core.changes import CellValue
 from sync.core.config import Config
-from sync.demo.workbook import DemoSize, person_cell_count, scaled_size
+from sync.demo import sizes as demo_sizes
 from sync.jobs.cycle import CycleReport, run_cycle
 from sync.stores.memory import MemoryStore
 
 TODAY = date(2026, 11, 28)
-# Target cells of the input tabs at full width (person-owned + derived columns).
-SIZES: dict[str, int] = {
-    "tiny": 5_000,
-    "S": 100_000,
-    "M": 1_300_000,
-    "L": 5_000_000,
-    "XL": 9_000_000,  # + state and generated tabs: just under Google's (and the emulator's) 10M ceiling
-}
+# Target cells of the input tabs at full width (person-owned + derived columns): the demo's named sizes.
+SIZES = demo_sizes.SIZES
+demo_size = demo_sizes.demo_size
+full_width_cells = demo_sizes.full_width_cells
 
 Grid = list[list[CellValue]]
-
-
-def full_width_cells(size: DemoSize) -> int:
-    counts = size.rows_by_tab()
-    return sum(counts[spec.key] * len(spec.columns) for spec in INPUT_TABS)
-
-
-def demo_size(cells: int) -> DemoSize:
-    """The demo size whose input tabs hold about `cells` cells at full width."""
-    size = scaled_size(cells)
-    ratio = full_width_cells(size) / max(person_cell_count(size), 1)
-    return scaled_size(round(cells / ratio))
 
 
 def person_grids(cells: int, locale: str = "en", today: date = TODAY, seed: int = 7) -> dict[str, Grid]:

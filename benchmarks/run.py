@@ -1,8 +1,10 @@
-"""The cycle's costs at sizes S, M (default), L and XL: requests, cells written, compute, memory.
+"""The cycle's costs at sizes S, M (default), L and XL: requests, cells written, compute, memory, on
+Google (emulator + replay) and on a local .xlsx workbook.
 
     python -m benchmarks.run --sizes S,M [--json out.json] [--no-obvious] [--keep DIR | --replay DIR]
+                             [--only google|xlsx] [--xlsx-large]
 
-Each size runs in two fresh subprocesses, one after the other:
+Each size runs in fresh subprocesses, one after the other:
 
 1. `google` worker: builds the sheet (demo rows at the size, then one cycle on a memory store for the
    history), loads it into the local Sheets API emulator (in-process, 127.0.0.1), and runs GoogleStore
@@ -13,13 +15,18 @@ Each size runs in two fresh subprocesses, one after the other:
    spreadsheets.get + values:batchGet for the 1%-edited sheet (P1) and, after that cycle, for the sheet
    with another 1% of rows edited (P2). At S it also runs the obvious gspread script and a full rewrite.
 2. `memory` worker (a fresh process: nothing of the product has run in it yet): the parse baseline
-   (json.loads of P1's values:batchGet bytes), then a cold cycle on P1 and a steady-state cycle on P2, on
-   a store that replays those bytes (no network, no emulator), timed per phase, keeping the rows of the cold
-   cycle for the steady one as `serve` does (KnownRows); peak RSS of the process.
+   (json.loads of P1's values:batchGet bytes, with the cyclic collector paused as run_cycle pauses it),
+   then a cold cycle on P1 and a steady-state cycle on P2, on a store that replays those bytes (no network,
+   no emulator), timed per phase, keeping the rows of the cold cycle for the steady one as `serve` does
+   (KnownRows); peak RSS of the process.
+3. xlsx rows (benchmarks/xlsx.py; at tiny, S and M, at L and XL only with --xlsx-large): the demo workbook
+   at the size as `sfa-sync demo --size` builds it, and per case (first sync of the typed workbook,
+   unchanged, one edited cell, 1% edited) a fresh process for a python-calamine read of the file and one for
+   the cycle: wall time and peak RSS as ratios to the calamine read's, and the shares of load, compute, save.
 
 Ratios (cycle compute / parse baseline) are computed from figures of the same process and run.
-Measured on 2 cores: S ~2 min, M ~9 min. L and XL run only when named in --sizes; not yet run (estimated
-~30 min and 60+ min, mostly the emulator).
+Measured on 2 cores: S ~2 min, M ~9 min for the Google rows, plus the xlsx rows (minutes at M on the
+openpyxl store). `--only xlsx` runs the xlsx rows alone. L and XL run only when named in --sizes.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ SA = "sync@bench-proj.iam.gserviceaccount.com"
 GOOGLE_SHEETS = "https://sheets.googleapis.com"
 MAX_REQUEST_BYTES = 2_000_000
 OBVIOUS_SAMPLE = 100  # update_cell calls actually made; the rest is extrapolated from their mean
+STORES = ("google", "xlsx")
+XLSX_SIZES = ("tiny", "S", "M")  # L and XL only with --xlsx-large (a first sync at L takes many minutes)
 
 
 def peak_rss_mib() -> float:
@@ -327,18 +336,22 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
     from benchmarks.stores import ReplayStore
     from sheets_schema.rows import KnownRows
     from sync.core.config import Config
-    from sync.jobs.cycle import run_cycle
+    from sync.jobs.cycle import cyclic_gc_paused, run_cycle
 
     rss_start = peak_rss_mib()
     config = Config()
     p1 = ((work / "P1.meta.json").read_bytes(), (work / "P1.values.json").read_bytes())
     timer = phases.install()
-    # the floor: json.loads of the exact values:batchGet payload (median of 5, measured before any cycle)
+    # the floor: json.loads of the exact values:batchGet payload (median of 5, measured before any cycle),
+    # with the cyclic collector paused as run_cycle pauses it: with it running, the collector re-scans the
+    # growing heap and the floor looks ~1.7x slower than the parse the cycle actually does
     loads = []
     for _ in range(5):
-        start = time.perf_counter()
-        json.loads(p1[1])
-        loads.append(time.perf_counter() - start)
+        with cyclic_gc_paused():
+            start = time.perf_counter()
+            parsed = json.loads(p1[1])
+            loads.append(time.perf_counter() - start)
+        del parsed
     baseline = statistics.median(loads)
     result: dict[str, Any] = {
         "size": size,
@@ -375,11 +388,20 @@ def memory_worker(size: str, work: Path) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ orchestration
 
 
-def run_size(size: str, obvious: bool, diff: bool, keep: Path | None) -> dict[str, Any]:
+def run_size(
+    size: str, obvious: bool, diff: bool, keep: Path | None, stores: tuple[str, ...] = STORES
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
         work = Path(tmp)
         figures: dict[str, Any] = {}
-        for kind in ("google", "memory"):
+        if "xlsx" in stores:
+            from benchmarks import xlsx
+
+            (work / "xlsx").mkdir()
+            start = time.perf_counter()
+            figures["xlsx"] = xlsx.run_size(size, work / "xlsx")
+            figures["xlsx"]["worker_seconds"] = round(time.perf_counter() - start, 1)
+        for kind in ("google", "memory") if "google" in stores else ():
             command = [
                 sys.executable,
                 "-m",
@@ -399,7 +421,7 @@ def run_size(size: str, obvious: bool, diff: bool, keep: Path | None) -> dict[st
             subprocess.run(command, check=True, cwd=ROOT)
             figures[kind] = json.loads((work / f"{kind}.json").read_text())
             figures[kind]["worker_seconds"] = round(time.perf_counter() - start, 1)
-        if keep is not None:
+        if keep is not None and "google" in stores:
             keep.mkdir(parents=True, exist_ok=True)
             for name in PAYLOADS:
                 (keep / f"{size}.{name}").write_bytes((work / name).read_bytes())
@@ -440,6 +462,26 @@ def _cycle(figures: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 def _rwc(c: dict[str, Any]) -> str:
     return f"{c['reads']}R {c['writes']}W {c['cells_written']:,}c"
+
+
+XLSX_CASES = ("first sync", "unchanged", "one cell", "1% edited")
+
+
+def _xlsx_time(case: dict[str, Any]) -> str:
+    return f"{case['seconds']:.2f} ({case['time_ratio']}x)"
+
+
+def _xlsx_rss(case: dict[str, Any]) -> str:
+    return f"{case['peak_rss_mib']:,.0f} ({case['rss_ratio']}x)"
+
+
+def _xlsx_shares(case: dict[str, Any]) -> str:
+    return "/".join(f"{case['shares'][k] * 100:.0f}" for k in ("load", "compute", "save"))
+
+
+def _calamine(figures: dict[str, Any]) -> str:
+    typed, synced = figures["first sync"]["calamine"], figures["unchanged"]["calamine"]
+    return f"{typed['seconds']:.2f} / {synced['seconds']:.2f}"
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
@@ -530,6 +572,11 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             / (_cycle(f, "1% of rows edited")["reads"] + _cycle(f, "1% of rows edited")["writes"])
         ),
     )
+    for case in XLSX_CASES:
+        add(f"xlsx: {case} s (x calamine)", lambda f, c=case: _xlsx_time(f["xlsx"][c]))
+        add(f"  {case}: peak RSS MiB (x calamine)", lambda f, c=case: _xlsx_rss(f["xlsx"][c]))
+        add(f"  {case}: load/compute/save %", lambda f, c=case: _xlsx_shares(f["xlsx"][c]))
+    add("xlsx: calamine read s (typed / synced)", lambda f: _calamine(f["xlsx"]))
     width = max(len(name) for name, _ in rows)
     col = [max(len(s), *(len(r[1][i]) for r in rows)) for i, s in enumerate(sizes)]
     lines = [" | ".join([" " * width, *(s.rjust(col[i]) for i, s in enumerate(sizes))])]
@@ -560,6 +607,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, help="keep each size's recorded payloads in this folder")
     parser.add_argument("--replay", type=Path, help="only the memory worker, on payloads kept by --keep")
+    parser.add_argument(
+        "--only", choices=STORES, help="run only the Google rows (emulator + replay) or only the xlsx rows"
+    )
+    parser.add_argument(
+        "--xlsx-large",
+        action="store_true",
+        help="also run the xlsx rows at L and XL (long: minutes per case)",
+    )
     parser.add_argument("--worker", choices=("google", "memory"), help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -586,7 +641,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay:
             results[size] = replay_size(size, args.replay)
         else:
-            results[size] = run_size(size, obvious, diff=SIZES[size] <= 2_000_000, keep=args.keep)
+            stores = tuple(s for s in STORES if args.only in (None, s))
+            if size not in XLSX_SIZES and not args.xlsx_large:
+                stores = tuple(s for s in stores if s != "xlsx")
+            results[size] = run_size(size, obvious, SIZES[size] <= 2_000_000, args.keep, stores)
         print(f"[{size}] done", file=sys.stderr, flush=True)
     text = table(results)
     print(text)

@@ -1,6 +1,7 @@
 """The benchmark machinery (benchmarks/run.py) at a tiny size (~5k cells), end to end in subprocesses:
-the sheet generator, the emulator-backed Google cycles, the replayed cold / steady cycles and the gspread
-baselines. Asserts requests and cells written, never wall-clock times."""
+the sheet generator, the emulator-backed Google cycles, the replayed cold / steady cycles, the gspread
+baselines and the xlsx rows (benchmarks/xlsx.py). Asserts requests, cells written and that each xlsx case
+was measured against its calamine read, never wall-clock times."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_benchmark_runs_at_a_tiny_size_and_counts_requests_and_cells(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,
     )
     assert done.returncode == 0, done.stderr
     assert "parse baseline" in done.stdout
@@ -55,3 +56,15 @@ def test_benchmark_runs_at_a_tiny_size_and_counts_requests_and_cells(tmp_path):
     ours = cycles["1% of rows edited"]
     assert obvious["requests"] > ours["reads"] + ours["writes"]
     assert figures["google"]["full_rewrite"]["cells_written"] > ours["cells_written"]
+
+    xlsx = figures["xlsx"]
+    assert xlsx["first sync"]["wrote"] and not xlsx["unchanged"]["wrote"]
+    assert xlsx["one cell"]["wrote"] and xlsx["1% edited"]["wrote"]
+    for case in ("first sync", "unchanged", "one cell", "1% edited"):
+        measured = xlsx[case]
+        assert (
+            measured["calamine"]["seconds"] > 0 and measured["time_ratio"] > 0 and measured["rss_ratio"] > 0
+        )
+        assert measured["calamine"]["cells"] > 1000
+        assert measured["load_seconds"] > 0 and measured["compute_seconds"] > 0
+    assert "xlsx: 1% edited s (x calamine)" in done.stdout

@@ -9,6 +9,7 @@ import click
 
 from sheets_schema.messages import Catalogue
 from sync.cli.options import build_config, common_options
+from sync.cli.progress import step_progress
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.jobs.cycle import local_today
 from sync.jobs.import_csv import ImportReport, run_import
@@ -23,6 +24,7 @@ VALUE_HELP = (
     "(repeat for more; adds to the config's [import.<kind>] values)."
 )
 DRY_HELP = "Show what would be added, skipped and rejected; write nothing."
+IMPORT_STEPS = ("read", "check", "write")
 
 
 @click.group("import")
@@ -55,16 +57,18 @@ def team(
     Example: sfa-sync import team sales_teams.csv --map "sales_agent=Name" --map "regional_office=Team"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(
-        open_store(config),
-        config,
-        "team",
-        file,
-        local_today(config),
-        mapping=mapping,
-        values=values,
-        dry_run=dry_run,
-    )
+    with step_progress(IMPORT_STEPS, config.locale) as progress:
+        report = run_import(
+            open_store(config),
+            config,
+            "team",
+            file,
+            local_today(config),
+            mapping=mapping,
+            values=values,
+            dry_run=dry_run,
+            progress=progress,
+        )
     return _show(report, dry_run)
 
 
@@ -92,18 +96,20 @@ def leads(
     Example: sfa-sync import leads hot-leads.csv --source Webinar --campaign "2026-11 SFA webinar"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(
-        open_store(config),
-        config,
-        "leads",
-        file,
-        local_today(config),
-        mapping=mapping,
-        values=values,
-        source=source,
-        campaign=campaign,
-        dry_run=dry_run,
-    )
+    with step_progress(IMPORT_STEPS, config.locale) as progress:
+        report = run_import(
+            open_store(config),
+            config,
+            "leads",
+            file,
+            local_today(config),
+            mapping=mapping,
+            values=values,
+            source=source,
+            campaign=campaign,
+            dry_run=dry_run,
+            progress=progress,
+        )
     return _show(report, dry_run)
 
 
@@ -131,16 +137,18 @@ def deals(
     --value "Stage:Engaging=Proposal"
     """
     config = build_config(config_path, workbook, locale)
-    report = run_import(
-        open_store(config),
-        config,
-        "deals",
-        file,
-        local_today(config),
-        mapping=mapping,
-        values=values,
-        dry_run=dry_run,
-    )
+    with step_progress(IMPORT_STEPS, config.locale) as progress:
+        report = run_import(
+            open_store(config),
+            config,
+            "deals",
+            file,
+            local_today(config),
+            mapping=mapping,
+            values=values,
+            dry_run=dry_run,
+            progress=progress,
+        )
     return _show(report, dry_run)
 
 

@@ -13,6 +13,7 @@ import click
 from reports.sync_log import read_log
 from sheets_schema.locale import Locale
 from sync.cli.options import build_config, common_options
+from sync.cli.progress import step_progress
 from sync.core.config import Config
 from sync.engine.restore import RestorePlan
 from sync.engine.state.lease import LEASE_TITLE, read_lease
@@ -170,26 +171,30 @@ def restore(
     config = _sheet_config(build_config(config_path, workbook, locale), sheet)
     saved = load_backup(find_backup(config, backup))
 
-    def show(plan: RestorePlan, config: Config) -> None:
-        for line in plan.lines(config.locale):
-            click.echo(line)
+    with step_progress(RESTORE_STEPS, config.locale) as progress:
 
-    def ask(plan: RestorePlan, config: Config) -> bool:
-        return yes or click.confirm(
-            RESTORE_TEXT.say("confirm", config.locale, n=len(plan.overwrites)), default=False
+        def show(plan: RestorePlan, config: Config) -> None:
+            progress.pause()  # the plan's lines, and the question, on lines of their own
+            for line in plan.lines(config.locale):
+                click.echo(line)
+
+        def ask(plan: RestorePlan, config: Config) -> bool:
+            return yes or click.confirm(
+                RESTORE_TEXT.say("confirm", config.locale, n=len(plan.overwrites)), default=False
+            )
+
+        outcome = run_restore(
+            open_store(config),
+            config,
+            saved,
+            only=only,
+            pair_duplicates=pair_duplicates,
+            dry_run=dry_run,
+            show=show,
+            confirm=ask,
+            now=datetime.now(UTC),
+            progress=progress,
         )
-
-    outcome = run_restore(
-        open_store(config),
-        config,
-        saved,
-        only=only,
-        pair_duplicates=pair_duplicates,
-        dry_run=dry_run,
-        show=show,
-        confirm=ask,
-        now=datetime.now(UTC),
-    )
     click.echo(outcome.last_line(dry_run))
     return EXIT_OK
 
@@ -224,4 +229,5 @@ def doctor(config_path: Path | None, workbook: Path | None, locale: str | None) 
     return EXIT_OK
 
 
+RESTORE_STEPS = ("read", "check", "backup", "write")
 SERVICE_COMMANDS = (serve, status, backups, restore, doctor)

@@ -10,14 +10,18 @@ import click
 
 from sheets_schema.rows import CellProblem
 from sync.cli.options import build_config, common_options
+from sync.cli.progress import step_progress
 from sync.config_file import load_config
 from sync.core.config import Config
+from sync.demo.sizes import DEMO_SIZES, named_size
 from sync.engine.analyse import Analysis
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.jobs.cycle import CycleReport, local_today, run_cycle
 from sync.stores import open_store
 
 SHOWN_PROBLEMS = 15
+CYCLE_STEPS = ("read", "check", "write")
+DEMO_STEPS = ("generate", "setup", "type", "history", *CYCLE_STEPS)
 
 
 @click.command()
@@ -61,7 +65,14 @@ def run(config_path: Path | None, workbook: Path | None, locale: str | None) -> 
                 "written — let the service run it, or stop the service first"
             )
 
-    report = run_cycle(store, config, local_today(config), before_write=not_while_serve_holds_the_sheet)
+    with step_progress(CYCLE_STEPS, config.locale) as progress:
+        report = run_cycle(
+            store,
+            config,
+            local_today(config),
+            before_write=not_while_serve_holds_the_sheet,
+            progress=progress,
+        )
     click.echo(summary(store.describe(), report, config))
     return EXIT_OK
 
@@ -105,8 +116,15 @@ def check(config_path: Path | None, workbook: Path | None, locale: str | None, a
 )
 @click.option("--locale", type=click.Choice(["en", "ja"]), default="en", show_default=True)
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
-def demo(out: Path, locale: str, force: bool) -> int:
+@click.option(
+    "--size",
+    type=click.Choice(DEMO_SIZES),
+    help="A bigger team, at the benchmark's sizes: S ~100k cells (about 1.5k leads), M ~1.3M cells (20k "
+    "leads, 60k calls, 8k deals, 30k tasks), L ~5M cells. Default: the small demo.",
+)
+def demo(out: Path, locale: str, force: bool, size: str | None) -> int:
     """Create a realistic demo workbook (10 people, 300 leads, 900 calls, 120 deals, 400 tasks) and sync it.
+    With --size, a team at that scale, to try the service at it before committing (M takes minutes).
 
     Example: sfa-sync demo --locale ja --out demo-ja.xlsx
     """
@@ -114,7 +132,8 @@ def demo(out: Path, locale: str, force: bool) -> int:
     from sync.jobs.setup import make_demo
 
     config = load_config(None, **{"locale": locale, "store.kind": "xlsx", "store.path": str(out)})
-    report = make_demo(config, force=force)
+    with step_progress(DEMO_STEPS, config.locale) as progress:
+        report = make_demo(config, force=force, size=named_size(size) if size else None, progress=progress)
     click.echo(summary(str(out), report, config))
     fit = report.analysis.derivation.fit
     if fit is not None:  # how good the lead fit score is on the demo's history (the Win-Loss tab's verdict)

@@ -23,6 +23,7 @@ from sync.engine.analyse import Analysis, analyse
 from sync.engine.sheet_locale import with_sheet_locale
 from sync.engine.write_window import guard_write_window, plan_put_back
 from sync.errors import AmbiguousWriteError, WriteConflictError
+from sync.jobs.progress import Progress, quiet
 from sync.stores.base import Store
 
 MAX_PLAN_ATTEMPTS = 3
@@ -111,12 +112,14 @@ def run_cycle(
     dry_run: bool = False,
     before_write: Callable[[Snapshot, Analysis], None] | None = None,
     known: KnownRows | None = None,
+    progress: Progress = quiet,
 ) -> CycleReport:
     """One cycle. `before_write` may add to the plan (e.g. the service's Sync Log row and lease renewal),
     so that they land in the cycle's one write; it is called only when the cycle writes. `known`: the rows
-    of the previous cycle, kept by a long-running service, so that unchanged rows are not parsed again."""
+    of the previous cycle, kept by a long-running service, so that unchanged rows are not parsed again.
+    `progress` is told each step (read, check, write) as it begins."""
     with cyclic_gc_paused():
-        return _run_cycle(store, config, today, dry_run, before_write, known)
+        return _run_cycle(store, config, today, dry_run, before_write, known, progress)
 
 
 # exit 8: what happened, that nothing is lost, and what to do
@@ -143,10 +146,13 @@ def _run_cycle(
     dry_run: bool,
     before_write: Callable[[Snapshot, Analysis], None] | None,
     known: KnownRows | None,
+    progress: Progress,
 ) -> CycleReport:
     for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
+        progress("read")
         snapshot = store.read()
         config = with_sheet_locale(config, snapshot)  # a Japanese sheet stays Japanese (sync/sheet_locale.py)
+        progress("check")
         analysis = analyse(snapshot, config, today, known)
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
@@ -160,6 +166,7 @@ def _run_cycle(
             continue  # people moved rows since the read: plan again on what is there now
         if store.edited_live:  # people type while it writes: copy what they may type (put back after)
             guard_write_window(snapshot, analysis)
+        progress("write")
         try:
             result = store.write(analysis.changes)
         except AmbiguousWriteError:

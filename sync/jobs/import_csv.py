@@ -36,6 +36,7 @@ from sync.core.config import Config
 from sync.engine.analyse import read_book
 from sync.engine.sheet_locale import with_sheet_locale
 from sync.errors import ConfigError, SheetLayoutError
+from sync.jobs.progress import Progress, quiet
 from sync.jobs.write import write_unless_moved
 from sync.stores.base import Store
 
@@ -566,11 +567,14 @@ def run_import(
     source: str | None = None,
     campaign: str | None = None,
     dry_run: bool = False,
+    progress: Progress = quiet,
 ) -> ImportReport:
     spec = SPECS[what]
     text, encoding = read_text(path)
+    progress("read")
     snapshot = store.read()
     config = with_sheet_locale(config, snapshot)  # the report and the rows in the sheet's language
+    progress("check")
     read = read_book(snapshot, config)
     if spec.key not in read.headers:
         raise SheetLayoutError(
@@ -608,6 +612,7 @@ def run_import(
     appends = plan_import(text, spec, target, pipeline, config.locale, reading, report)
     if appends and not dry_run:
         moved = f"{store.describe()}: the sheet changed while importing; run the import again (nothing was written)"
+        progress("write")
         write_unless_moved(store, snapshot, ChangeSet(appends=appends), {}, moved)
         report.wrote = True
     return report

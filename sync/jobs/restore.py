@@ -17,6 +17,7 @@ from sync.core.snapshot import TabData
 from sync.engine.restore import RestorePlan, plan_restore
 from sync.engine.sheet_locale import with_sheet_locale
 from sync.jobs.backups import save_backup
+from sync.jobs.progress import Progress, quiet
 from sync.jobs.write import write_unless_moved
 from sync.stores.base import Store
 
@@ -65,12 +66,15 @@ def run_restore(
     show: Callable[[RestorePlan, Config], None],
     confirm: Callable[[RestorePlan, Config], bool],
     now: datetime,
+    progress: Progress = quiet,
 ) -> RestoreOutcome:
     """`show` gets the plan as soon as it is made (its lines say what would be written, in the config's
     language); `confirm` is asked before cells a person edited since the backup are overwritten, and
-    declining writes nothing."""
+    declining writes nothing. `progress` is told each step (read, check, backup, write) as it begins."""
+    progress("read")
     snapshot = store.read()
     config = with_sheet_locale(config, snapshot)  # say it in the sheet's language
+    progress("check")
     plan = plan_restore(saved, snapshot, config, only, pair_duplicates)
     outcome = RestoreOutcome(plan, config)
     show(plan, config)
@@ -78,7 +82,9 @@ def run_restore(
         return outcome
 
     def backup_first() -> None:  # the sheet as it is now: a restore can be undone like any write
+        progress("backup")
         outcome.undo = save_backup(snapshot, config, now)
+        progress("write")
 
     moved = RESTORE_TEXT.say("moved", config.locale)
     outcome.cells = write_unless_moved(store, snapshot, plan.changes, plan.keys, moved, backup_first).cells

@@ -9,9 +9,9 @@ from rules.history import ChangeEvent, DealState
 from sheets_schema.parsing import CellParseError, parse_amount
 from sheets_schema.rows import match_headers
 from sheets_schema.tabs import DEAL_EVENTS, DEAL_STATES, INPUT_TABS
-from sync.core.changes import ChangeSet, RowAppend, TabContent
+from sync.core.changes import CellWrite, ChangeSet, TabContent
 from sync.core.config import Config
-from sync.demo.workbook import DealHistory, demo_book
+from sync.demo.workbook import DealHistory, DemoBook, DemoSize, demo_book
 from sync.engine.analyse import locate_input_tabs
 from sync.engine.layout import header_fixes, plan_init
 from sync.engine.sheet_locale import with_sheet_locale
@@ -19,6 +19,7 @@ from sync.engine.state.deals import DEAL_COLUMNS, deal_state_row
 from sync.engine.state.events import EVENT_COLUMNS, event_row
 from sync.errors import ConfigError, SheetLayoutError
 from sync.jobs.cycle import CycleReport, local_today, run_cycle
+from sync.jobs.progress import Progress, quiet
 from sync.stores import Snapshot, Store, open_store
 from sync.stores.xlsx import XlsxStore
 
@@ -44,20 +45,43 @@ def initialise(config: Config) -> int:
     return written
 
 
-def make_demo(config: Config, force: bool = False, today: date | None = None) -> CycleReport:
+def make_demo(
+    config: Config,
+    force: bool = False,
+    today: date | None = None,
+    size: DemoSize | None = None,
+    progress: Progress = quiet,
+) -> CycleReport:
     """A demo workbook: set up, filled with the demo team's rows as people would type them, then synced.
 
-    `today` (default: the configured zone's date) is the day the demo's months of history end on.
+    `today` (default: the configured zone's date) is the day the demo's months of history end on;
+    `size` how many rows each tab gets (default: the small demo; sync.demo.sizes names S, M and L).
     """
+    today = today or local_today(config)
+    book = type_demo_rows(config, today, size or DemoSize(), force, progress)
+    progress("history")
+    open_store(config).write(past_cycles(book.history, book.rows["deals"]))
+    return run_cycle(open_store(config), config, today, progress=progress)
+
+
+def type_demo_rows(
+    config: Config, today: date, size: DemoSize, force: bool = False, progress: Progress = quiet
+) -> DemoBook:
+    """The demo workbook as its people typed it, before any sync: set up, and the rows under the headers
+    (the benchmark's first sync starts here)."""
     path = config.store.path
     if path.exists():
         if not force:
             raise ConfigError(f"{path}: already exists; pass --force to replace it or choose another --out")
         path.unlink()
+    progress("generate")
+    book = demo_book(config.locale, today, size=size)
+    progress("setup")
     initialise(config)
-    today = today or local_today(config)
-    fill_demo(open_store(config), config, today)
-    return run_cycle(open_store(config), config, today)
+    store = open_store(config)
+    progress("type")
+    store.write(typed_rows(store.read(), book.rows, config))
+    return book
 
 
 def fill_demo(store: Store, config: Config, today: date) -> None:
@@ -136,16 +160,17 @@ def _amount(cell: object) -> float | None:
 
 
 def typed_rows(snapshot: Snapshot, rows: dict[str, list[dict]], config: Config) -> ChangeSet:
-    """Rows given as {column key: value} per tab, appended under the sheet's own headers."""
+    """Rows given as {column key: value} per tab, typed under the sheet's own headers below its last row.
+    Cells rather than row appends: a store finds a tab's end once per append (the xlsx store by scanning
+    the tab), which made typing a demo of 100k rows quadratic; the cells land where the appends would."""
     changes = ChangeSet()
     tabs, _ = locate_input_tabs(snapshot)
     for spec in INPUT_TABS:
         tab = tabs[spec.key]
         header = match_headers(spec, tab.title, tab.rows[0], config.locale)
-        width = max(header.columns.values()) + 1
-        for row in rows[spec.key]:
-            values: list = [None] * width
-            for key, value in row.items():
-                values[header.columns[key]] = value
-            changes.appends.append(RowAppend(tab.title, tuple(values)))
+        below = len(tab.rows)  # a new demo's tabs hold their header row only
+        for offset, row in enumerate(rows[spec.key]):
+            changes.cells += [
+                CellWrite(tab.title, below + offset, header.columns[key], value) for key, value in row.items()
+            ]
     return changes
