@@ -23,7 +23,9 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import to_excel
 
 # a formula cell exactly as openpyxl writes it: <c r="A2" s="3"><f>…</f><v /></c> (<v></v> with lxml)
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)', re.S)
+_FORMULA_CELL = re.compile(
+    r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)', re.S
+)
 
 # a formula cell whose stored result is empty: <c r="A2" t="str"><f>…</f><v></v></c> (or no <v> at all)
 _EMPTY_RESULT = re.compile(
