@@ -104,10 +104,8 @@ def _read(archive: zipfile.ZipFile, data: bytes) -> FastRead:
             raise _NotExact
         if b"<mergeCell " in xml and get_rels_path(rel.target) in names:
             raise _NotExact  # openpyxl drops a note on a merged cell (with a warning)
-        typed = _cells_needing_a_look(xml, dates)
-        if any(_numeric(attrs) and _beyond_dates(text) for attrs, text in typed.values()):
-            raise _NotExact  # (calamine aborts on a date serial outside what it can hold)
-        rows, results = _values(_calamine_grid(book, sheet.name), xml, typed, epoch, dates, durations)
+        dated = _dated_cells(xml, epoch, dates, durations)
+        rows, results = _values(_calamine_grid(book, sheet.name), xml, dated, dates)
         hidden = (sheet.state or "visible") != "visible"
         read.tabs[sheet.name] = TabData(
             sheet.name, rows, hidden=hidden, notes=_notes(archive, names, rel.target)
@@ -159,10 +157,8 @@ def _beyond_dates(text: bytes | None) -> bool:
 def _values(
     grid: list[list[Any]],
     xml: bytes,
-    typed: dict[tuple[int, int], tuple[bytes, bytes | None]],
-    epoch: datetime,
+    dated: dict[tuple[int, int], Any],
     dates: set[int],
-    durations: set[int],
 ) -> tuple[list[list[Any]], dict[tuple[int, int], Any]]:
     # calamine gives every number as a float, and "" for no value: openpyxl reads "5" as an int (what
     # openpyxl's %.16g, Excel and LibreOffice store for an integral number; "5.0" is put back below)
@@ -176,15 +172,11 @@ def _values(
         for row in grid
     ]
     calamine_dates = sum(sum(map(_DATE_TYPES.__contains__, map(type, row))) for row in rows)
-    converted: dict[tuple[bytes, int], Any] = {}  # the same serial in the same style: one conversion
-    for (r, c), (attrs, text) in typed.items():
+    for (r, c), value in dated.items():
         if r < len(rows) and c < len(rows[r]) and type(rows[r][c]) in _DATE_TYPES:
             calamine_dates -= 1
-        if text and _numeric(attrs):
-            style = _style(attrs)
-            if (text, style) not in converted:
-                converted[(text, style)] = _serial(_cast_number(text), style, epoch, dates, durations)
-            _put(rows, r, c, converted[(text, style)])
+        if value is not _KEEP:
+            _put(rows, r, c, value)
     if calamine_dates:
         raise _NotExact  # a date calamine found where openpyxl reads a number (their date formats differ)
     for match in _FLOAT_TEXT.finditer(xml):
@@ -215,16 +207,40 @@ def _numeric(attrs: bytes) -> bool:
     return b' t="' not in attrs or b' t="n"' in attrs
 
 
-def _cells_needing_a_look(xml: bytes, dates: set[int]) -> dict[tuple[int, int], tuple[bytes, bytes | None]]:
-    """Cells in a date style, with their stored text: openpyxl turns those into dates by its own rules."""
+def _dated_cells(
+    xml: bytes, epoch: datetime, dates: set[int], durations: set[int]
+) -> dict[tuple[int, int], Any]:
+    """The cells in a date style, each with its value as openpyxl reads it (by its own date formats and
+    conversion, from the stored serial), or _KEEP for one that holds no number (calamine's value stands).
+    Before calamine reads the tab: it aborts on a date serial outside the years it can hold."""
     if not dates:
         return {}
     styles = b"|".join(str(s).encode() for s in sorted(dates))
     pattern = re.compile(
-        rb'<c r="([A-Z]+[0-9]+)"((?=[^>]*\ss="(?:' + styles + rb')")[^>]*)>'
+        rb'<c r="([A-Z]+)([0-9]+)"((?=[^>]*\ss="(' + styles + rb')")[^>]*)>'
         rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>)?",
     )
-    return {_at(m.group(1)): (m.group(2), m.group(3)) for m in pattern.finditer(xml)}
+    found: dict[tuple[int, int], Any] = {}
+    converted: dict[tuple[bytes, bytes], Any] = {}  # the same serial in the same style: one conversion
+    columns = _COLUMNS
+    for match in pattern.finditer(xml):
+        letters, digits, attrs, style, text = match.groups()
+        if letters not in columns:
+            _at(letters + b"1")
+        at = (int(digits) - 1, columns[letters])
+        if not text or not (b' t="' not in attrs or b' t="n"' in attrs):
+            found[at] = _KEEP
+            continue
+        key = (text, style)
+        if key not in converted:
+            if _beyond_dates(text):
+                raise _NotExact
+            converted[key] = _serial(_cast_number(text), int(style), epoch, dates, durations)
+        found[at] = converted[key]
+    return found
+
+
+_KEEP = object()
 
 
 def _serial(number: float | int, style: int, epoch: datetime, dates: set[int], durations: set[int]) -> Any:
