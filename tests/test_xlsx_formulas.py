@@ -27,7 +27,7 @@ def with_cached_results(path: Path, tab_part: str, results: dict[str, tuple[str,
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts[tab_part].decode()
     for coordinate, (kind, text) in results.items():
-        pattern = re.compile(rf'<c r="{coordinate}"([^>]*)>(<f>.*?</f>)<v\s*/>')
+        pattern = re.compile(rf'<c r="{coordinate}"([^>]*)>(<f>.*?</f>)(?:<v\s*/>|<v></v>)')
         typed = f' t="{kind}"' if kind else ""
         xml, found = pattern.subn(rf'<c r="{coordinate}"\1{typed}>\2<v>{text}</v>', xml)
         assert found == 1, coordinate

@@ -9,6 +9,7 @@ would drop something people put in the workbook (shapes, slicers, unsupported ex
 from __future__ import annotations
 
 import glob
+import io
 import os
 import re
 import tempfile
@@ -38,6 +39,7 @@ from sync.core.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
 from sync.stores.xlsx_charts import add_charts
+from sync.stores.xlsx_fast import read_fast
 from sync.stores.xlsx_formulas import empty_text_results, formula_results, keep_formula_results
 from sync.stores.xlsx_messages import OPEN_PROBLEMS
 
@@ -64,8 +66,13 @@ class XlsxStore:
     def __init__(self, path: Path, locale: Locale = "en") -> None:
         self.path = Path(path)
         self.locale = locale  # of the messages about the file itself (it cannot tell its sheet's language)
-        # the workbook last read, its version, and what its formula cells showed (their cached results)
-        self._cached: tuple[tuple[int, int], Workbook, dict[str, list[list[Any]]]] | None = None
+        # the workbook last read: its version and bytes, and either the formulas' stored results (a fast
+        # read) or the openpyxl workbook and what its formula cells showed (an openpyxl read)
+        self._cached: (
+            tuple[tuple[int, int], bytes, dict[str, dict[tuple[int, int], Any]]]
+            | tuple[tuple[int, int], bytes, Workbook, dict[str, list[list[Any]]]]
+            | None
+        ) = None
 
     edited_live = False  # a file is saved whole: no one types into the sheet the service is writing
 
@@ -80,13 +87,39 @@ class XlsxStore:
 
     # -- reading -------------------------------------------------------------------------------
     def read(self) -> Snapshot:
-        version = self._version()
+        """Values, notes and hidden tabs read fast (sync.stores.xlsx_fast), from the bytes the version was
+        taken of; openpyxl loads the workbook only for a write (see _workbook_for_write), or reads it when
+        the fast read cannot promise the same snapshot."""
         self._remove_abandoned_temp_files()
-        workbook = self._load(self.path)
-        values_only = self._computed_values(workbook)
+        data, version = self._bytes()
+        fast = read_fast(data)
+        if fast is None:
+            return self.read_with_openpyxl(data, version)
+        self._cached = (version, data, fast.results)
+        return Snapshot(fast.tabs, version=version, max_cell_chars=EXCEL_CELL_CHARS)
+
+    def read_with_openpyxl(
+        self, data: bytes | None = None, version: tuple[int, int] | None = None
+    ) -> Snapshot:
+        """The snapshot as openpyxl reads it: the fallback, and what the fast read is checked against."""
+        if data is None or version is None:
+            data, version = self._bytes()
+        workbook = self._load(data)
+        values_only = self._computed_values(workbook, data)
         tabs = {ws.title: _tab_data(ws, values_only.get(ws.title)) for ws in workbook.worksheets}
-        self._cached = (version, workbook, values_only)
+        self._cached = (version, data, workbook, values_only)
         return Snapshot(tabs, version=version, max_cell_chars=EXCEL_CELL_CHARS)
+
+    def _bytes(self) -> tuple[bytes, tuple[int, int]]:
+        """The file's bytes and its version, taken of the same open file (a person saving meanwhile replaces
+        the file: the version is then the one of the bytes read, and the next check sees the change)."""
+        try:
+            with open(self.path, "rb") as file:
+                data = file.read()
+                stat = os.fstat(file.fileno())
+        except FileNotFoundError:
+            raise AccessError(OPEN_PROBLEMS.say("not_found", self.locale, path=self.path)) from None
+        return data, (stat.st_mtime_ns, stat.st_size)
 
     def _remove_abandoned_temp_files(self) -> None:
         """A save killed before os.replace leaves its temp file (a full copy of the pipeline): remove those
@@ -109,26 +142,26 @@ class XlsxStore:
             raise AccessError(OPEN_PROBLEMS.say("not_found", self.locale, path=self.path)) from None
         return stat.st_mtime_ns, stat.st_size
 
-    def _load(self, path: Path, data_only: bool = False) -> Workbook:
+    def _load(self, data: bytes, data_only: bool = False) -> Workbook:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                workbook = load_workbook(path, data_only=data_only, rich_text=False)
+                workbook = load_workbook(io.BytesIO(data), data_only=data_only, rich_text=False)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as failed:
             # not openpyxl's own text: it advises xlrd for .xls, a library the user cannot act on
-            code = "old_xls" if path.suffix.lower() == ".xls" else "not_xlsx"
-            raise AccessError(OPEN_PROBLEMS.say(code, self.locale, path=path)) from failed
+            code = "old_xls" if self.path.suffix.lower() == ".xls" else "not_xlsx"
+            raise AccessError(OPEN_PROBLEMS.say(code, self.locale, path=self.path)) from failed
         if not data_only:
             _WOULD_LOSE[workbook] = [str(w.message) for w in caught if "will be removed" in str(w.message)]
         return workbook
 
-    def _computed_values(self, workbook: Workbook) -> dict[str, list[list[Any]]]:
+    def _computed_values(self, workbook: Workbook, data: bytes) -> dict[str, list[list[Any]]]:
         """Formula cells show what Excel/LibreOffice last computed (their cached values), as Google does."""
         if not _has_formulas(workbook):
             return {}
-        computed = self._load(self.path, data_only=True)
+        computed = self._load(data, data_only=True)
         grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in computed.worksheets}
-        for title, cells in empty_text_results(self.path).items():
+        for title, cells in empty_text_results(io.BytesIO(data)).items():
             for row, col in cells:
                 if title in grids and row <= len(grids[title]) and col <= len(grids[title][row - 1]):
                     grids[title][row - 1][col - 1] = ""  # also kept as "" through the service's own saves
@@ -137,10 +170,10 @@ class XlsxStore:
     # -- writing -------------------------------------------------------------------------------
     def write(self, changes: ChangeSet) -> WriteResult:
         self._refuse_if_open()
-        workbook, computed = self._workbook_for_write()
+        version, workbook, computed = self._workbook_for_write()
         self._refuse_if_lossy(workbook)
         apply_changes(workbook, changes)
-        self._save_atomically(workbook, computed)
+        self._save_atomically(workbook, computed, version)
         self._cached = None
         return WriteResult(requests=1, cells=changes.cell_count)
 
@@ -150,16 +183,22 @@ class XlsxStore:
         workbook = Workbook()
         self._save_atomically(workbook)
 
-    def _workbook_for_write(self) -> tuple[Workbook, dict[str, list[list[Any]]]]:
-        version = self._version()
-        if self._cached and self._cached[0] == version:
-            return self._cached[1], self._cached[2]
-        if self._cached:
+    def _workbook_for_write(self) -> tuple[tuple[int, int] | None, Workbook, dict[str, list[list[Any]]]]:
+        """The workbook as it was read (loaded now from the very bytes the snapshot was read from, when the
+        read was a fast one), with its formulas' stored results; and the version the save must still find."""
+        if not self._cached:
+            data, version = self._bytes()
+            workbook = self._load(data)
+            return None, workbook, self._computed_values(workbook, data)
+        version = self._cached[0]
+        if self._version() != version:
             raise WriteConflictError(
                 f"{self.path}: the workbook changed on disk since it was read; run again"
             )
-        workbook = self._load(self.path)
-        return workbook, self._computed_values(workbook)
+        if len(self._cached) == 4:
+            return version, self._cached[2], self._cached[3]
+        data, results = self._cached[1], self._cached[2]
+        return version, self._load(data), _result_grids(results)
 
     def _refuse_if_open(self) -> None:
         folder, name = self.path.parent, self.path.name
@@ -179,8 +218,13 @@ class XlsxStore:
             )
 
     def _save_atomically(
-        self, workbook: Workbook, computed: dict[str, list[list[Any]]] | None = None
+        self,
+        workbook: Workbook,
+        computed: dict[str, list[list[Any]]] | None = None,
+        version: tuple[int, int] | None = None,
     ) -> None:
+        """`version`: the file must still be the one read (else a person saved meanwhile: nothing is written,
+        and the cycle reads again), checked last, just before the new file takes its place."""
         folder = self.path.parent
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else _default_mode()
         # The pid in the name lets a later run tell a temp file left by a killed save from one being written.
@@ -193,6 +237,10 @@ class XlsxStore:
             with open(temp, "rb+") as saved:
                 os.fsync(saved.fileno())
             os.chmod(temp, mode)  # mkstemp makes 0600; keep the workbook's own (or the usual) permissions
+            if version is not None and self._version() != version:
+                raise WriteConflictError(
+                    f"{self.path}: the workbook changed on disk while it was being written; run again"
+                )
             os.replace(temp, self.path)
         except OSError as failed:
             raise StoreError(
@@ -201,6 +249,19 @@ class XlsxStore:
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
+
+
+def _result_grids(results: dict[str, dict[tuple[int, int], Any]]) -> dict[str, list[list[Any]]]:
+    """The formulas' stored results, per tab, as the grid sync.stores.xlsx_formulas takes."""
+    grids: dict[str, list[list[Any]]] = {}
+    for title, cells in results.items():
+        height = max(r for r, _ in cells) + 1
+        width = max(c for _, c in cells) + 1
+        grid: list[list[Any]] = [[None] * width for _ in range(height)]
+        for (r, c), value in cells.items():
+            grid[r][c] = value
+        grids[title] = grid
+    return grids
 
 
 def _process_alive(pid: int) -> bool:

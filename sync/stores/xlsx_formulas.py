@@ -13,7 +13,7 @@ import re
 import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -22,18 +22,20 @@ from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import to_excel
 
-# a formula cell exactly as openpyxl writes it: <c r="A2" s="3"><f>…</f><v /></c>
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>.*?</f>)<v\s*/>', re.S)
+# a formula cell exactly as openpyxl writes it: <c r="A2" s="3"><f>…</f><v /></c> (<v></v> with lxml)
+_FORMULA_CELL = re.compile(
+    r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)', re.S
+)
 
 # a formula cell whose stored result is empty: <c r="A2" t="str"><f>…</f><v></v></c> (or no <v> at all)
 _EMPTY_RESULT = re.compile(
-    r'<c r="([A-Z]+[0-9]+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>.*?</f>)(?:<v\s*/>|<v></v>)?</c>', re.S
+    r'<c r="([A-Z]+[0-9]+)"([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>', re.S
 )
 
 Results = dict[str, dict[str, Any]]  # worksheet part -> coordinate -> cached result
 
 
-def empty_text_results(path: Path) -> dict[str, list[tuple[int, int]]]:
+def empty_text_results(path: Path | IO[bytes]) -> dict[str, list[tuple[int, int]]]:
     """Tab title -> the (row, column), 1-based, of each formula cell whose stored result is the empty text
     (t="str", no text). openpyxl reads those as None, as it does a formula whose result is not stored at all;
     the two must not be confused: one is empty by the person's choice, the other cannot be read."""
