@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from rules.book import Book, key_of
 from rules.facts import DealFacts
@@ -232,6 +230,10 @@ def closed_examples(
 # ------------------------------------------------------------------------------------------- the model
 def fit(examples: Sequence[Example], settings: FitSettings) -> FitModel | None:
     """A model of the examples; None when they hold only one outcome (nothing to tell apart)."""
+    # scikit-learn (with SciPy) costs about 150 MiB and seconds to import: only a sheet with a history to
+    # learn from pays for it, not every cycle of every command
+    from sklearn.linear_model import LogisticRegression
+
     outcomes = {e.won for e in examples}
     if len(outcomes) < 2:
         return None
@@ -311,6 +313,8 @@ def backtest(examples: Sequence[Example], settings: FitSettings) -> Backtest:
 
 
 def _measured(scored: tuple[Scored, ...], cuts: tuple[date, ...], baseline: list[float]) -> Backtest:
+    from sklearn.metrics import roc_auc_score  # imported where used, as in fit()
+
     outcomes = np.array([s.won for s in scored], dtype=float)
     if len({s.won for s in scored}) < 2:
         return Backtest(scored, cuts)
