@@ -123,7 +123,7 @@ def check(config_path: Path | None, workbook: Path | None, locale: str | None, a
     "leads, 60k calls, 8k deals, 30k tasks), L ~5M cells. Default: the small demo.",
 )
 def demo(out: Path, locale: str, force: bool, size: str | None) -> int:
-    """Create a realistic demo workbook (10 people, 300 leads, 900 calls, 120 deals, 400 tasks) and sync it.
+    """Create a realistic demo workbook (10 people, 450 leads, 1,350 calls, ~180 deals, 600 tasks) and sync it.
     With --size, a team at that scale, to try the service at it before committing (M takes minutes).
 
     Example: sfa-sync demo --locale ja --out demo-ja.xlsx
