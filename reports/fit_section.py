@@ -100,13 +100,13 @@ FIT_LABELS: dict[str, tuple[str, str]] = {
         "コールリスト — 未架電リード(架電担当別・フィットの高い順。{today} 時点)",
     ),
     "cl_by_wait": (
-        "The fit score is not shown ({why}): each caller's leads are listed longest waiting first",
-        "フィットスコア非表示({why}): 架電担当ごとに受渡からの日数が長い順",
+        "Fit score: {why}. Until it is shown, each caller's leads are listed longest waiting first",
+        "フィットスコア: {why}。表示されるまでは、架電担当ごとに受渡からの日数が長い順に並べます",
     ),
     "cl_caller": ("Caller", "架電担当"),
     "cl_fit": ("Fit", "フィット"),
     "cl_chance": ("Win chance (%)", "受注見込(%)"),
-    "cl_why": ("Why", "理由"),
+    "cl_why": ("Fit reasons", "フィットの理由"),  # the same words as the Leads column
     "cl_lead_id": ("Lead ID", "リードID"),
     "cl_company": ("Company", "会社名"),
     "cl_source": ("Lead source", "リードソース"),
