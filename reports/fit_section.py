@@ -70,8 +70,14 @@ FIT_LABELS: dict[str, tuple[str, str]] = {
     "fit_auc": ("AUC (0.5 = the plain average)", "AUC(0.5 = 平均と同じ)"),
     "fit_auc_low": ("AUC 95% interval, low", "AUC 95%信頼区間 下限"),
     "fit_auc_high": ("AUC 95% interval, high", "AUC 95%信頼区間 上限"),
-    "fit_brier": ("Brier score (lower is better)", "ブライアスコア(低いほど良い)"),
-    "fit_brier_base": ("Brier score of the average win rate", "平均受注率のブライアスコア"),
+    "fit_brier": (
+        "Brier score: the average squared miss of the predicted win chance (0 = perfect; lower is better)",
+        "ブライアスコア: 予測した受注見込と結果のずれの二乗平均(0 が完全。低いほど良い)",
+    ),
+    "fit_brier_base": (
+        "Brier score of guessing the plain average win rate for every lead (the score should be lower)",
+        "すべてのリードに平均受注率を当てはめた場合のブライアスコア(スコアはこれより低いはず)",
+    ),
     "fit_no_lead": ("Closed deals without a lead (left out)", "リードのない完了商談(除外)"),
     "fit_calibration": (
         "Calibration: predicted against actual win rate by fit band (backtest)",
