@@ -190,7 +190,7 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
             "謎案件,テスト商事,佐藤,たぶん,1,2025/05/10,\r\n"
         ).encode("cp932")
     )
-    first = run(workbook, "deals", str(csv))
+    first = run(workbook, "deals", str(csv), "--no-link")
     assert "追加 2 件、重複のためスキップ 0 件、取り込めなかった行 1 件" in first.output
     assert "4 行目: 取り込めません — ステージ: 「たぶん」 はステージの選択肢にありません" in first.output
     deals = rows(workbook, "deals")
@@ -200,7 +200,7 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
     ]
     grid = XlsxStore(workbook).read().tabs[DEALS.title("ja")].rows
     assert "受注" in grid[1] and "失注" in grid[2]  # dropdown labels in the sheet's language
-    again = run(workbook, "deals", str(csv))
+    again = run(workbook, "deals", str(csv), "--no-link")
     assert "追加 0 件、重複のためスキップ 2 件、取り込めなかった行 1 件" in again.output
     assert len(rows(workbook, "deals")) == 2
 

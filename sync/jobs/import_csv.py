@@ -72,6 +72,11 @@ REPORT_WORDS = Catalogue(
             "  会社名でリードに紐づけ {linked} 件、紐づけなし(その会社のリードなし){unlinked} 件、"
             "紐づけなし(その会社のリードが複数: リードIDを入れてください){ambiguous} 件",
         ),
+        "no_company": (", no company {count}", "、会社名なし {count} 件"),
+        "no_link": (
+            "  not linked (--no-link) {count}",
+            "  紐づけなし(--no-link){count} 件",
+        ),
         "linked": ("  line {line}: linked to {place}", "  {line} 行目: {place} に紐づけ"),
         "unlinked": (
             "  line {line}: no lead of company {company}",
@@ -109,7 +114,10 @@ class ImportReport:
     linked: list[tuple[int, str]] = field(default_factory=list)  # line, the lead it was linked to
     unlinked: list[tuple[int, str]] = field(default_factory=list)  # line, the company no lead has
     ambiguous: list[tuple[int, str, list[str]]] = field(default_factory=list)  # line, company, its leads
-    links: bool = False  # deals: linking by company was tried (the report says how it went)
+    links: bool = False  # deals: the report says how linking by company went
+    link: bool = True  # deals: link those without a Lead ID to the lead of their company (not --no-link)
+    not_linked: int = 0  # deals naming a company, not linked because of --no-link
+    no_company: int = 0  # deals added without a company (nothing to link by)
     created_on: int = 0  # deals added with the Created on of the file
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
@@ -135,15 +143,7 @@ class ImportReport:
         if self.created_on:
             out.append(say_line("created", locale, count=self.created_on))
         if self.links:
-            out.append(
-                say_line(
-                    "links",
-                    locale,
-                    linked=len(self.linked),
-                    unlinked=len(self.unlinked),
-                    ambiguous=len(self.ambiguous),
-                )
-            )
+            out.append(self._links_line())
         how = DUPLICATE_HOW.say
         out += self._listed(
             [
@@ -163,6 +163,21 @@ class ImportReport:
         if self.ignored_headers:
             out.append(say_line("ignored", self.locale, headers=", ".join(self.ignored_headers)))
         return out
+
+    def _links_line(self) -> str:
+        """How linking by company went; said whenever a deal names a company, or none does."""
+        say_line, locale = REPORT_WORDS.say, self.locale
+        if self.link:
+            line = say_line(
+                "links",
+                locale,
+                linked=len(self.linked),
+                unlinked=len(self.unlinked),
+                ambiguous=len(self.ambiguous),
+            )
+        else:
+            line = say_line("no_link", locale, count=self.not_linked)
+        return line + say_line("no_company", locale, count=self.no_company)
 
     def _listed(self, lines: list[str], limit: int = LISTED) -> list[str]:
         if len(lines) <= limit:
@@ -298,6 +313,14 @@ WORDS = Catalogue(
             "{file}: 商談は会社名でリードに紐づけますが、{places} にまだリードIDがありません。"
             "`sfa-sync run` を一度実行してすべてのリードにIDを付けてから、商談を取り込んでください(何も書き込んでいません)",
         ),
+        "no_leads": (
+            "{file}: {count} deals name a company, but the {tab} tab has no lead to link them to; import the "
+            "accounts first (`sfa-sync import leads accounts.csv`, then `sfa-sync run`) and then the deals, "
+            "or add --no-link to import the deals without linking (nothing was written)",
+            "{file}: 会社名のある商談が {count} 件ありますが、{tab}タブに紐づけ先のリードがありません。"
+            "先に取引先を取り込んでから(`sfa-sync import leads accounts.csv` のあと `sfa-sync run`)商談を"
+            "取り込むか、紐づけずに取り込むなら --no-link を付けてください(何も書き込んでいません)",
+        ),
     }
 )
 
@@ -336,6 +359,7 @@ class Target:
     index: Index
     # deals: the leads on the sheet by normalised company -> (where the lead is, its Lead ID)
     leads_by_company: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+    leads: int = 0  # deals: how many leads the Leads tab has (none: the deals would link to nothing)
 
 
 @dataclass(frozen=True)
@@ -373,7 +397,8 @@ def plan_import(
         )
     appends: list[RowAppend] = []
     leads_without_id: dict[str, None] = {}  # (a dict: in the order the file meets them)
-    report.links = spec is DEALS and bool(target.leads_by_company)
+    report.links = spec is DEALS
+    nothing_to_link = 0  # deals naming a company while the Leads tab has no lead at all
     while True:
         try:
             raw = next(rows)
@@ -408,12 +433,23 @@ def plan_import(
             report.duplicates.append((line, match))
             continue
         target.index.add(keys, f"CSV line {line}")
-        if isinstance(model, Deal) and report.links:
-            model = _linked(model, line, target, report, leads_without_id)
+        if isinstance(model, Deal):
+            if not normalize_company(model.company):
+                report.no_company += 1
+            elif not model.lead_id and not report.link:
+                report.not_linked += 1
+            elif not model.lead_id and not target.leads:
+                nothing_to_link += 1
+            else:
+                model = _linked(model, line, target, report, leads_without_id)
         report.added.append(line)
         extra: dict[str, CellValue] = {"created_on": created} if created else {}
         report.created_on += bool(created)
         appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale, extra)))
+    if nothing_to_link:
+        raise ImportFileError(
+            WORDS.say("no_leads", locale, file=report.file, count=nothing_to_link, tab=LEADS.title(locale))
+        )
     if leads_without_id:
         waiting = list(leads_without_id)
         places = ", ".join(waiting[:LISTED]) + (
@@ -566,6 +602,7 @@ def run_import(
     source: str | None = None,
     campaign: str | None = None,
     dry_run: bool = False,
+    link: bool = True,
 ) -> ImportReport:
     spec = SPECS[what]
     text, encoding = read_text(path)
@@ -585,6 +622,7 @@ def run_import(
         target.index.add(row_keys(row.model), _place(header.title, row.index, spec.id_key, row.model))
     if spec is DEALS and "leads" in read.headers:
         target.leads_by_company = _leads_by_company(read.book.rows("leads"), read.headers["leads"].title)
+        target.leads = len(read.book.rows("leads"))
     defaults = {}
     if spec is LEADS:
         defaults = {
@@ -596,7 +634,7 @@ def run_import(
             )
             if v
         }
-    report = ImportReport(str(path), encoding, header.title, locale=config.locale)
+    report = ImportReport(str(path), encoding, header.title, locale=config.locale, link=link)
     pipeline = config.pipeline.to_pipeline()
     configured_map, configured_values = configured_options(config, what)
     reading = Reading(

@@ -1,0 +1,111 @@
+"""What a tester found taking the migration journey (docs/migration.md): deals imported before their
+accounts, deals closed before they were created, Japanese messages with English words, rows with too few
+fields, and deals dated on the import day because the file had no creation date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sync.cli.main import main
+from sync.config_file import load_config
+from sync.engine.analyse import read_book
+from sync.jobs.import_csv import ImportFileError, ImportReport, run_import
+from sync.jobs.setup import initialise
+from tests.sheets import memory_store
+
+TODAY = date(2026, 11, 30)
+DEAL_MAP = ("product=Deal name", "deal_stage=Stage", "close_value=Amount")
+
+
+def csv_file(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def imported(store, path: Path, what: str = "deals", locale: str = "en", **options) -> ImportReport:
+    return run_import(store, load_config(None, locale=locale), what, path, TODAY, **options)
+
+
+def deals_of(store) -> list:
+    return [r.model for r in read_book(store.read(), load_config(None)).book.rows("deals")]
+
+
+NAMED = "opportunity_id,account,product,deal_stage\nA1,Cancity,P,Won\nA2,,P,Won\nA3,Betatech,P,Won\n"
+
+
+# ------------------------------------------------------------- 1. deals before their accounts
+@pytest.mark.parametrize(
+    "locale, words",
+    [
+        ("en", ("sfa-sync import leads", "sfa-sync run", "--no-link", "nothing was written")),
+        ("ja", ("sfa-sync import leads", "sfa-sync run", "--no-link", "何も書き込んでいません")),
+    ],
+)
+def test_deals_naming_companies_stop_when_the_leads_tab_is_empty(tmp_path, locale, words):
+    store = memory_store(locale=locale)
+    mapping = DEAL_MAP[:2] if locale == "en" else ("product=商談名", "deal_stage=ステージ")
+    with pytest.raises(ImportFileError) as stopped:
+        imported(store, csv_file(tmp_path, NAMED), locale=locale, mapping=mapping)
+    for word in words:
+        assert word in str(stopped.value)
+    assert store.read().tabs  # the store is still readable
+    assert deals_of(store) == []
+
+
+def test_no_link_imports_the_deals_without_linking_and_says_so(tmp_path):
+    store = memory_store()
+    report = imported(store, csv_file(tmp_path, NAMED), mapping=DEAL_MAP[:2], link=False)
+    assert [d.deal_id for d in deals_of(store)] == ["A1", "A2", "A3"]
+    assert [d.lead_id for d in deals_of(store)] == [None, None, None]
+    said = "\n".join(report.lines())
+    assert "not linked (--no-link) 2" in said and "no company 1" in said
+
+
+def test_deals_without_companies_import_into_an_empty_leads_tab(tmp_path):
+    text = "opportunity_id,account,product,deal_stage\nA1,,P,Won\n"
+    store = memory_store()
+    report = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP[:2])
+    assert len(report.added) == 1
+    assert "no company 1" in "\n".join(report.lines())
+
+
+def test_the_links_line_appears_whenever_a_deal_names_a_company(tmp_path):
+    store = memory_store(leads=[{"lead_id": "L-000001"}])  # a lead, but of no company
+    report = imported(store, csv_file(tmp_path, NAMED), mapping=DEAL_MAP[:2])
+    said = "\n".join(report.lines())
+    assert "linked to a lead by company 0" in said
+    assert "not linked (no lead of that company) 2" in said
+    assert "no company 1" in said
+
+
+def sfa_sync(capsys, *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    said = capsys.readouterr()
+    return int(done.value.code or 0), said.out + said.err
+
+
+def test_the_command_stops_with_exit_code_2_and_takes_no_link(tmp_path, capsys):
+    workbook = tmp_path / "book.xlsx"
+    initialise(load_config(None, **{"locale": "en", "store.kind": "xlsx", "store.path": str(workbook)}))
+    path = csv_file(tmp_path, NAMED)
+    args = (
+        "import",
+        "deals",
+        str(path),
+        "--workbook",
+        str(workbook),
+        "--map",
+        DEAL_MAP[0],
+        "--map",
+        DEAL_MAP[1],
+    )
+    code, said = sfa_sync(capsys, *args)
+    assert code == 2 and "--no-link" in said, said
+    code, said = sfa_sync(capsys, *args, "--no-link")
+    assert code == 0, said
+    assert "added 3" in said and "no company 1" in said
