@@ -49,6 +49,7 @@ from sheets_schema.choices import CLOSED_TASK_STATUSES
 from sheets_schema.columns import Column
 from sheets_schema.locale import Locale, fold
 from sheets_schema.models import Deal, Lead, Task
+from sheets_schema.rows import ParsedRow
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS
 
@@ -99,7 +100,8 @@ def win_loss_report(
     months = config_reports.win_loss_months
     start = add_months(today, -months)  # exclusive: the window is (start, today]
     excluded: Counter[str] = Counter()
-    closed, _ = _closed_deals(book, facts, today, pipeline, excluded)
+    named: dict[str, list[ParsedRow[Deal]]] = {}  # reason -> the deals it left out
+    closed, _ = _closed_deals(book, facts, today, pipeline, excluded, named)
     recent = [c for c in closed if c.closed_on > start] if months else closed
     sheet = TabBuilder(locale)
     sheet.add(say("wl_title", locale, today=today.isoformat()))
@@ -134,7 +136,13 @@ def win_loss_report(
     _profile(sheet, profile, overall_rate, months)
     if fit is not None:
         fit_section(sheet, *fit)
-    sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
+    sheet.excluded(
+        {_excluded_label(reason, locale): n for reason, n in excluded.items()},
+        {
+            _excluded_label(reason, locale): [_deal_named(r, locale) for r in rows]
+            for reason, rows in named.items()
+        },
+    )
     return Report(
         tuple(sheet.rows),
         header_rows=1,
@@ -146,16 +154,28 @@ def win_loss_report(
 
 # ---------------------------------------------------------------------------------------- the deals
 def _closed_deals(
-    book: Book, facts: Mapping[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
+    book: Book,
+    facts: Mapping[str, DealFacts],
+    today: date,
+    pipeline: Pipeline,
+    excluded: Counter[str],
+    named: dict[str, list[ParsedRow[Deal]]] | None = None,
 ) -> tuple[list[Closed], int]:
     won = {s.key for s in pipeline.stages if s.won}
     lost = {s.key for s in pipeline.stages if s.lost}
     closed: list[Closed] = []
     from_column = 0
+    named = {} if named is None else named
+
+    def exclude(reason: str, row: ParsedRow[Deal], when: bool = True) -> None:
+        if when:
+            excluded[reason] += 1
+            named.setdefault(reason, []).append(row)
+
     for row in book.rows("deals"):
         deal = row.model
         if deal.stage is None:
-            excluded["x_no_stage"] += 1
+            exclude("x_no_stage", row)
             continue
         if deal.stage not in won | lost:
             continue
@@ -165,18 +185,18 @@ def _closed_deals(
         if fallback:
             closed_on = deal.close_date
         if closed_on is None:
-            excluded["x_closed_no_date"] += 1
+            exclude("x_closed_no_date", row)
             continue
         if closed_on > today:
-            excluded["x_closed_future"] += 1
+            exclude("x_closed_future", row)
             continue
         from_column += fallback
         created_on = known.created_on if known else None
-        excluded["x_no_created"] += created_on is None
-        excluded["x_closed_before_created"] += created_on is not None and closed_on < created_on
+        exclude("x_no_created", row, created_on is None)
+        exclude("x_closed_before_created", row, created_on is not None and closed_on < created_on)
         lead = _lead_of(book, deal)
-        excluded["x_deals_no_lead"] += lead is None
-        excluded["x_won_no_amount"] += deal.stage in won and deal.amount is None
+        exclude("x_deals_no_lead", row, lead is None)
+        exclude("x_won_no_amount", row, deal.stage in won and deal.amount is None)
         source = _source(deal, known, fallback)
         closed.append(Closed(deal, lead, deal.stage in won, closed_on, created_on, source))
     return closed, from_column
@@ -709,6 +729,11 @@ def _profile(
     for line in body:
         sheet.add(*line)
     sheet.add()
+
+
+def _deal_named(row: ParsedRow[Deal], locale: Locale) -> str:
+    """A deal as a person finds it on the Deals tab: its id, or its row when it has none."""
+    return row.model.deal_id or say("row_n", locale, n=row.index + 1)
 
 
 def _excluded_label(reason: str, locale: Locale) -> str:

@@ -109,3 +109,36 @@ def test_the_command_stops_with_exit_code_2_and_takes_no_link(tmp_path, capsys):
     code, said = sfa_sync(capsys, *args, "--no-link")
     assert code == 0, said
     assert "added 3" in said and "no company 1" in said
+
+
+# ------------------------------------------------------------- 2. closed before it was created
+BACKWARDS = (
+    "opportunity_id,account,product,deal_stage,engage_date,close_date\n"
+    "A1,,P,Won,2017-01-05,2017-03-01\n"
+    "A2,,P,Won,2017-06-10,2017-05-01\n"
+    "A3,,P,Proposal,2017-06-10,2017-05-01\n"  # open: its close date is only expected
+)
+
+
+@pytest.mark.parametrize(
+    "locale, mapping, said",
+    [
+        (
+            "en",
+            (*DEAL_MAP[:2], "engage_date=Created on"),
+            "  line 3: closed on 2017-05-01, before it was created (2017-06-10): kept, left out of days to close",
+        ),
+        (
+            "ja",
+            ("product=商談名", "deal_stage=ステージ", "engage_date=作成日"),
+            "  3 行目: 完了日 2017-05-01 が作成日 (2017-06-10) より前です: 取り込みましたが、完了までの日数には数えません",
+        ),
+    ],
+)
+def test_a_deal_closed_before_it_was_created_is_kept_and_told_by_line(tmp_path, locale, mapping, said):
+    store = memory_store(locale=locale)
+    report = imported(store, csv_file(tmp_path, BACKWARDS), locale=locale, mapping=mapping)
+    assert (len(report.added), report.rejected) == (3, [])
+    lines = report.lines()
+    assert said in lines, lines
+    assert sum("2017-05-01" in line for line in lines) == 1  # not the open deal

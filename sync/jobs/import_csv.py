@@ -86,6 +86,10 @@ REPORT_WORDS = Catalogue(
             "  line {line}: company {company} is {places}; not linked — type the Lead ID in Deals",
             "  {line} 行目: 会社 {company} のリードは {places} です。紐づけていません — 商談タブにリードIDを入れてください",
         ),
+        "backwards": (
+            "  line {line}: closed on {closed}, before it was created ({created}): kept, left out of days to close",
+            "  {line} 行目: 完了日 {closed} が作成日 ({created}) より前です: 取り込みましたが、完了までの日数には数えません",
+        ),
         "more": ("  ... and {count} more like these", "  ...ほか {count} 件"),
         "created": (
             "  Created on from the file (where each deal's history starts) {count}",
@@ -119,6 +123,7 @@ class ImportReport:
     not_linked: int = 0  # deals naming a company, not linked because of --no-link
     no_company: int = 0  # deals added without a company (nothing to link by)
     created_on: int = 0  # deals added with the Created on of the file
+    backwards: list[tuple[int, date, date]] = field(default_factory=list)  # line, closed, created
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
     locale: Locale = "en"  # of what the report says
@@ -152,6 +157,12 @@ class ImportReport:
             ]
         )
         out += self._listed([say_line("rejected", locale, line=n, reason=r) for n, r in self.rejected])
+        out += self._listed(
+            [
+                say_line("backwards", locale, line=n, closed=closed, created=created)
+                for n, closed, created in self.backwards
+            ]
+        )
         out += self._listed(
             [
                 say_line("ambiguous", locale, line=n, company=repr(c), places=", ".join(p))
@@ -445,6 +456,9 @@ def plan_import(
         report.added.append(line)
         extra: dict[str, CellValue] = {"created_on": created} if created else {}
         report.created_on += bool(created)
+        closed_on = _closed_before(model, created, pipeline) if isinstance(model, Deal) else None
+        if closed_on and created:
+            report.backwards.append((line, closed_on, created))
         appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale, extra)))
     if nothing_to_link:
         raise ImportFileError(
@@ -484,6 +498,15 @@ def _created_on(spec: TabSpec, cell: object, today: date, locale: Locale) -> tup
     if day is not None and day > today:
         return None, WORDS.say("future_created", locale, column=column.label(locale), day=day, today=today)
     return day, None
+
+
+def _closed_before(deal: Deal, created: date | None, pipeline: Pipeline) -> date | None:
+    """The close date of a won or lost deal closed before its creation: imported as it is (the old CRM's dates),
+    but Win-Loss leaves it out of days to close, so the report names its line to fix."""
+    closed = {s.key for s in pipeline.stages if s.closed}
+    if created and deal.stage in closed and deal.close_date and deal.close_date < created:
+        return deal.close_date
+    return None
 
 
 def _linked(deal: Deal, line: int, target: Target, report: ImportReport, waiting: dict[str, None]) -> Deal:
