@@ -142,3 +142,47 @@ def test_a_deal_closed_before_it_was_created_is_kept_and_told_by_line(tmp_path, 
     lines = report.lines()
     assert said in lines, lines
     assert sum("2017-05-01" in line for line in lines) == 1  # not the open deal
+
+
+# ------------------------------------------------------------- 3. a Japanese sheet speaks Japanese
+JA_MAP = ("product=商談名", "deal_stage=ステージ")
+
+
+def test_missing_required_columns_are_told_in_japanese_with_the_unused_headers(tmp_path):
+    text = "opportunity_id,account,product,deal_stage\nA1,X,P,Won\n"
+    with pytest.raises(ImportFileError) as stopped:
+        imported(memory_store(locale="ja"), csv_file(tmp_path, text), locale="ja")
+    said = str(stopped.value)
+    assert "商談名, ステージ" in said and "--map" in said
+    assert "product, deal_stage" in said  # the headers left unused: what to --map
+    assert "no column" not in said and "name the CSV header" not in said
+
+
+def test_missing_required_columns_in_english_list_the_unused_headers(tmp_path):
+    text = "opportunity_id,account,product,deal_stage\nA1,X,P,Won\n"
+    with pytest.raises(ImportFileError, match="CSV headers not used: product, deal_stage"):
+        imported(memory_store(), csv_file(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "make, japanese",
+    [
+        (lambda tmp: tmp / "nothing-here.csv", "ファイルを読めません"),
+        (lambda tmp: csv_file(tmp, ""), "ファイルが空です"),
+    ],
+)
+def test_file_problems_are_told_in_japanese(tmp_path, make, japanese):
+    with pytest.raises(ImportFileError) as stopped:
+        imported(memory_store(locale="ja"), make(tmp_path), locale="ja", mapping=JA_MAP)
+    assert japanese in str(stopped.value)
+    assert "cannot read" not in str(stopped.value) and "is empty" not in str(stopped.value)
+
+
+def test_places_in_a_japanese_report_are_japanese(tmp_path):
+    store = memory_store(locale="ja", leads=[{"lead_id": "L-000001", "company": "Cancity"}])
+    text = "opportunity_id,account,product,deal_stage\nA1,Cancity,P,Won\nA1,Cancity,P,Won\n"
+    report = imported(store, csv_file(tmp_path, text), locale="ja", mapping=JA_MAP)
+    said = "\n".join(report.lines())
+    assert "  3 行目: 重複(CSV の 2 行目 と商談IDが同じ)" in said, said
+    assert "  2 行目: リード 2 行目 (L-000001) に紐づけ" in said, said
+    assert "CSV line" not in said and " row " not in said

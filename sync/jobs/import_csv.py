@@ -197,21 +197,27 @@ class ImportReport:
 
 
 # ------------------------------------------------------------------------------------------ reading
-def read_text(path: Path) -> tuple[str, str]:
+def read_text(path: Path, locale: Locale = "en") -> tuple[str, str]:
     """The file's text and the encoding it was in: UTF-8 (BOM or not), else CP932 (Shift_JIS)."""
     try:
         data = path.read_bytes()
     except OSError as failed:
-        raise ImportFileError(f"{path}: cannot read the file ({failed.strerror})") from None
+        raise ImportFileError(WORDS.say("cannot_read", locale, file=path, why=_why(failed, locale))) from None
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding), "UTF-8" if encoding == "utf-8-sig" else "Shift_JIS (CP932)"
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(
-        f"{path}: the file is neither UTF-8 nor Shift_JIS (CP932); save it again as 'CSV UTF-8' "
-        "(Excel: File > Save As > CSV UTF-8) and import that"
-    )
+    raise ImportFileError(WORDS.say("not_utf8", locale, file=path))
+
+
+def _why(failed: OSError, locale: Locale) -> str:
+    """Why a file cannot be read, in the sheet's language for the usual reasons (else the system's words)."""
+    if isinstance(failed, FileNotFoundError):
+        return WORDS.say("no_such_file", locale)
+    if isinstance(failed, PermissionError):
+        return WORDS.say("no_permission", locale)
+    return str(failed.strerror or failed)
 
 
 def importable_columns(spec: TabSpec) -> tuple[Column, ...]:
@@ -293,6 +299,42 @@ def configured_options(config: Config, what: What) -> tuple[tuple[str, ...], tup
 
 WORDS = Catalogue(
     {
+        "cannot_read": ("{file}: cannot read the file ({why})", "{file}: ファイルを読めません({why})"),
+        "no_such_file": ("no such file; check the path", "ファイルがありません。パスを確かめてください"),
+        "no_permission": ("permission denied", "読み取りの権限がありません"),
+        "not_utf8": (
+            "{file}: the file is neither UTF-8 nor Shift_JIS (CP932); save it again as 'CSV UTF-8' "
+            "(Excel: File > Save As > CSV UTF-8) and import that",
+            "{file}: ファイルが UTF-8 でも Shift_JIS (CP932) でもありません。「CSV UTF-8」で保存し直して"
+            "(Excel: ファイル > 名前を付けて保存 > CSV UTF-8)、それを取り込んでください",
+        ),
+        "empty_file": (
+            "{file}: the file is empty; export the list with its header row",
+            "{file}: ファイルが空です。見出しの行を付けて書き出してください",
+        ),
+        "no_column": (
+            '{file}: no column for {missing}; name the CSV header with --map "<CSV header>={first}" '
+            "(CSV headers not used: {unused})",
+            '{file}: {missing} の列がありません。--map "<CSVの見出し>={first}" で CSV の見出しを対応づけて'
+            "ください(使っていない CSV の見出し: {unused})",
+        ),
+        "none": ("none", "なし"),
+        "csv_line": ("CSV line {line}", "CSV の {line} 行目"),
+        "sheet_row": ("{title} row {row}", "{title} {row} 行目"),
+        "broken_line": ("the CSV line is broken ({why})", "CSV の行が壊れています({why})"),
+        "too_many_fields": (
+            "{got} fields but the header has {want}; check for an unquoted comma",
+            "フィールドが {got} 個ありますが、見出しは {want} 個です。引用符で囲まれていないカンマがないか"
+            "確かめてください",
+        ),
+        "moved": (
+            "{store}: the sheet changed while importing; run the import again (nothing was written)",
+            "{store}: 取り込み中にシートが変更されました。もう一度取り込んでください(何も書き込んでいません)",
+        ),
+        "no_tab": (
+            "{store}: the {tab} tab is missing or lacks a required column; run `sfa-sync init` first",
+            "{store}: {tab}タブがないか、必須の列がありません。先に `sfa-sync init` を実行してください",
+        ),
         "bad_map": (
             '--map {pair}: use "CSV header=column", the column being one of the {tab} headers: {headers}',
             '--map {pair}: "CSVの見出し=列" の形で、列には{tab}タブの見出しのどれかを書いてください: {headers}',
@@ -396,15 +438,20 @@ def plan_import(
     try:
         header = next(rows)
     except StopIteration:
-        raise ImportFileError(
-            f"{report.file}: the file is empty; export the list with its header row"
-        ) from None
+        raise ImportFileError(WORDS.say("empty_file", locale, file=report.file)) from None
     by_index, report.ignored_headers = map_headers(header, spec, reading.mapping, locale)
     missing = [c.label(locale) for c in spec.person_columns if c.required and c.key not in by_index.values()]
     if missing:
+        unused = ", ".join(report.ignored_headers) or WORDS.say("none", locale)
         raise ImportFileError(
-            f"{report.file}: no column for {', '.join(missing)}; name the CSV header with "
-            f'--map "<CSV header>={missing[0]}"'
+            WORDS.say(
+                "no_column",
+                locale,
+                file=report.file,
+                missing=", ".join(missing),
+                first=missing[0],
+                unused=unused,
+            )
         )
     appends: list[RowAppend] = []
     leads_without_id: dict[str, None] = {}  # (a dict: in the order the file meets them)
@@ -416,14 +463,14 @@ def plan_import(
         except StopIteration:
             break
         except csv.Error as broken:
-            report.rejected.append((rows.line_num, f"the CSV line is broken ({broken})"))
+            report.rejected.append((rows.line_num, WORDS.say("broken_line", locale, why=broken)))
             continue
         line = rows.line_num
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) > len(header):
             report.rejected.append(
-                (line, f"{len(raw)} fields but the header has {len(header)}; check for an unquoted comma")
+                (line, WORDS.say("too_many_fields", locale, got=len(raw), want=len(header)))
             )
             continue
         values = _values(raw, by_index, reading)
@@ -443,7 +490,7 @@ def plan_import(
         if match:
             report.duplicates.append((line, match))
             continue
-        target.index.add(keys, f"CSV line {line}")
+        target.index.add(keys, WORDS.say("csv_line", locale, line=line))
         if isinstance(model, Deal):
             if not normalize_company(model.company):
                 report.no_company += 1
@@ -628,23 +675,25 @@ def run_import(
     link: bool = True,
 ) -> ImportReport:
     spec = SPECS[what]
-    text, encoding = read_text(path)
     snapshot = store.read()
     config = with_sheet_locale(config, snapshot)  # the report and the rows in the sheet's language
+    text, encoding = read_text(path, config.locale)
     read = read_book(snapshot, config)
     if spec.key not in read.headers:
         raise SheetLayoutError(
-            f"{store.describe()}: the {spec.title(config.locale)} tab is missing or lacks a "
-            "required column; run `sfa-sync init` first"
+            WORDS.say("no_tab", config.locale, store=store.describe(), tab=spec.title(config.locale))
         )
     header = read.headers[spec.key]
     target = Target(
         header.title, header.columns, max(header.width, max(header.columns.values()) + 1), Index()
     )
     for row in read.book.rows(spec.key):
-        target.index.add(row_keys(row.model), _place(header.title, row.index, spec.id_key, row.model))
+        place = _place(header.title, row.index, spec.id_key, row.model, config.locale)
+        target.index.add(row_keys(row.model), place)
     if spec is DEALS and "leads" in read.headers:
-        target.leads_by_company = _leads_by_company(read.book.rows("leads"), read.headers["leads"].title)
+        target.leads_by_company = _leads_by_company(
+            read.book.rows("leads"), read.headers["leads"].title, config.locale
+        )
         target.leads = len(read.book.rows("leads"))
     defaults = {}
     if spec is LEADS:
@@ -668,23 +717,25 @@ def run_import(
     )
     appends = plan_import(text, spec, target, pipeline, config.locale, reading, report)
     if appends and not dry_run:
-        moved = f"{store.describe()}: the sheet changed while importing; run the import again (nothing was written)"
+        moved = WORDS.say("moved", config.locale, store=store.describe())
         write_unless_moved(store, snapshot, ChangeSet(appends=appends), {}, moved)
         report.wrote = True
     return report
 
 
-def _place(title: str, index: int, id_key: str | None, model: Row) -> str:
+def _place(title: str, index: int, id_key: str | None, model: Row, locale: Locale = "en") -> str:
     """Where a row of the sheet is, as the report names it: "Leads row 12 (L-000012)"."""
     row_id = getattr(model, id_key or "", None)
-    return f"{title} row {index + 1}" + (f" ({row_id})" if row_id else "")
+    return WORDS.say("sheet_row", locale, title=title, row=index + 1) + (f" ({row_id})" if row_id else "")
 
 
-def _leads_by_company(rows: Sequence[ParsedRow[Lead]], title: str) -> dict[str, list[tuple[str, str | None]]]:
+def _leads_by_company(
+    rows: Sequence[ParsedRow[Lead]], title: str, locale: Locale = "en"
+) -> dict[str, list[tuple[str, str | None]]]:
     by_company: dict[str, list[tuple[str, str | None]]] = {}
     for row in rows:
         company = normalize_company(row.model.company)
         if company:
-            place = _place(title, row.index, "lead_id", row.model)
+            place = _place(title, row.index, "lead_id", row.model, locale)
             by_company.setdefault(company, []).append((place, row.model.lead_id))
     return by_company
