@@ -86,6 +86,7 @@ class Closed:
 class Segment:
     key: str  # label key, or the extra column's own name
     value: Callable[[Closed], str]
+    order: tuple[str, ...] = ()  # bands: their values smallest first (the rest, e.g. unknown, after them)
 
 
 def win_loss_report(
@@ -296,6 +297,7 @@ def _segments(
         Segment(
             "seg_company_size",
             lambda c: no_lead if c.lead is None else (COMPANY_SIZE.band(c.lead.employees, locale) or blank),
+            COMPANY_SIZE.order(locale),
         ),
         Segment("seg_region", from_lead("region")),
         Segment("seg_owner", lambda c: c.deal.owner or blank),
@@ -303,7 +305,11 @@ def _segments(
             "seg_caller",
             lambda c: c.deal.appointment_by or (c.lead.assigned_caller if c.lead else None) or blank,
         ),
-        Segment("seg_deal_size", lambda c: DEAL_SIZE.band(c.amount, locale) or say("unknown", locale)),
+        Segment(
+            "seg_deal_size",
+            lambda c: DEAL_SIZE.band(c.amount, locale) or say("unknown", locale),
+            DEAL_SIZE.order(locale),
+        ),
     ]
     for name in extra:
         found = _extra_column(name)
@@ -339,7 +345,7 @@ def _team_segments(book: Book, locale: Locale) -> list[Segment]:
 def _deal_size(segment: Segment, closed: list[Closed], settings: ReportSettings, locale: Locale) -> Segment:
     bands = deal_size_bands(settings, [c.amount for c in closed if c.amount is not None])
     unknown = say("unknown", locale)
-    return Segment(segment.key, lambda c: bands.band(c.amount, locale) or unknown)
+    return Segment(segment.key, lambda c: bands.band(c.amount, locale) or unknown, bands.order(locale))
 
 
 def deal_size_bands(settings: ReportSettings, amounts: list[float]) -> Bands:
@@ -411,6 +417,9 @@ def _by_segment(
             groups.setdefault(segment.value(c), []).append(c)
         name = _segment_label(segment, locale)
         ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        if segment.order:  # bands read in size order, whatever their counts
+            rank = {value: i for i, value in enumerate(segment.order)}
+            ordered.sort(key=lambda item: rank.get(item[0], len(rank)))
         if segment.key == "seg_lead_source":
             # largest first, so the values with enough deals to judge are the first rows: the chart's range
             judged = sum(1 for _, deals in ordered if len(deals) >= minimum)
