@@ -186,3 +186,25 @@ def test_places_in_a_japanese_report_are_japanese(tmp_path):
     assert "  3 行目: 重複(CSV の 2 行目 と商談IDが同じ)" in said, said
     assert "  2 行目: リード 2 行目 (L-000001) に紐づけ" in said, said
     assert "CSV line" not in said and " row " not in said
+
+
+# ------------------------------------------------------------- 5. too few fields, like too many
+HEADER8 = "opportunity_id,account,product,deal_stage,agent,engage_date,close_date,close_value\n"
+
+
+@pytest.mark.parametrize(
+    "locale, mapping, said",
+    [
+        ("en", DEAL_MAP, "  line 3: rejected — 6 fields but the header has 8; check for a missing comma"),
+        (
+            "ja",
+            ("product=商談名", "deal_stage=ステージ", "close_value=金額"),
+            "  3 行目: 取り込めません — フィールドが 6 個しかありませんが、見出しは 8 個です。カンマが抜けていないか確かめてください",
+        ),
+    ],
+)
+def test_a_row_with_too_few_fields_is_told_like_one_with_too_many(tmp_path, locale, mapping, said):
+    text = HEADER8 + "A1,,P,Won,Sato,2017-01-05,2017-03-01,100\n" + "A2,,P,Won,2017-01-05,100\n"
+    report = imported(memory_store(locale=locale), csv_file(tmp_path, text), locale=locale, mapping=mapping)
+    assert (report.added, [n for n, _ in report.rejected]) == ([2], [3])
+    assert said in report.lines(), report.lines()

@@ -327,6 +327,10 @@ WORDS = Catalogue(
             "フィールドが {got} 個ありますが、見出しは {want} 個です。引用符で囲まれていないカンマがないか"
             "確かめてください",
         ),
+        "too_few_fields": (
+            "{got} fields but the header has {want}; check for a missing comma",
+            "フィールドが {got} 個しかありませんが、見出しは {want} 個です。カンマが抜けていないか確かめてください",
+        ),
         "moved": (
             "{store}: the sheet changed while importing; run the import again (nothing was written)",
             "{store}: 取り込み中にシートが変更されました。もう一度取り込んでください(何も書き込んでいません)",
@@ -471,6 +475,11 @@ def plan_import(
         if len(raw) > len(header):
             report.rejected.append(
                 (line, WORDS.say("too_many_fields", locale, got=len(raw), want=len(header)))
+            )
+            continue
+        if len(raw) < len(header):  # a field missing anywhere moves the rest into the wrong columns
+            report.rejected.append(
+                (line, WORDS.say("too_few_fields", locale, got=len(raw), want=len(header)))
             )
             continue
         values = _values(raw, by_index, reading)
