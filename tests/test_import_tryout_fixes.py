@@ -208,3 +208,35 @@ def test_a_row_with_too_few_fields_is_told_like_one_with_too_many(tmp_path, loca
     report = imported(memory_store(locale=locale), csv_file(tmp_path, text), locale=locale, mapping=mapping)
     assert (report.added, [n for n, _ in report.rejected]) == ([2], [3])
     assert said in report.lines(), report.lines()
+
+
+# ------------------------------------------------------------- 6. deals without a creation date
+@pytest.mark.parametrize(
+    "locale, mapping, said",
+    [
+        (
+            "en",
+            (*DEAL_MAP[:2], "engage_date=Created on"),
+            "  no Created on in the file 2: the next `sfa-sync run` gives them the day it runs "
+            "(today, if run now) as Created on",
+        ),
+        (
+            "ja",
+            ("product=商談名", "deal_stage=ステージ", "engage_date=作成日"),
+            "  ファイルに作成日がない商談 2 件: 次の `sfa-sync run` が実行した日(今すぐなら今日)を作成日にします",
+        ),
+    ],
+)
+def test_deals_without_a_created_on_are_counted(tmp_path, locale, mapping, said):
+    text = (
+        "opportunity_id,account,product,deal_stage,engage_date\n"
+        "A1,,P,Won,2017-01-05\nA2,,P,Proposal,\nA3,,P,Appointment,\n"
+    )
+    report = imported(memory_store(locale=locale), csv_file(tmp_path, text), locale=locale, mapping=mapping)
+    assert len(report.added) == 3
+    assert said in report.lines(), report.lines()
+
+
+def test_a_file_without_the_column_counts_every_deal(tmp_path):
+    report = imported(memory_store(), csv_file(tmp_path, NAMED), mapping=DEAL_MAP[:2], link=False)
+    assert any(line.startswith("  no Created on in the file 3:") for line in report.lines())

@@ -95,6 +95,11 @@ REPORT_WORDS = Catalogue(
             "  Created on from the file (where each deal's history starts) {count}",
             "  作成日をファイルから取り込み(商談の履歴の起点){count} 件",
         ),
+        "no_created": (
+            "  no Created on in the file {count}: the next `sfa-sync run` gives them the day it runs "
+            "(today, if run now) as Created on",
+            "  ファイルに作成日がない商談 {count} 件: 次の `sfa-sync run` が実行した日(今すぐなら今日)を作成日にします",
+        ),
         "ignored": (
             '  columns not imported (no such column; map them with --map "header=column key"): {headers}',
             '  取り込まなかった列(該当する列がありません。--map "見出し=列" で対応づけてください): {headers}',
@@ -123,6 +128,7 @@ class ImportReport:
     not_linked: int = 0  # deals naming a company, not linked because of --no-link
     no_company: int = 0  # deals added without a company (nothing to link by)
     created_on: int = 0  # deals added with the Created on of the file
+    no_created_on: int = 0  # deals added without one: the next cycle dates them on its day
     backwards: list[tuple[int, date, date]] = field(default_factory=list)  # line, closed, created
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
@@ -147,6 +153,8 @@ class ImportReport:
         out = [self.summary()]
         if self.created_on:
             out.append(say_line("created", locale, count=self.created_on))
+        if self.no_created_on:
+            out.append(say_line("no_created", locale, count=self.no_created_on))
         if self.links:
             out.append(self._links_line())
         how = DUPLICATE_HOW.say
@@ -512,6 +520,7 @@ def plan_import(
         report.added.append(line)
         extra: dict[str, CellValue] = {"created_on": created} if created else {}
         report.created_on += bool(created)
+        report.no_created_on += spec is DEALS and not created
         closed_on = _closed_before(model, created, pipeline) if isinstance(model, Deal) else None
         if closed_on and created:
             report.backwards.append((line, closed_on, created))
