@@ -13,6 +13,8 @@ from reports.table import Cell
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Catalogue
 
+NAMED_ROWS = 5  # rows named per reason in an "excluded" section; the rest are counted
+
 LABELS: dict[str, tuple[str, str]] = {
     # shared
     "total": ("Total", "合計"),
@@ -23,6 +25,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason": ("Reason", "理由"),
     "count": ("Count", "件数"),
     "nothing_excluded": ("nothing excluded", "除外なし"),
+    "excluded_deals": ("Deals", "商談"),
+    "row_n": ("row {n}", "{n} 行目"),
     "month": ("Month", "月"),
     "lead_source": ("Lead source", "リードソース"),
     "campaign": ("Campaign", "キャンペーン"),
@@ -263,13 +267,28 @@ class TabBuilder:
         self.add()
         return title_row, first, last
 
-    def excluded(self, reasons: dict[str, int]) -> None:
-        """The 'excluded' section: every row left out of a figure is counted here, with its reason."""
-        shown = [(reason, n) for reason, n in reasons.items() if n]
+    def excluded(self, reasons: dict[str, int], named: dict[str, list[str]] | None = None) -> None:
+        """The 'excluded' section: every row left out of a figure is counted here, with its reason; with
+        `named` (reason -> the rows it left out), a third column names the first few, to find and fix."""
+        named = {reason: rows for reason, rows in (named or {}).items() if rows}
+        header = [say("reason", self.locale), say("count", self.locale)]
+        shown: list[tuple[Cell, ...]] = [
+            (reason, n, *((self._first_few(named.get(reason, [])),) if named else ()))
+            for reason, n in reasons.items()
+            if n
+        ]
         body = shown or [(say("nothing_excluded", self.locale), 0)]
         self.section(
-            say("excluded", self.locale), [say("reason", self.locale), say("count", self.locale)], body
+            say("excluded", self.locale),
+            header + ([say("excluded_deals", self.locale)] if named else []),
+            body,
         )
+
+    def _first_few(self, rows: list[str]) -> str | None:
+        if not rows:
+            return None
+        more = len(rows) - NAMED_ROWS
+        return ", ".join(rows[:NAMED_ROWS]) + (" " + say("and_more", self.locale, n=more) if more > 0 else "")
 
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)

@@ -49,6 +49,7 @@ from sheets_schema.choices import CLOSED_TASK_STATUSES
 from sheets_schema.columns import Column
 from sheets_schema.locale import Locale, fold
 from sheets_schema.models import Deal, Lead, Task
+from sheets_schema.rows import ParsedRow
 from sheets_schema.stages import Pipeline
 from sheets_schema.tabs import DEALS, LEADS
 
@@ -85,6 +86,7 @@ class Closed:
 class Segment:
     key: str  # label key, or the extra column's own name
     value: Callable[[Closed], str]
+    order: tuple[str, ...] = ()  # bands: their values smallest first (the rest, e.g. unknown, after them)
 
 
 def win_loss_report(
@@ -99,7 +101,8 @@ def win_loss_report(
     months = config_reports.win_loss_months
     start = add_months(today, -months)  # exclusive: the window is (start, today]
     excluded: Counter[str] = Counter()
-    closed, _ = _closed_deals(book, facts, today, pipeline, excluded)
+    named: dict[str, list[ParsedRow[Deal]]] = {}  # reason -> the deals it left out
+    closed, _ = _closed_deals(book, facts, today, pipeline, excluded, named)
     recent = [c for c in closed if c.closed_on > start] if months else closed
     sheet = TabBuilder(locale)
     sheet.add(say("wl_title", locale, today=today.isoformat()))
@@ -134,7 +137,13 @@ def win_loss_report(
     _profile(sheet, profile, overall_rate, months)
     if fit is not None:
         fit_section(sheet, *fit)
-    sheet.excluded({_excluded_label(reason, locale): n for reason, n in excluded.items()})
+    sheet.excluded(
+        {_excluded_label(reason, locale): n for reason, n in excluded.items()},
+        {
+            _excluded_label(reason, locale): [_deal_named(r, locale) for r in rows]
+            for reason, rows in named.items()
+        },
+    )
     return Report(
         tuple(sheet.rows),
         header_rows=1,
@@ -146,16 +155,28 @@ def win_loss_report(
 
 # ---------------------------------------------------------------------------------------- the deals
 def _closed_deals(
-    book: Book, facts: Mapping[str, DealFacts], today: date, pipeline: Pipeline, excluded: Counter[str]
+    book: Book,
+    facts: Mapping[str, DealFacts],
+    today: date,
+    pipeline: Pipeline,
+    excluded: Counter[str],
+    named: dict[str, list[ParsedRow[Deal]]] | None = None,
 ) -> tuple[list[Closed], int]:
     won = {s.key for s in pipeline.stages if s.won}
     lost = {s.key for s in pipeline.stages if s.lost}
     closed: list[Closed] = []
     from_column = 0
+    named = {} if named is None else named
+
+    def exclude(reason: str, row: ParsedRow[Deal], when: bool = True) -> None:
+        if when:
+            excluded[reason] += 1
+            named.setdefault(reason, []).append(row)
+
     for row in book.rows("deals"):
         deal = row.model
         if deal.stage is None:
-            excluded["x_no_stage"] += 1
+            exclude("x_no_stage", row)
             continue
         if deal.stage not in won | lost:
             continue
@@ -165,18 +186,18 @@ def _closed_deals(
         if fallback:
             closed_on = deal.close_date
         if closed_on is None:
-            excluded["x_closed_no_date"] += 1
+            exclude("x_closed_no_date", row)
             continue
         if closed_on > today:
-            excluded["x_closed_future"] += 1
+            exclude("x_closed_future", row)
             continue
         from_column += fallback
         created_on = known.created_on if known else None
-        excluded["x_no_created"] += created_on is None
-        excluded["x_closed_before_created"] += created_on is not None and closed_on < created_on
+        exclude("x_no_created", row, created_on is None)
+        exclude("x_closed_before_created", row, created_on is not None and closed_on < created_on)
         lead = _lead_of(book, deal)
-        excluded["x_deals_no_lead"] += lead is None
-        excluded["x_won_no_amount"] += deal.stage in won and deal.amount is None
+        exclude("x_deals_no_lead", row, lead is None)
+        exclude("x_won_no_amount", row, deal.stage in won and deal.amount is None)
         source = _source(deal, known, fallback)
         closed.append(Closed(deal, lead, deal.stage in won, closed_on, created_on, source))
     return closed, from_column
@@ -276,6 +297,7 @@ def _segments(
         Segment(
             "seg_company_size",
             lambda c: no_lead if c.lead is None else (COMPANY_SIZE.band(c.lead.employees, locale) or blank),
+            COMPANY_SIZE.order(locale),
         ),
         Segment("seg_region", from_lead("region")),
         Segment("seg_owner", lambda c: c.deal.owner or blank),
@@ -283,7 +305,11 @@ def _segments(
             "seg_caller",
             lambda c: c.deal.appointment_by or (c.lead.assigned_caller if c.lead else None) or blank,
         ),
-        Segment("seg_deal_size", lambda c: DEAL_SIZE.band(c.amount, locale) or say("unknown", locale)),
+        Segment(
+            "seg_deal_size",
+            lambda c: DEAL_SIZE.band(c.amount, locale) or say("unknown", locale),
+            DEAL_SIZE.order(locale),
+        ),
     ]
     for name in extra:
         found = _extra_column(name)
@@ -319,7 +345,7 @@ def _team_segments(book: Book, locale: Locale) -> list[Segment]:
 def _deal_size(segment: Segment, closed: list[Closed], settings: ReportSettings, locale: Locale) -> Segment:
     bands = deal_size_bands(settings, [c.amount for c in closed if c.amount is not None])
     unknown = say("unknown", locale)
-    return Segment(segment.key, lambda c: bands.band(c.amount, locale) or unknown)
+    return Segment(segment.key, lambda c: bands.band(c.amount, locale) or unknown, bands.order(locale))
 
 
 def deal_size_bands(settings: ReportSettings, amounts: list[float]) -> Bands:
@@ -391,6 +417,9 @@ def _by_segment(
             groups.setdefault(segment.value(c), []).append(c)
         name = _segment_label(segment, locale)
         ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        if segment.order:  # bands read in size order, whatever their counts
+            rank = {value: i for i, value in enumerate(segment.order)}
+            ordered.sort(key=lambda item: rank.get(item[0], len(rank)))
         if segment.key == "seg_lead_source":
             # largest first, so the values with enough deals to judge are the first rows: the chart's range
             judged = sum(1 for _, deals in ordered if len(deals) >= minimum)
@@ -709,6 +738,11 @@ def _profile(
     for line in body:
         sheet.add(*line)
     sheet.add()
+
+
+def _deal_named(row: ParsedRow[Deal], locale: Locale) -> str:
+    """A deal as a person finds it on the Deals tab: its id, or its row when it has none."""
+    return row.model.deal_id or say("row_n", locale, n=row.index + 1)
 
 
 def _excluded_label(reason: str, locale: Locale) -> str:

@@ -75,7 +75,7 @@ def test_a_shift_jis_excel_export_imports_and_a_second_import_adds_nothing(workb
     assert all(isinstance(x.handed_over_on, date) for x in leads)  # handed over today unless the file says
     again = run(workbook, "leads", str(csv))
     assert "追加 0 件、重複のためスキップ 3 件、取り込めなかった行 0 件" in again.output
-    assert "2 行目: 重複(リード row 2 とメールアドレスが同じ)" in again.output
+    assert "2 行目: 重複(リード 2 行目 とメールアドレスが同じ)" in again.output
     assert "追加する行はありません: 書き込みなし" in again.output  # the sheet's language
     assert len(rows(workbook, "leads")) == 3
 
@@ -114,10 +114,10 @@ def test_utf8_with_bom_dedupes_against_the_sheet_by_email_phone_and_company_cont
     result = run(workbook, "leads", str(csv), "--source", "Web")
     assert "(UTF-8) -> リード: 追加 1 件、重複のためスキップ 4 件、取り込めなかった行 0 件" in result.output
     for line in (
-        "2 行目: 重複(リード row 2 (L-7) とメールアドレスが同じ)",
-        "3 行目: 重複(リード row 2 (L-7) と電話番号が同じ)",
-        "4 行目: 重複(リード row 2 (L-7) と会社名と担当者が同じ)",
-        "6 行目: 重複(CSV line 5 とメールアドレスが同じ)",
+        "2 行目: 重複(リード 2 行目 (L-7) とメールアドレスが同じ)",
+        "3 行目: 重複(リード 2 行目 (L-7) と電話番号が同じ)",
+        "4 行目: 重複(リード 2 行目 (L-7) と会社名と担当者が同じ)",
+        "6 行目: 重複(CSV の 5 行目 とメールアドレスが同じ)",
     ):
         assert line in result.output
     assert [x.company for x in rows(workbook, "leads")] == ["株式会社エービー", "New One"]
@@ -150,7 +150,7 @@ def test_unknown_encoding_is_a_clear_error_naming_the_file_and_the_fix(workbook,
     result = run(workbook, "leads", str(csv))
     assert isinstance(result.exception, ImportFileError)
     assert str(result.exception).startswith(
-        f"{csv}: the file is neither UTF-8 nor Shift_JIS (CP932); save it"
+        f"{csv}: ファイルが UTF-8 でも Shift_JIS (CP932) でもありません。「CSV UTF-8」で保存し直して"
     )
     assert rows(workbook, "leads") == []
 
@@ -190,7 +190,7 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
             "謎案件,テスト商事,佐藤,たぶん,1,2025/05/10,\r\n"
         ).encode("cp932")
     )
-    first = run(workbook, "deals", str(csv))
+    first = run(workbook, "deals", str(csv), "--no-link")
     assert "追加 2 件、重複のためスキップ 0 件、取り込めなかった行 1 件" in first.output
     assert "4 行目: 取り込めません — ステージ: 「たぶん」 はステージの選択肢にありません" in first.output
     deals = rows(workbook, "deals")
@@ -200,7 +200,7 @@ def test_deals_import_typed_values_and_twice_adds_nothing(workbook, tmp_path):
     ]
     grid = XlsxStore(workbook).read().tabs[DEALS.title("ja")].rows
     assert "受注" in grid[1] and "失注" in grid[2]  # dropdown labels in the sheet's language
-    again = run(workbook, "deals", str(csv))
+    again = run(workbook, "deals", str(csv), "--no-link")
     assert "追加 0 件、重複のためスキップ 2 件、取り込めなかった行 1 件" in again.output
     assert len(rows(workbook, "deals")) == 2
 

@@ -54,15 +54,15 @@ DEAL_MAP = ("product=Deal name", "deal_stage=Stage", "close_value=Amount")
 )
 def test_rows_with_different_source_ids_are_never_duplicates(tmp_path, text, added, skipped):
     store = memory_store()
-    report = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP)
+    report = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP, link=False)
     assert (len(report.added), len(report.duplicates), report.rejected) == (added, skipped, [])
-    again = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP)
+    again = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP, link=False)
     assert (len(again.added), len(deals_of(store))) == (0, added)
 
 
 def test_the_source_id_is_the_deal_id(tmp_path):
     store = memory_store()
-    imported(store, csv_file(tmp_path, SAME_NAMES), mapping=DEAL_MAP)
+    imported(store, csv_file(tmp_path, SAME_NAMES), mapping=DEAL_MAP, link=False)
     assert [d.deal_id for d in deals_of(store)] == ["1C1I7A6R", "Z063OYW0", "EC4QE1BX"]
 
 
@@ -76,7 +76,7 @@ def test_the_source_id_is_the_deal_id(tmp_path):
 def test_stage_values_of_the_other_crm_are_mapped(tmp_path, values, stages):
     text = "opportunity_id,account,product,deal_stage\nA1,X,P,Engaging\nA2,X,P,Prospecting\nA3,X,P,Won\n"
     store = memory_store()
-    report = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP[:2], values=values)
+    report = imported(store, csv_file(tmp_path, text), mapping=DEAL_MAP[:2], values=values, link=False)
     assert report.rejected == []
     assert [d.stage for d in deals_of(store)] == stages
 
@@ -116,6 +116,7 @@ def test_the_engage_date_is_kept_as_created_on_through_the_next_cycles(tmp_path)
         csv_file(tmp_path, ENGAGED),
         mapping=(*DEAL_MAP, "engage_date=Created on"),
         values=("Stage:Engaging=Proposal",),
+        link=False,
     )
     assert report.rejected == []
     assert "  Created on from the file (where each deal's history starts) 2" in report.lines()
@@ -272,7 +273,7 @@ def test_the_mapping_can_live_in_the_config_and_an_option_adds_to_it(tmp_path):
         "opportunity_id,account,product,deal_stage,engage_date,close_value,stage2\n"
         "A1,X,P,Engaging,2017-01-05,,Won\n"
     )
-    report = run_import(store, config, "deals", csv_file(tmp_path, text), TODAY)
+    report = run_import(store, config, "deals", csv_file(tmp_path, text), TODAY, link=False)
     assert report.rejected == []
     assert [(d.deal_name, d.stage) for d in deals_of(store)] == [("P", "proposal")]
     assert cell(store, DEALS, 1, "created_on") == date(2017, 1, 5)
@@ -283,6 +284,7 @@ def test_the_mapping_can_live_in_the_config_and_an_option_adds_to_it(tmp_path):
         csv_file(tmp_path, text),
         TODAY,
         mapping=("stage2=Stage", "deal_stage=Notes"),
+        link=False,
     )
     assert later.rejected == []
 

@@ -76,7 +76,7 @@ def test_team_import_on_a_japanese_workbook_from_the_command_line(tmp_path):
     assert result.exception is None, result.output
     assert "-> チーム: 追加 3 件" in result.output
     again = CliRunner().invoke(import_group, [*args, "--workbook", str(workbook)], standalone_mode=False)
-    assert "2 行目: 重複(チーム row 2 と氏名が同じ)" in again.output
+    assert "2 行目: 重複(チーム 2 行目 と氏名が同じ)" in again.output
     assert [m.name for m in members(XlsxStore(workbook), "ja")] == [
         "Moses Frase",
         "Darcel Schlecht",

@@ -119,6 +119,12 @@ def leads(
 @click.option("--map", "mapping", multiple=True, help=MAP_HELP)
 @click.option("--value", "values", multiple=True, help=VALUE_HELP)
 @click.option("--dry-run", is_flag=True, help=DRY_HELP)
+@click.option(
+    "--no-link",
+    is_flag=True,
+    help="Do not link deals to leads by company (e.g. no accounts to import); otherwise, with no lead on "
+    "the Leads tab, deals that name a company stop the import.",
+)
 def deals(
     config_path: Path | None,
     workbook: Path | None,
@@ -127,6 +133,7 @@ def deals(
     mapping: tuple[str, ...],
     values: tuple[str, ...],
     dry_run: bool,
+    no_link: bool,
 ) -> int:
     """Migrate past deals from another CRM or spreadsheet. The other CRM's id goes in Deal ID and is kept:
     a deal with an id is skipped only when that id is already there (without one: same company and deal
@@ -147,6 +154,7 @@ def deals(
             mapping=mapping,
             values=values,
             dry_run=dry_run,
+            link=not no_link,
             progress=progress,
         )
     return _show(report, dry_run)

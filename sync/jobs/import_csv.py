@@ -73,6 +73,11 @@ REPORT_WORDS = Catalogue(
             "  会社名でリードに紐づけ {linked} 件、紐づけなし(その会社のリードなし){unlinked} 件、"
             "紐づけなし(その会社のリードが複数: リードIDを入れてください){ambiguous} 件",
         ),
+        "no_company": (", no company {count}", "、会社名なし {count} 件"),
+        "no_link": (
+            "  not linked (--no-link) {count}",
+            "  紐づけなし(--no-link){count} 件",
+        ),
         "linked": ("  line {line}: linked to {place}", "  {line} 行目: {place} に紐づけ"),
         "unlinked": (
             "  line {line}: no lead of company {company}",
@@ -82,10 +87,19 @@ REPORT_WORDS = Catalogue(
             "  line {line}: company {company} is {places}; not linked — type the Lead ID in Deals",
             "  {line} 行目: 会社 {company} のリードは {places} です。紐づけていません — 商談タブにリードIDを入れてください",
         ),
+        "backwards": (
+            "  line {line}: closed on {closed}, before it was created ({created}): kept, left out of days to close",
+            "  {line} 行目: 完了日 {closed} が作成日 ({created}) より前です: 取り込みましたが、完了までの日数には数えません",
+        ),
         "more": ("  ... and {count} more like these", "  ...ほか {count} 件"),
         "created": (
             "  Created on from the file (where each deal's history starts) {count}",
             "  作成日をファイルから取り込み(商談の履歴の起点){count} 件",
+        ),
+        "no_created": (
+            "  no Created on in the file {count}: the next `sfa-sync run` gives them the day it runs "
+            "(today, if run now) as Created on",
+            "  ファイルに作成日がない商談 {count} 件: 次の `sfa-sync run` が実行した日(今すぐなら今日)を作成日にします",
         ),
         "ignored": (
             '  columns not imported (no such column; map them with --map "header=column key"): {headers}',
@@ -110,8 +124,13 @@ class ImportReport:
     linked: list[tuple[int, str]] = field(default_factory=list)  # line, the lead it was linked to
     unlinked: list[tuple[int, str]] = field(default_factory=list)  # line, the company no lead has
     ambiguous: list[tuple[int, str, list[str]]] = field(default_factory=list)  # line, company, its leads
-    links: bool = False  # deals: linking by company was tried (the report says how it went)
+    links: bool = False  # deals: the report says how linking by company went
+    link: bool = True  # deals: link those without a Lead ID to the lead of their company (not --no-link)
+    not_linked: int = 0  # deals naming a company, not linked because of --no-link
+    no_company: int = 0  # deals added without a company (nothing to link by)
     created_on: int = 0  # deals added with the Created on of the file
+    no_created_on: int = 0  # deals added without one: the next cycle dates them on its day
+    backwards: list[tuple[int, date, date]] = field(default_factory=list)  # line, closed, created
     ignored_headers: list[str] = field(default_factory=list)
     wrote: bool = False
     locale: Locale = "en"  # of what the report says
@@ -135,16 +154,10 @@ class ImportReport:
         out = [self.summary()]
         if self.created_on:
             out.append(say_line("created", locale, count=self.created_on))
+        if self.no_created_on:
+            out.append(say_line("no_created", locale, count=self.no_created_on))
         if self.links:
-            out.append(
-                say_line(
-                    "links",
-                    locale,
-                    linked=len(self.linked),
-                    unlinked=len(self.unlinked),
-                    ambiguous=len(self.ambiguous),
-                )
-            )
+            out.append(self._links_line())
         how = DUPLICATE_HOW.say
         out += self._listed(
             [
@@ -153,6 +166,12 @@ class ImportReport:
             ]
         )
         out += self._listed([say_line("rejected", locale, line=n, reason=r) for n, r in self.rejected])
+        out += self._listed(
+            [
+                say_line("backwards", locale, line=n, closed=closed, created=created)
+                for n, closed, created in self.backwards
+            ]
+        )
         out += self._listed(
             [
                 say_line("ambiguous", locale, line=n, company=repr(c), places=", ".join(p))
@@ -165,6 +184,21 @@ class ImportReport:
             out.append(say_line("ignored", self.locale, headers=", ".join(self.ignored_headers)))
         return out
 
+    def _links_line(self) -> str:
+        """How linking by company went; said whenever a deal names a company, or none does."""
+        say_line, locale = REPORT_WORDS.say, self.locale
+        if self.link:
+            line = say_line(
+                "links",
+                locale,
+                linked=len(self.linked),
+                unlinked=len(self.unlinked),
+                ambiguous=len(self.ambiguous),
+            )
+        else:
+            line = say_line("no_link", locale, count=self.not_linked)
+        return line + say_line("no_company", locale, count=self.no_company)
+
     def _listed(self, lines: list[str], limit: int = LISTED) -> list[str]:
         if len(lines) <= limit:
             return lines
@@ -172,21 +206,27 @@ class ImportReport:
 
 
 # ------------------------------------------------------------------------------------------ reading
-def read_text(path: Path) -> tuple[str, str]:
+def read_text(path: Path, locale: Locale = "en") -> tuple[str, str]:
     """The file's text and the encoding it was in: UTF-8 (BOM or not), else CP932 (Shift_JIS)."""
     try:
         data = path.read_bytes()
     except OSError as failed:
-        raise ImportFileError(f"{path}: cannot read the file ({failed.strerror})") from None
+        raise ImportFileError(WORDS.say("cannot_read", locale, file=path, why=_why(failed, locale))) from None
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding), "UTF-8" if encoding == "utf-8-sig" else "Shift_JIS (CP932)"
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(
-        f"{path}: the file is neither UTF-8 nor Shift_JIS (CP932); save it again as 'CSV UTF-8' "
-        "(Excel: File > Save As > CSV UTF-8) and import that"
-    )
+    raise ImportFileError(WORDS.say("not_utf8", locale, file=path))
+
+
+def _why(failed: OSError, locale: Locale) -> str:
+    """Why a file cannot be read, in the sheet's language for the usual reasons (else the system's words)."""
+    if isinstance(failed, FileNotFoundError):
+        return WORDS.say("no_such_file", locale)
+    if isinstance(failed, PermissionError):
+        return WORDS.say("no_permission", locale)
+    return str(failed.strerror or failed)
 
 
 def importable_columns(spec: TabSpec) -> tuple[Column, ...]:
@@ -268,6 +308,46 @@ def configured_options(config: Config, what: What) -> tuple[tuple[str, ...], tup
 
 WORDS = Catalogue(
     {
+        "cannot_read": ("{file}: cannot read the file ({why})", "{file}: ファイルを読めません({why})"),
+        "no_such_file": ("no such file; check the path", "ファイルがありません。パスを確かめてください"),
+        "no_permission": ("permission denied", "読み取りの権限がありません"),
+        "not_utf8": (
+            "{file}: the file is neither UTF-8 nor Shift_JIS (CP932); save it again as 'CSV UTF-8' "
+            "(Excel: File > Save As > CSV UTF-8) and import that",
+            "{file}: ファイルが UTF-8 でも Shift_JIS (CP932) でもありません。「CSV UTF-8」で保存し直して"
+            "(Excel: ファイル > 名前を付けて保存 > CSV UTF-8)、それを取り込んでください",
+        ),
+        "empty_file": (
+            "{file}: the file is empty; export the list with its header row",
+            "{file}: ファイルが空です。見出しの行を付けて書き出してください",
+        ),
+        "no_column": (
+            '{file}: no column for {missing}; name the CSV header with --map "<CSV header>={first}" '
+            "(CSV headers not used: {unused})",
+            '{file}: {missing} の列がありません。--map "<CSVの見出し>={first}" で CSV の見出しを対応づけて'
+            "ください(使っていない CSV の見出し: {unused})",
+        ),
+        "none": ("none", "なし"),
+        "csv_line": ("CSV line {line}", "CSV の {line} 行目"),
+        "sheet_row": ("{title} row {row}", "{title} {row} 行目"),
+        "broken_line": ("the CSV line is broken ({why})", "CSV の行が壊れています({why})"),
+        "too_many_fields": (
+            "{got} fields but the header has {want}; check for an unquoted comma",
+            "フィールドが {got} 個ありますが、見出しは {want} 個です。引用符で囲まれていないカンマがないか"
+            "確かめてください",
+        ),
+        "too_few_fields": (
+            "{got} fields but the header has {want}; check for a missing comma",
+            "フィールドが {got} 個しかありませんが、見出しは {want} 個です。カンマが抜けていないか確かめてください",
+        ),
+        "moved": (
+            "{store}: the sheet changed while importing; run the import again (nothing was written)",
+            "{store}: 取り込み中にシートが変更されました。もう一度取り込んでください(何も書き込んでいません)",
+        ),
+        "no_tab": (
+            "{store}: the {tab} tab is missing or lacks a required column; run `sfa-sync init` first",
+            "{store}: {tab}タブがないか、必須の列がありません。先に `sfa-sync init` を実行してください",
+        ),
         "bad_map": (
             '--map {pair}: use "CSV header=column", the column being one of the {tab} headers: {headers}',
             '--map {pair}: "CSVの見出し=列" の形で、列には{tab}タブの見出しのどれかを書いてください: {headers}',
@@ -298,6 +378,14 @@ WORDS = Catalogue(
             "once so that every lead gets its id, then import the deals (nothing was written)",
             "{file}: 商談は会社名でリードに紐づけますが、{places} にまだリードIDがありません。"
             "`sfa-sync run` を一度実行してすべてのリードにIDを付けてから、商談を取り込んでください(何も書き込んでいません)",
+        ),
+        "no_leads": (
+            "{file}: {count} deals name a company, but the {tab} tab has no lead to link them to; import the "
+            "accounts first (`sfa-sync import leads accounts.csv`, then `sfa-sync run`) and then the deals, "
+            "or add --no-link to import the deals without linking (nothing was written)",
+            "{file}: 会社名のある商談が {count} 件ありますが、{tab}タブに紐づけ先のリードがありません。"
+            "先に取引先を取り込んでから(`sfa-sync import leads accounts.csv` のあと `sfa-sync run`)商談を"
+            "取り込むか、紐づけずに取り込むなら --no-link を付けてください(何も書き込んでいません)",
         ),
     }
 )
@@ -337,6 +425,7 @@ class Target:
     index: Index
     # deals: the leads on the sheet by normalised company -> (where the lead is, its Lead ID)
     leads_by_company: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+    leads: int = 0  # deals: how many leads the Leads tab has (none: the deals would link to nothing)
 
 
 @dataclass(frozen=True)
@@ -362,33 +451,44 @@ def plan_import(
     try:
         header = next(rows)
     except StopIteration:
-        raise ImportFileError(
-            f"{report.file}: the file is empty; export the list with its header row"
-        ) from None
+        raise ImportFileError(WORDS.say("empty_file", locale, file=report.file)) from None
     by_index, report.ignored_headers = map_headers(header, spec, reading.mapping, locale)
     missing = [c.label(locale) for c in spec.person_columns if c.required and c.key not in by_index.values()]
     if missing:
+        unused = ", ".join(report.ignored_headers) or WORDS.say("none", locale)
         raise ImportFileError(
-            f"{report.file}: no column for {', '.join(missing)}; name the CSV header with "
-            f'--map "<CSV header>={missing[0]}"'
+            WORDS.say(
+                "no_column",
+                locale,
+                file=report.file,
+                missing=", ".join(missing),
+                first=missing[0],
+                unused=unused,
+            )
         )
     appends: list[RowAppend] = []
     leads_without_id: dict[str, None] = {}  # (a dict: in the order the file meets them)
-    report.links = spec is DEALS and bool(target.leads_by_company)
+    report.links = spec is DEALS
+    nothing_to_link = 0  # deals naming a company while the Leads tab has no lead at all
     while True:
         try:
             raw = next(rows)
         except StopIteration:
             break
         except csv.Error as broken:
-            report.rejected.append((rows.line_num, f"the CSV line is broken ({broken})"))
+            report.rejected.append((rows.line_num, WORDS.say("broken_line", locale, why=broken)))
             continue
         line = rows.line_num
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) > len(header):
             report.rejected.append(
-                (line, f"{len(raw)} fields but the header has {len(header)}; check for an unquoted comma")
+                (line, WORDS.say("too_many_fields", locale, got=len(raw), want=len(header)))
+            )
+            continue
+        if len(raw) < len(header):  # a field missing anywhere moves the rest into the wrong columns
+            report.rejected.append(
+                (line, WORDS.say("too_few_fields", locale, got=len(raw), want=len(header)))
             )
             continue
         values = _values(raw, by_index, reading)
@@ -408,13 +508,28 @@ def plan_import(
         if match:
             report.duplicates.append((line, match))
             continue
-        target.index.add(keys, f"CSV line {line}")
-        if isinstance(model, Deal) and report.links:
-            model = _linked(model, line, target, report, leads_without_id)
+        target.index.add(keys, WORDS.say("csv_line", locale, line=line))
+        if isinstance(model, Deal):
+            if not normalize_company(model.company):
+                report.no_company += 1
+            elif not model.lead_id and not report.link:
+                report.not_linked += 1
+            elif not model.lead_id and not target.leads:
+                nothing_to_link += 1
+            else:
+                model = _linked(model, line, target, report, leads_without_id)
         report.added.append(line)
         extra: dict[str, CellValue] = {"created_on": created} if created else {}
         report.created_on += bool(created)
+        report.no_created_on += spec is DEALS and not created
+        closed_on = _closed_before(model, created, pipeline) if isinstance(model, Deal) else None
+        if closed_on and created:
+            report.backwards.append((line, closed_on, created))
         appends.append(RowAppend(target.title, _cells(spec, model, target, pipeline, locale, extra)))
+    if nothing_to_link:
+        raise ImportFileError(
+            WORDS.say("no_leads", locale, file=report.file, count=nothing_to_link, tab=LEADS.title(locale))
+        )
     if leads_without_id:
         waiting = list(leads_without_id)
         places = ", ".join(waiting[:LISTED]) + (
@@ -449,6 +564,15 @@ def _created_on(spec: TabSpec, cell: object, today: date, locale: Locale) -> tup
     if day is not None and day > today:
         return None, WORDS.say("future_created", locale, column=column.label(locale), day=day, today=today)
     return day, None
+
+
+def _closed_before(deal: Deal, created: date | None, pipeline: Pipeline) -> date | None:
+    """The close date of a won or lost deal closed before its creation: imported as it is (the old CRM's dates),
+    but Win-Loss leaves it out of days to close, so the report names its line to fix."""
+    closed = {s.key for s in pipeline.stages if s.closed}
+    if created and deal.stage in closed and deal.close_date and deal.close_date < created:
+        return deal.close_date
+    return None
 
 
 def _linked(deal: Deal, line: int, target: Target, report: ImportReport, waiting: dict[str, None]) -> Deal:
@@ -567,28 +691,32 @@ def run_import(
     source: str | None = None,
     campaign: str | None = None,
     dry_run: bool = False,
+    link: bool = True,
     progress: Progress = quiet,
 ) -> ImportReport:
     spec = SPECS[what]
-    text, encoding = read_text(path)
     progress("read")
     snapshot = store.read()
     config = with_sheet_locale(config, snapshot)  # the report and the rows in the sheet's language
+    text, encoding = read_text(path, config.locale)
     progress("check")
     read = read_book(snapshot, config)
     if spec.key not in read.headers:
         raise SheetLayoutError(
-            f"{store.describe()}: the {spec.title(config.locale)} tab is missing or lacks a "
-            "required column; run `sfa-sync init` first"
+            WORDS.say("no_tab", config.locale, store=store.describe(), tab=spec.title(config.locale))
         )
     header = read.headers[spec.key]
     target = Target(
         header.title, header.columns, max(header.width, max(header.columns.values()) + 1), Index()
     )
     for row in read.book.rows(spec.key):
-        target.index.add(row_keys(row.model), _place(header.title, row.index, spec.id_key, row.model))
+        place = _place(header.title, row.index, spec.id_key, row.model, config.locale)
+        target.index.add(row_keys(row.model), place)
     if spec is DEALS and "leads" in read.headers:
-        target.leads_by_company = _leads_by_company(read.book.rows("leads"), read.headers["leads"].title)
+        target.leads_by_company = _leads_by_company(
+            read.book.rows("leads"), read.headers["leads"].title, config.locale
+        )
+        target.leads = len(read.book.rows("leads"))
     defaults = {}
     if spec is LEADS:
         defaults = {
@@ -600,7 +728,7 @@ def run_import(
             )
             if v
         }
-    report = ImportReport(str(path), encoding, header.title, locale=config.locale)
+    report = ImportReport(str(path), encoding, header.title, locale=config.locale, link=link)
     pipeline = config.pipeline.to_pipeline()
     configured_map, configured_values = configured_options(config, what)
     reading = Reading(
@@ -611,24 +739,26 @@ def run_import(
     )
     appends = plan_import(text, spec, target, pipeline, config.locale, reading, report)
     if appends and not dry_run:
-        moved = f"{store.describe()}: the sheet changed while importing; run the import again (nothing was written)"
+        moved = WORDS.say("moved", config.locale, store=store.describe())
         progress("write")
         write_unless_moved(store, snapshot, ChangeSet(appends=appends), {}, moved)
         report.wrote = True
     return report
 
 
-def _place(title: str, index: int, id_key: str | None, model: Row) -> str:
+def _place(title: str, index: int, id_key: str | None, model: Row, locale: Locale = "en") -> str:
     """Where a row of the sheet is, as the report names it: "Leads row 12 (L-000012)"."""
     row_id = getattr(model, id_key or "", None)
-    return f"{title} row {index + 1}" + (f" ({row_id})" if row_id else "")
+    return WORDS.say("sheet_row", locale, title=title, row=index + 1) + (f" ({row_id})" if row_id else "")
 
 
-def _leads_by_company(rows: Sequence[ParsedRow[Lead]], title: str) -> dict[str, list[tuple[str, str | None]]]:
+def _leads_by_company(
+    rows: Sequence[ParsedRow[Lead]], title: str, locale: Locale = "en"
+) -> dict[str, list[tuple[str, str | None]]]:
     by_company: dict[str, list[tuple[str, str | None]]] = {}
     for row in rows:
         company = normalize_company(row.model.company)
         if company:
-            place = _place(title, row.index, "lead_id", row.model)
+            place = _place(title, row.index, "lead_id", row.model, locale)
             by_company.setdefault(company, []).append((place, row.model.lead_id))
     return by_company
