@@ -119,8 +119,8 @@ def check(config_path: Path | None, workbook: Path | None, locale: str | None, a
 @click.option(
     "--size",
     type=click.Choice(DEMO_SIZES),
-    help="A bigger team, at the benchmark's sizes: S ~100k cells (about 1.5k leads), M ~1.3M cells (20k "
-    "leads, 60k calls, 8k deals, 30k tasks), L ~5M cells. Default: the small demo.",
+    help="A bigger team, at the benchmark's sizes: S ~100k cells (1.3k leads, 3.9k calls, 520 deals), M ~1.3M "
+    "cells (17k leads, 51k calls, 6.8k deals, 23k tasks), L ~5M cells. Default: the small demo.",
 )
 def demo(out: Path, locale: str, force: bool, size: str | None) -> int:
     """Create a realistic demo workbook (10 people, 450 leads, 1,350 calls, ~180 deals, 600 tasks) and sync it.
