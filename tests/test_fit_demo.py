@@ -17,6 +17,7 @@ from sync.config_file import load_config
 from sync.jobs.setup import make_demo
 
 TODAY = date(2026, 11, 30)
+pytestmark = pytest.mark.heavy  # demos built on a fixed day: not rerun under the shifted clock
 
 
 @pytest.fixture(scope="module")
