@@ -9,6 +9,7 @@ import pandas as pd
 from reports.marketing_feedback import marketing_feedback_report
 from sync.core.config import Config, ReportsConfig
 from sync.engine.analyse import read_book
+from tests.report_tables import section
 from tests.sheets import memory_store
 
 TODAY = date(2026, 11, 28)
@@ -85,18 +86,6 @@ def build(locale="en"):
     config = Config(locale=locale)
     parsed = read_book(memory_store(locale, leads=LEADS, calls=CALLS, deals=DEALS).read(), config).book
     return marketing_feedback_report(parsed, {}, TODAY, locale, REPORTS)
-
-
-def section(report, title: str) -> pd.DataFrame:
-    rows = [list(r) for r in report.rows]
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
-    header = rows[start + 1]
-    body = []
-    for line in rows[start + 2 :]:
-        if not line:
-            break
-        body.append(line + [None] * (len(header) - len(line)))
-    return pd.DataFrame(body, columns=header, dtype=object)
 
 
 REACHED = {"Call back", "Not interested", "Information sent", "Appointment", "Not a fit"}

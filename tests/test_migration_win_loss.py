@@ -14,6 +14,7 @@ import pytest
 from rules.dedupe import normalize_company
 from sync.config_file import load_config
 from tests.crm_export import write_crm_export
+from tests.report_tables import table_under as table
 from tests.sheets import memory_store
 from tests.test_import_crm_export import migrate_in_process
 
@@ -40,18 +41,6 @@ def truth(export) -> pd.DataFrame:
 
 def tab_rows(store) -> list[list]:
     return [list(r) for r in store.read().tabs["Win-Loss Analysis"].rows]
-
-
-def table(rows: list[list], title: str) -> pd.DataFrame:
-    """The table under a section title: its header as columns, rows down to the next blank row."""
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
-    header = rows[start + 1]
-    body = []
-    for line in rows[start + 2 :]:
-        if not any(c not in (None, "") for c in line):
-            break
-        body.append(list(line[: len(header)]) + [None] * (len(header) - len(line)))
-    return pd.DataFrame(body, columns=header, dtype=object)
 
 
 def rate(won: int, closed: int) -> float:

@@ -14,6 +14,7 @@ from reports.win_loss import win_loss_report
 from rules.facts import DealFacts
 from sync.core.config import Config, ReportsConfig
 from sync.engine.analyse import read_book
+from tests.report_tables import section
 from tests.sheets import memory_store
 
 TODAY = date(2026, 11, 28)
@@ -265,19 +266,6 @@ def build(locale="en", reports=REPORTS, facts=FACTS, **tabs):
     config = Config(locale=locale)
     parsed = read_book(memory_store(locale, **rows).read(), config).book
     return win_loss_report(parsed, facts, TODAY, locale, config.pipeline.to_pipeline(), reports)
-
-
-def section(report, title: str) -> pd.DataFrame:
-    """The table under a section title: its header row as columns, rows until the blank row."""
-    rows = [list(r) for r in report.rows]
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
-    header = rows[start + 1]
-    body = []
-    for line in rows[start + 2 :]:
-        if not line:
-            break
-        body.append(line + [None] * (len(header) - len(line)))
-    return pd.DataFrame(body, columns=header, dtype=object)
 
 
 # -------------------------------------------------------------------------------- independent truth

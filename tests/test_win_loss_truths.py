@@ -16,6 +16,7 @@ from sync.config_file import load_config
 from sync.core.config import Config, ReportsConfig
 from sync.engine.analyse import read_book
 from sync.errors import ConfigError
+from tests.report_tables import section
 from tests.sheets import memory_store
 
 TODAY = date(2026, 11, 28)
@@ -43,18 +44,6 @@ def build(deals, facts, locale="en", reports=None, **tabs):
     book = read_book(memory_store(locale, deals=deals, **tabs).read(), config).book
     reports = reports or ReportsConfig(min_segment=1)
     return win_loss_report(book, facts, TODAY, locale, config.pipeline.to_pipeline(), reports)
-
-
-def section(report, title: str) -> pd.DataFrame:
-    rows = [list(r) for r in report.rows]
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
-    header = rows[start + 1]
-    body = []
-    for line in rows[start + 2 :]:
-        if not line:
-            break
-        body.append(line + [None] * (len(header) - len(line)))
-    return pd.DataFrame(body, columns=header, dtype=object)
 
 
 def excluded(report, locale="en") -> dict[str, int]:
