@@ -3,7 +3,9 @@ by sync/cli/main.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -12,7 +14,7 @@ from sync.cli.options import build_config, common_options
 from sync.cli.progress import step_progress
 from sync.errors import EXIT_OK, EXIT_PROBLEMS_FOUND
 from sync.jobs.cycle import local_today
-from sync.jobs.import_csv import ImportReport, run_import
+from sync.jobs.import_csv import ImportReport, What, run_import
 from sync.stores import open_store
 
 MAP_HELP = (
@@ -25,6 +27,40 @@ VALUE_HELP = (
 )
 DRY_HELP = "Show what would be added, skipped and rejected; write nothing."
 IMPORT_STEPS = ("read", "check", "write")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def csv_options(command: F) -> F:
+    """What every import takes: the config options, the CSV file, --map, --value and --dry-run."""
+    for option in reversed(
+        (
+            common_options,
+            click.argument("file", type=click.Path(path_type=Path, dir_okay=False)),
+            click.option("--map", "mapping", multiple=True, help=MAP_HELP),
+            click.option("--value", "values", multiple=True, help=VALUE_HELP),
+            click.option("--dry-run", is_flag=True, help=DRY_HELP),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _import(
+    what: What,
+    config_path: Path | None,
+    workbook: Path | None,
+    locale: str | None,
+    file: Path,
+    **options: Any,
+) -> int:
+    """One import with a progress bar on a terminal, then its report; the exit code says whether a row was
+    rejected."""
+    config = build_config(config_path, workbook, locale)
+    with step_progress(IMPORT_STEPS, config.locale) as progress:
+        report = run_import(
+            open_store(config), config, what, file, local_today(config), progress=progress, **options
+        )
+    return _show(report, options.get("dry_run", False))
 
 
 @click.group("import")
@@ -37,11 +73,7 @@ def import_() -> None:
 
 
 @import_.command()
-@common_options
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--map", "mapping", multiple=True, help=MAP_HELP)
-@click.option("--value", "values", multiple=True, help=VALUE_HELP)
-@click.option("--dry-run", is_flag=True, help=DRY_HELP)
+@csv_options
 def team(
     config_path: Path | None,
     workbook: Path | None,
@@ -56,30 +88,15 @@ def team(
 
     Example: sfa-sync import team sales_teams.csv --map "sales_agent=Name" --map "regional_office=Team"
     """
-    config = build_config(config_path, workbook, locale)
-    with step_progress(IMPORT_STEPS, config.locale) as progress:
-        report = run_import(
-            open_store(config),
-            config,
-            "team",
-            file,
-            local_today(config),
-            mapping=mapping,
-            values=values,
-            dry_run=dry_run,
-            progress=progress,
-        )
-    return _show(report, dry_run)
+    return _import(
+        "team", config_path, workbook, locale, file, mapping=mapping, values=values, dry_run=dry_run
+    )
 
 
 @import_.command()
-@common_options
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@csv_options
 @click.option("--source", help="Lead source for rows that have none (e.g. Webinar).")
 @click.option("--campaign", help="Campaign for rows that have none.")
-@click.option("--map", "mapping", multiple=True, help=MAP_HELP)
-@click.option("--value", "values", multiple=True, help=VALUE_HELP)
-@click.option("--dry-run", is_flag=True, help=DRY_HELP)
 def leads(
     config_path: Path | None,
     workbook: Path | None,
@@ -95,30 +112,22 @@ def leads(
 
     Example: sfa-sync import leads hot-leads.csv --source Webinar --campaign "2026-11 SFA webinar"
     """
-    config = build_config(config_path, workbook, locale)
-    with step_progress(IMPORT_STEPS, config.locale) as progress:
-        report = run_import(
-            open_store(config),
-            config,
-            "leads",
-            file,
-            local_today(config),
-            mapping=mapping,
-            values=values,
-            source=source,
-            campaign=campaign,
-            dry_run=dry_run,
-            progress=progress,
-        )
-    return _show(report, dry_run)
+    return _import(
+        "leads",
+        config_path,
+        workbook,
+        locale,
+        file,
+        mapping=mapping,
+        values=values,
+        source=source,
+        campaign=campaign,
+        dry_run=dry_run,
+    )
 
 
 @import_.command()
-@common_options
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--map", "mapping", multiple=True, help=MAP_HELP)
-@click.option("--value", "values", multiple=True, help=VALUE_HELP)
-@click.option("--dry-run", is_flag=True, help=DRY_HELP)
+@csv_options
 @click.option(
     "--no-link",
     is_flag=True,
@@ -143,21 +152,17 @@ def deals(
     Example: sfa-sync import deals sales_pipeline.csv --map "product=Deal name" --map "engage_date=Created on"
     --value "Stage:Engaging=Proposal"
     """
-    config = build_config(config_path, workbook, locale)
-    with step_progress(IMPORT_STEPS, config.locale) as progress:
-        report = run_import(
-            open_store(config),
-            config,
-            "deals",
-            file,
-            local_today(config),
-            mapping=mapping,
-            values=values,
-            dry_run=dry_run,
-            link=not no_link,
-            progress=progress,
-        )
-    return _show(report, dry_run)
+    return _import(
+        "deals",
+        config_path,
+        workbook,
+        locale,
+        file,
+        mapping=mapping,
+        values=values,
+        dry_run=dry_run,
+        link=not no_link,
+    )
 
 
 IMPORT_TEXT = Catalogue(
