@@ -14,6 +14,7 @@ from reports.forecast import accuracy_rows, say
 from sheets_schema.stages import Pipeline
 from tests.forecast_history import (
     PROBABILITY,
+    TODAY,
     book,
     deals_frame,
     events,
@@ -97,3 +98,12 @@ def test_accuracy_note_says_how_much_won_came_from_deals_not_in_the_start_foreca
 def test_accuracy_measure_is_explained_in_words(locale):
     assert "month-start forecast" in say("fc_accuracy_explained", "en")
     assert say("fc_accuracy_explained", locale)
+
+
+def test_a_deal_won_and_reopened_within_the_window_is_listed_as_reopened():
+    from reports.pipeline_changes import deal_changes
+
+    # D-6: proposal, won on 2026-11-02, reopened to proposal on 2026-11-14; the window from 2026-10-30
+    changes = deal_changes(deal_histories(book(), remembered(), events()), TODAY, 20, Pipeline())
+    d6 = [c for c in changes if c.history.key == "d-6"]
+    assert [c.kinds for c in d6] == [("reopened",)]
