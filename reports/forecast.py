@@ -72,6 +72,20 @@ FORECAST_LABELS: dict[str, tuple[str, str]] = {
     "won_in_month": ("Won in the month", "当月の受注"),
     "won_vs_forecast": ("Won / forecast (%)", "受注 / 予測(%)"),
     "note": ("Note", "注記"),
+    "x_outside_forecast": (
+        "{amount} of the won came from {n} deals not in the month-start forecast (close date passed or "
+        "created later)",
+        "受注のうち {amount} は月初時点の予測に入っていない {n} 件の商談から(完了予定日が過ぎていた、または"
+        "月初より後に作成)",
+    ),
+    "fc_accuracy_explained": (
+        "The month-start forecast counts the deals open on the month's first day with a close date in the "
+        "month; deals won in the month whose close date had already passed, or created later, are not in it, "
+        "so won / forecast can exceed 100% (the Note says by how much)",
+        "月初時点の予測は、月初日に進行中で完了予定日がその月内の商談を数えます。完了予定日が既に過ぎていた商談や"
+        "月初より後に作成された商談が当月に受注されても予測には入らないため、受注 / 予測が 100% を超えることが"
+        "あります(その額は注記に記載)",
+    ),
     "no_history": (
         "no change history yet for this month's start (the service began watching on {since})",
         "この月初時点の変更履歴がありません(履歴の開始は {since})",
@@ -318,6 +332,7 @@ def accuracy_rows(
             continue
         weighted: float = 0
         best: float = 0  # an int while every amount is one, like the other sums
+        forecast: set[str] = set()  # the deals in the month-start forecast
         for history in histories:
             then = history.at_start_of(first)
             stage = pipeline.find(then.stage) if then else None
@@ -332,19 +347,53 @@ def accuracy_rows(
             if first <= then.close_date <= last:
                 weighted += then.amount * stage.probability
                 best += then.amount
+                forecast.add(history.key)
         won = _won_between(histories, pipeline, first, last)
-        rows.append((month_label(first), round(weighted), best, won, percent(won, round(weighted)), ""))
+        rows.append(
+            (
+                month_label(first),
+                round(weighted),
+                best,
+                won,
+                percent(won, round(weighted)),
+                _outside_note(histories, pipeline, first, last, forecast, locale),
+            )
+        )
     return rows
 
 
 def _won_between(histories: Sequence[DealHistory], pipeline: Pipeline, first: date, last: date) -> float:
-    total: float = 0
+    return sum(history.now.amount or 0 for history in _won_in(histories, pipeline, first, last))
+
+
+def _won_in(
+    histories: Sequence[DealHistory], pipeline: Pipeline, first: date, last: date
+) -> list[DealHistory]:
+    """The deals won (with an amount) from `first` to `last`."""
+    found = []
     for history in histories:
         stage = pipeline.find(history.now.stage)
         day = closed_on(history)
         if stage and stage.won and day and first <= day <= last and history.now.amount is not None:
-            total += history.now.amount
-    return total
+            found.append(history)
+    return found
+
+
+def _outside_note(
+    histories: Sequence[DealHistory],
+    pipeline: Pipeline,
+    first: date,
+    last: date,
+    forecast: set[str],
+    locale: Locale,
+) -> str:
+    """How much of the month's won came from deals not in its start forecast: the reason won / forecast
+    can read 277% without anything being wrong."""
+    outside = [h for h in _won_in(histories, pipeline, first, last) if h.key not in forecast]
+    if not outside:
+        return ""
+    amount = sum(h.now.amount or 0 for h in outside)
+    return say("x_outside_forecast", locale, amount=f"¥{amount:,.0f}", n=len(outside))
 
 
 def calibration_rows(

@@ -69,6 +69,8 @@ def forecast_report(
         accuracy_header,
         accuracy_rows(histories, today, locale, pipeline, settings.accuracy_months, since),
     )
+    sheet.add(say("fc_accuracy_explained", locale))
+    sheet.add()
     calibration_header = [
         say(k, locale)
         for k in ("stage", "configured", "closed_deals", "won", "actual", "ci_low", "ci_high", "note")

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from reports.deal_history import DealHistory, Values
 from reports.table import Cell
+from rules.history import ChangeEvent
 from sheets_schema.locale import Locale
 from sheets_schema.messages import Catalogue
 from sheets_schema.stages import Pipeline
@@ -102,6 +103,8 @@ def deal_changes(
             continue
         before = None if created else history.at_start_of(first)
         kinds = _kinds(before, history.now, pipeline)
+        if not kinds and _closed_and_reopened(seen, pipeline):  # back where it began, but it was closed
+            kinds = ("reopened",)
         pushes = sum(
             1
             for e in seen
@@ -113,6 +116,12 @@ def deal_changes(
         if kinds:
             found.append(DealChange(history, before, kinds, pushes))
     return found
+
+
+def _closed_and_reopened(seen: Sequence[ChangeEvent], pipeline: Pipeline) -> bool:
+    """Whether the deal went to a closed stage and back out of it within the window."""
+    stages = [pipeline.find(str(e.new)) for e in seen if e.field == "stage" and e.new is not None]
+    return any(s is not None and s.closed for s in stages[:-1])
 
 
 def _kinds(before: Values | None, now: Values, pipeline: Pipeline) -> tuple[str, ...]:
