@@ -138,7 +138,14 @@ def _kinds(before: Values | None, now: Values, pipeline: Pipeline) -> tuple[str,
             order = [s.key for s in pipeline.stages]
             kinds.append("forward" if order.index(is_.key) > order.index(was.key) else "back")
     if before is not None and before.close_date and now.close_date and before.close_date != now.close_date:
-        kinds.append("pushed" if now.close_date > before.close_date else "pulled_in")
+        closing = kinds and kinds[-1] in (
+            "won",
+            "lost",
+        )  # the close date set to the closing day: the win is the change
+        if now.close_date > before.close_date:
+            kinds.append("pushed")
+        elif not closing:
+            kinds.append("pulled_in")
     if before is not None and before.amount is not None and now.amount is not None:
         if now.amount > before.amount:
             kinds.append("amount_up")
