@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -120,12 +120,26 @@ def write_workbook(path: Path, tabs: list[tuple[list[list[tuple[Any, Any, Any]]]
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tabs=TABS)
+@example(tabs=[([[(9007199254740994.0, None, None)]], "visible")])  # a whole float beyond 2**53
 def test_random_workbooks_read_the_same_fast_and_with_openpyxl(tabs, tmp_path_factory):
     path = tmp_path_factory.mktemp("fast") / "book.xlsx"
     write_workbook(path, tabs)
     assert_same_snapshot(
-        path, fast_expected=not any(beyond_dates(cell) for rows, _ in tabs for row in rows for cell in row)
+        path,
+        fast_expected=not any(
+            beyond_dates(cell) or beyond_exact_floats(cell)
+            for rows, _ in tabs
+            for row in rows
+            for cell in row
+        ),
     )
+
+
+def beyond_exact_floats(cell: tuple[Any, Any, Any]) -> bool:
+    """A whole number beyond 2**53 is written without a decimal point, and calamine's float is not the int
+    openpyxl reads: the fast read leaves such a sheet to openpyxl (found by this test: 9007199254740994.0)."""
+    value = cell[0]
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > 2**53
 
 
 def beyond_dates(cell: tuple[Any, Any, Any]) -> bool:
