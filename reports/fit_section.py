@@ -175,7 +175,7 @@ def fit_section(sheet: TabBuilder, fit: FitAssessment, min_category: int) -> Non
     if tested is not None:
         figures += [
             ("fit_cutoffs", ", ".join(d.isoformat() for d in tested.cutoffs)),
-            ("fit_scored", len(tested.scored)),
+            ("fit_scored", tested.scored),
             ("fit_auc", _rounded(tested.auc)),
             ("fit_auc_low", _rounded(tested.low)),
             ("fit_auc_high", _rounded(tested.high)),
@@ -188,7 +188,7 @@ def fit_section(sheet: TabBuilder, fit: FitAssessment, min_category: int) -> Non
         return
     body = [
         (line.band, line.deals, line.won, as_percent(line.predicted), percent(line.won, line.deals))
-        for line in tested.calibration()
+        for line in tested.calibration
     ]
     keys = ("fit_band", "fit_deals", "fit_won", "fit_predicted", "fit_actual")
     sheet.section(say("fit_calibration", locale), [say(k, locale) for k in keys], body)

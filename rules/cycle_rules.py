@@ -11,7 +11,7 @@ from rules import derived_columns
 from rules.appointments import Handled, appointments_to_deals
 from rules.book import Book, key_of
 from rules.facts import DealFacts
-from rules.fit_model import FitAssessment, FitSettings, assess, lead_fit
+from rules.fit_model import FitAssessment, FitSettings, Learned, assess, lead_fit
 from rules.flags import DealHealth, FlagLimits, deal_health
 from rules.history import ChangeEvent, DealState, first_estimate, observe
 from rules.ids import assign_ids
@@ -32,6 +32,7 @@ class Memory:
     )  # tab -> row -> col -> cell
     deals: dict[str, DealState] = field(default_factory=dict)  # deal key -> last known state
     handled: dict[str, Handled] = field(default_factory=dict)  # appointment call key -> what was created
+    fit: Learned | None = None  # what the fit score learned last time, and from which history
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def derive(
             book, row, result, memory, settings, created_on, today, locale
         )
     # after the deals: the score learns from the closed-on dates their history now knows
-    result.fit = assess(book, result.facts, today, settings.pipeline, settings.fit)
+    # (result.fit.learned is what to remember: the same as memory.fit when the history has not changed)
+    result.fit = assess(book, result.facts, today, settings.pipeline, settings.fit, memory.fit)
     for lead in book.rows("leads"):
         result.values["leads"][lead.index] |= lead_fit(result.fit, lead.model, locale)
     return result

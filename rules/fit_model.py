@@ -13,10 +13,17 @@ closed deals and the interval's lower bound is above 0.5 (the AUC of the plain a
 
 Deterministic: the newton-cholesky solver has no randomness (and is several times faster than lbfgs on
 these few columns), random_state is fixed anyway, and DeLong's interval needs no resampling.
+
+Learned once per history: what the learning produced (the backtest's figures and the model) is a `Learned`,
+keyed by a fingerprint of exactly what the learning reads — every closed deal's id, close date, outcome and
+lead attributes (which also carries what `today` decides: which deals have closed, hence the cut-offs),
+the settings, the learning libraries' versions and FORMAT. The engine keeps it in a hidden tab and hands it
+back next cycle; when the fingerprint matches, assess uses it as it is, and scikit-learn is not imported.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -39,6 +46,7 @@ BLANK = "\x00blank"
 BANDS = ("A", "B", "C")  # best third of the training scores, middle third, the rest
 MAX_CUTOFFS = 4
 SIZE_EDGES = (50, 300, 1000)  # the same cut as reports.stats.COMPANY_SIZE (a test checks)
+FORMAT = 1  # of a Learned as the engine stores it: a new format (or new learning) relearns every sheet once
 
 WORDS = Catalogue(
     {
@@ -66,6 +74,9 @@ class FitSettings:
     min_category: int = 5
     extra_columns: tuple[str, ...] = ()
     regularisation: float = 1.0  # scikit-learn's C: smaller is a stronger pull of every weight towards 0
+    # the versions of the learning libraries (filled by the engine, not the config): a new scikit-learn may
+    # learn other floats, so it is part of the fingerprint of what was learned
+    learner: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,53 @@ class Backtest:
                 lines.append(BandLine(band, len(mine), sum(s.won for s in mine), predicted))
         return lines
 
+    def summary(self) -> Validation:
+        return Validation(
+            self.cutoffs,
+            len(self.scored),
+            self.auc,
+            self.low,
+            self.high,
+            self.brier,
+            self.brier_baseline,
+            tuple(self.calibration()),
+        )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The backtest in figures, as the Win-Loss tab shows them (and the stored Learned keeps them)."""
+
+    cutoffs: tuple[date, ...]
+    scored: int  # deals scored
+    auc: float | None = None
+    low: float | None = None
+    high: float | None = None
+    brier: float | None = None
+    brier_baseline: float | None = None
+    calibration: tuple[BandLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What learning made of one history: the backtest's figures, and the model when it beat the average.
+    `fingerprint` names the history (see fingerprint()): the same fingerprint, the same Learned."""
+
+    fingerprint: str
+    backtest: Validation
+    model: FitModel | None
+
+
+@dataclass(frozen=True)
+class LeadFit:
+    """One lead's score, band and reasons: worked out once per cycle (see scored_lead)."""
+
+    lead: Lead  # kept so that the id() it is found by cannot be reused while it is remembered
+    score: float
+    band: str
+    reasons: tuple[tuple[str, str, float], ...]
+    why: dict[Locale, str | None] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class FitAssessment:
@@ -152,12 +210,16 @@ class FitAssessment:
 
     closed: int
     won: int
-    backtest: Backtest | None
+    backtest: Validation | None
     model: FitModel | None  # fitted on every closed deal; None when the score is not shown
     min_closed: int
     no_lead: int = 0  # closed deals without a lead on the Leads tab: left out of the fit
     extra: tuple[str, ...] = ()  # extra Leads column keys used as features
     unknown_extra: tuple[str, ...] = field(default=())  # configured extra columns that name no Leads column
+    learned: Learned | None = None  # what to remember for the next cycle; None when nothing was learned
+    # id(lead) -> its fit, each lead worked out once however many tabs show it (the Lead models are not
+    # hashable; the entry keeps the lead alive, so that its id is not reused)
+    leads: dict[int, LeadFit] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def enough_history(self) -> bool:
@@ -339,27 +401,65 @@ def delong_interval(scores: np.ndarray, won: np.ndarray) -> tuple[float, float]:
     return max(0.0, float(auc - half)), min(1.0, float(auc + half))
 
 
+def fingerprint(examples: Sequence[Example], settings: FitSettings, extra: Sequence[str]) -> str:
+    """What the learning reads, hashed: each closed deal's id (the order of the deals and the backtest's
+    rows follow it), close date, outcome and lead attributes; the settings; the learning libraries' versions
+    and FORMAT. `today` decides which deals have closed by then, so it is in the examples; the cut-offs,
+    computed from them alone, are hashed as well."""
+    digest = hashlib.sha256()
+    head = [
+        FORMAT,
+        settings.learner,
+        settings.min_closed,
+        settings.min_category,
+        list(settings.extra_columns),
+        list(extra),
+        float(settings.regularisation).hex(),
+        [d.isoformat() for d in cutoffs(examples)] if examples else [],
+    ]
+    digest.update(repr(head).encode())  # str, int and bool reprs: the same text on every run
+    for e in examples:
+        line = (e.deal_id, e.closed_on.isoformat(), e.won, tuple(e.features.items()))
+        digest.update(b"\n" + repr(line).encode())
+    return digest.hexdigest()
+
+
+def learn(examples: Sequence[Example], settings: FitSettings, key: str) -> Learned:
+    """The backtest, and the model on every closed deal when the backtest's interval is above 0.5."""
+    tested = backtest(examples, settings)
+    beats = tested.low is not None and tested.low > 0.5
+    return Learned(key, tested.summary(), fit(examples, settings) if beats else None)
+
+
 def assess(
-    book: Book, facts: Mapping[str, DealFacts], today: date, pipeline: Pipeline, settings: FitSettings
+    book: Book,
+    facts: Mapping[str, DealFacts],
+    today: date,
+    pipeline: Pipeline,
+    settings: FitSettings,
+    remembered: Learned | None = None,
 ) -> FitAssessment:
-    """Validate the score on the history; the model to show only when it beats the plain average."""
+    """Validate the score on the history; the model to show only when it beats the plain average.
+    `remembered`: what an earlier cycle learned; used as it is when it was learned from this same history."""
     extra, unknown = extra_columns(settings.extra_columns)
     examples, no_lead = closed_examples(book, facts, today, pipeline, extra)
     won = sum(e.won for e in examples)
     assessment = FitAssessment(len(examples), won, None, None, settings.min_closed, no_lead, extra, unknown)
     if not assessment.enough_history:
         return assessment
-    tested = backtest(examples, settings)
-    beats = tested.low is not None and tested.low > 0.5
+    key = fingerprint(examples, settings, extra)
+    learned = remembered if remembered is not None and remembered.fingerprint == key else None
+    learned = learned or learn(examples, settings, key)
     return FitAssessment(
         len(examples),
         won,
-        tested,
-        fit(examples, settings) if beats else None,
+        learned.backtest,
+        learned.model,
         settings.min_closed,
         no_lead,
         extra,
         unknown,
+        learned,
     )
 
 
@@ -376,20 +476,38 @@ def value_words(feature: str, value: str, locale: Locale, lead: Lead | None = No
     return str(typed).strip() if typed is not None else value
 
 
-def lead_fit(assessment: FitAssessment, lead: Lead, locale: Locale) -> dict[str, str | None]:
-    """The Leads tab's Fit and Why cells: blank while the score is not shown."""
+def scored_lead(assessment: FitAssessment, lead: Lead) -> LeadFit | None:
+    """The lead's score, band and reasons, worked out on the first ask and remembered for the cycle (the
+    Leads tab, the Call List and Marketing Feedback each ask); None while the score is not shown."""
     model = assessment.model
     if model is None:
-        return {"fit": None, "fit_why": None}
+        return None
+    found = assessment.leads.get(id(lead))
+    if found is not None and found.lead is lead:
+        return found
     features = features_of(lead, assessment.extra)
-    why = ", ".join(
-        f"{value_words(f, v, locale, lead)} {'+' if push > 0 else '−'}"
-        for f, v, push in model.reasons(features)
-        if abs(push) >= 0.05  # a push this small moves the score by about a percentage point: not a reason
-    )
-    return {"fit": model.band(model.score(features)), "fit_why": why or None}
+    score = model.score(features)
+    found = LeadFit(lead, score, model.band(score), tuple(model.reasons(features)))
+    assessment.leads[id(lead)] = found
+    return found
+
+
+def lead_fit(assessment: FitAssessment, lead: Lead, locale: Locale) -> dict[str, str | None]:
+    """The Leads tab's Fit and Why cells: blank while the score is not shown."""
+    found = scored_lead(assessment, lead)
+    if found is None:
+        return {"fit": None, "fit_why": None}
+    if locale not in found.why:
+        why = ", ".join(
+            f"{value_words(f, v, locale, lead)} {'+' if push > 0 else '−'}"
+            for f, v, push in found.reasons
+            if abs(push)
+            >= 0.05  # a push this small moves the score by about a percentage point: not a reason
+        )
+        found.why[locale] = why or None
+    return {"fit": found.band, "fit_why": found.why[locale]}
 
 
 def lead_score(assessment: FitAssessment, lead: Lead) -> float | None:
-    model = assessment.model
-    return None if model is None else model.score(features_of(lead, assessment.extra))
+    found = scored_lead(assessment, lead)
+    return None if found is None else found.score

@@ -216,6 +216,7 @@ HANDLED_CALLS = OwnedTab("handled_calls", "_sfa_appointments", "_sfa_appointment
 REVIEW_ARCHIVE = OwnedTab("review_archive", "_sfa_review_archive", "_sfa_review_archive", hidden=True)
 REMINDER_LEDGER = OwnedTab("reminder_ledger", "_sfa_reminders", "_sfa_reminders", hidden=True)  # sent digests
 LEASE = OwnedTab("lease", "_sfa_lease", "_sfa_lease", hidden=True)  # which instance holds the sheet
+FIT_CACHE = OwnedTab("fit_cache", "_sfa_fit", "_sfa_fit", hidden=True)  # the fit score as last learned
 # what some cells held at the instant the last write landed: a ChangeSet's Capture (sync/core/changes.py),
 # planned by sync/engine/write_window.py
 WRITE_CAPTURE = OwnedTab("write_capture", "_sfa_write_capture", "_sfa_write_capture", hidden=True)
@@ -227,6 +228,7 @@ STATE_TABS: tuple[OwnedTab, ...] = (
     REVIEW_ARCHIVE,
     REMINDER_LEDGER,
     LEASE,
+    FIT_CACHE,
     WRITE_CAPTURE,
 )
 

@@ -31,6 +31,7 @@ from sheets_schema.tabs import (
     CALL_LIST,
     DEAL_EVENTS,
     DEAL_STATES,
+    FIT_CACHE,
     FORECAST,
     GENERATED_TABS,
     HANDLED_CALLS,
@@ -64,6 +65,7 @@ from sync.engine.plan import (
 from sync.engine.state.appointments import HANDLED_COLUMNS, handled_row, read_handled
 from sync.engine.state.deals import DEAL_COLUMNS, deal_state_row, read_deal_states
 from sync.engine.state.events import EVENT_COLUMNS, event_row, read_events
+from sync.engine.state.fit_cache import fit_content, read_fit
 from sync.engine.state.key_values import read_state, state_rows
 from sync.engine.state.review_archive import ARCHIVE_COLUMNS, archive_row, read_archive
 from sync.engine.state.table import StateTable
@@ -165,7 +167,11 @@ def _read_book(snapshot: Snapshot, config: Config, locale: Locale, known: KnownR
     return read
 
 
-def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | None = None) -> Analysis:
+def analyse(
+    snapshot: Snapshot, config: Config, today: date, known: KnownRows | None = None, learner: str = ""
+) -> Analysis:
+    """`learner`: the versions of the libraries that learn the fit score (sync.jobs.cycle.learner_versions):
+    what was learned under others is learned again."""
     locale: Locale = config.locale
     read = read_book(snapshot, config, known)
     book, tabs, headers = read.book, read.tabs, read.headers
@@ -198,9 +204,10 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
         },
         deals=read_deal_states(snapshot.tabs.get(DEAL_STATES.en)),
         handled=read_handled(snapshot.tabs.get(HANDLED_CALLS.en)),
+        fit=read_fit(snapshot.tabs.get(FIT_CACHE.en)),
     )
     next_rows = {key: last_used_row(tabs[key]) + 1 for key in headers}
-    derivation = derive(book, today, locale, memory, settings_from(config), next_rows)
+    derivation = derive(book, today, locale, memory, settings_from(config, learner), next_rows)
     keep_values_from_skipped_tabs(derivation, tabs, headers, set(read.skipped))
     analysis.derivation = derivation
     problems_by_tab: dict[str, list[CellProblem]] = {key: list(h.problems) for key, h in headers.items()}
@@ -234,13 +241,14 @@ def analyse(snapshot: Snapshot, config: Config, today: date, known: KnownRows | 
     return analysis
 
 
-def settings_from(config: Config) -> Settings:
+def settings_from(config: Config, learner: str = "") -> Settings:
+    """`learner`: the versions of the fit score's learning libraries (see analyse)."""
     limits = config.thresholds
     return Settings(
         config.pipeline.to_pipeline(),
         limits,
         config.automation.appointment_to_deal,
-        FitSettings(**config.fit.model_dump()),
+        FitSettings(**config.fit.model_dump(), learner=learner),
     )
 
 
@@ -261,6 +269,7 @@ def _plan_state(
     events_by_deal: dict[str, list] = {}
     for event in derivation.events:
         events_by_deal.setdefault(key_of(event.deal_id) or "", []).append(event)
+    _plan_fit(snapshot, derivation, changes)
     for key, deal in derivation.deals.items():
         if key.startswith("#row"):
             continue  # no readable id (a formula's): the state tab, keyed by id, could never find it again
@@ -270,6 +279,19 @@ def _plan_state(
             events.append(event_row(event), group)
         if not group.is_empty():
             changes.groups.append(group)
+
+
+def _plan_fit(snapshot: Snapshot, derivation: Derivation, changes: ChangeSet) -> None:
+    """What the fit score learned, remembered for the next cycle: written only when it differs from what the
+    tab holds (an unchanged history writes nothing). Nothing learned (too little history), nothing written;
+    a figure too long for a cell (a very long category) is not remembered: it is learned every cycle."""
+    learned = derivation.fit.learned if derivation.fit is not None else None
+    if learned is None:
+        return
+    rows = fit_content(learned)
+    if any(isinstance(c, str) and len(c) > snapshot.max_cell_chars for row in rows for c in row):
+        return
+    plan_owned_tab(snapshot.tabs.get(FIT_CACHE.en), TabContent(FIT_CACHE.en, rows, hidden=True), changes)
 
 
 def owned_tab(snapshot: Snapshot, tab: OwnedTab) -> TabData | None:

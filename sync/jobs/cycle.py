@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from importlib import metadata
 
 from sheets_schema.messages import Catalogue
 from sheets_schema.rows import KnownRows
@@ -35,6 +37,19 @@ class CycleReport:
     wrote: bool
     attempts: int
     cells_written: int = 0  # the sheet's cells this cycle changed (not the service's lease and Sync Log)
+
+
+@cache
+def learner_versions() -> str:
+    """The versions of what learns the lead fit score, from the installed packages' metadata (not by
+    importing them: that is what a remembered fit saves): what was learned is remembered under them."""
+    found = []
+    for name in ("scikit-learn", "scipy", "numpy"):
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}==?")
+    return " ".join(found)
 
 
 def local_today(config: Config, now: datetime | None = None) -> date:
@@ -153,7 +168,7 @@ def _run_cycle(
         snapshot = store.read()
         config = with_sheet_locale(config, snapshot)  # a Japanese sheet stays Japanese (sync/sheet_locale.py)
         progress("check")
-        analysis = analyse(snapshot, config, today, known)
+        analysis = analyse(snapshot, config, today, known, learner_versions())
         if dry_run or analysis.changes.is_empty():
             return CycleReport(analysis, wrote=False, attempts=attempt)
         # "cells written" counts the sheet's cells the cycle changes, not the service's own bookkeeping

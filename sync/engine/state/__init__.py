@@ -10,6 +10,7 @@ encode (…_row / …_content):
     review_archive   _sfa_review_archive  decisions on deals that left the Manager Review
     reminder_ledger  _sfa_reminders       reminders delivered
     lease            _sfa_lease           which instance holds the sheet
+    fit_cache        _sfa_fit             the lead fit score as last learned, and from which history
     (the write capture, _sfa_write_capture, is part of a ChangeSet: sync/core/changes.py)
 
 table.py is what they share: a tab of rows keyed by their first cell, written as cell changes and appends.
