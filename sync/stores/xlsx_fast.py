@@ -68,7 +68,7 @@ _ERROR_OR_DATE_TYPE = re.compile(rb't="[de]"')
 # a stored number that may be integral and yet have a '.' or an exponent (openpyxl reads those as floats)
 _FLOAT_TEXT = re.compile(rb"<v>(-?[0-9]*+(?:\.0*+|(?:\.[0-9]*+)?[eE][-+]?[0-9]++))</v>")
 # an inline string that openpyxl reads as "" and calamine as no value, or one with runs (read below)
-_ODD_INLINE = re.compile(rb"<is(?:/>|>(?:</is>|<r\b|<t\b[^>]*+(?:/>|></t>)</is>))")
+_ODD_INLINE = re.compile(rb"<is(?:/>|>(?:</is>|<r\b|<t\b[^>/]*+(?:/>|></t>)</is>))")
 _INLINE = re.compile(rb"<is>.*?</is>", re.S)
 _CELL_TAG = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)>')
 _TYPE = re.compile(rb'\st="([a-zA-Z]+)"')
@@ -379,12 +379,14 @@ def _grid_values(grid: list[list[Any]]) -> tuple[list[list[Any]], int, bool]:
         kinds = set(map(type, cells))
         if float in kinds:
             column = [
-                (int(v) if v.is_integer() and -limit < v < limit else v)
+                (int(v) if v.is_integer() and -limit <= v <= limit else v)
                 if v.__class__ is float
                 else (None if v == "" else v)
                 for v in cells
             ]
-            big = big or any(v.__class__ is float and v.is_integer() for v in column)
+            big = big or any(
+                (v.__class__ is float or v.__class__ is int) and not -limit < v < limit for v in column
+            )
         else:
             column = list(map(_NONE_FOR_EMPTY, cells, cells))
         if not kinds.isdisjoint(_DATE_TYPES):
@@ -409,7 +411,8 @@ def _dates(
     numbers = numpy.array(list(map(float, texts)), dtype=numpy.float64)
     if not ((numbers >= -693_593) & (numbers <= 2_958_465)).all():
         raise _NotExact
-    common = numbers >= 61
+    # (a serial on the last day of year 9999 may round up to the next: openpyxl reads #VALUE!)
+    common = (numbers >= 61) & (numbers < 2_958_465 - (epoch - WINDOWS_EPOCH).days)
     if durations:
         common &= numpy.array([int(style) not in durations for style in styles])
     days, fractions = numpy.divmod(numbers[common], 1.0)
