@@ -10,9 +10,14 @@ pass over the zip's XML adds what calamine does not say, exactly as openpyxl rea
 - formulas: their cached results as calamine reads them; without a stored result, the formula's text
   (FormulaText, unreadable) or, for a stored empty text, EmptyResult — as sync.stores.xlsx does;
 - cell notes (the comments parts) and hidden tabs (workbook.xml), with openpyxl's own small parsers.
-Whatever this pass does not reproduce exactly (another XML prefix, cells without a reference, ISO dates,
-escaped characters, giant integers, a date calamine sees where openpyxl sees none) makes it answer None,
-and the store reads the workbook with openpyxl as before.
+Whatever this pass does not reproduce exactly (another XML prefix, cells without a reference or with it
+after another attribute, a namespace declaration, comment or CDATA section in the sheet data, a formula
+after its value, ISO dates, escaped characters, giant integers, a date calamine sees where openpyxl sees
+none) makes it answer None, and the store reads the workbook with openpyxl as before.
+
+Speed (bench-M, 1.46M cells): calamine reads the tabs in a thread of its own while this one searches their
+XML, with bytes.find and literal-led regular expressions over the sheet data only; calamine's floats become
+ints column by column; date serials are converted with numpy. The read is about 1.5x calamine's own.
 """
 
 from __future__ import annotations
