@@ -544,3 +544,17 @@ def test_date_serials_convert_as_openpyxl_converts_them(serial, epoch, duration)
         expected = "#VALUE!"  # (as openpyxl reads a date beyond the ones it can hold)
     converted = _dates([text], [b"7"], epoch, {7}, {7} if duration else set())
     assert [(type(v), v) for v in converted] == [(type(expected), expected)]
+
+
+def test_a_note_beside_merged_cells_is_left_to_openpyxl(tmp_path):
+    """openpyxl drops a note on a merged cell (with a warning): the fast read does not guess which."""
+    path = tmp_path / "merged.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Deals"
+    sheet.append(["merged", None, "noted"])
+    sheet.merge_cells("A1:B1")
+    sheet["C1"].comment = Comment("a note", "Sato")
+    workbook.save(path)
+    assert read_fast(path.read_bytes()) is None
+    assert_same_snapshot(path, fast_expected=False)

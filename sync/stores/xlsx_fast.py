@@ -168,9 +168,9 @@ def _read_tabs(
     read = FastRead({})
     for sheet, rel in sheets:
         xml = archive.read(rel.target)
-        if get_rels_path(rel.target) in names and b"<mergeCell " in xml:
-            raise _NotExact  # openpyxl drops a note on a merged cell (with a warning)
         scan = _Scan(xml, epoch, dates, durations)
+        if get_rels_path(rel.target) in names and xml.find(b"<mergeCell ", scan.end) >= 0:
+            raise _NotExact  # openpyxl drops a note on a merged cell (with a warning)
         rows, results = scan.values(_next_grid(grids))
         hidden = (sheet.state or "visible") != "visible"
         read.tabs[sheet.name] = TabData(
