@@ -558,3 +558,26 @@ def test_a_note_beside_merged_cells_is_left_to_openpyxl(tmp_path):
     workbook.save(path)
     assert read_fast(path.read_bytes()) is None
     assert_same_snapshot(path, fast_expected=False)
+
+
+INDENTED = (
+    '\n  <row r="1">\n    <c r="A1" s="1">\n      <v>46000</v>\n    </c>\n    <c r="B1" t="e">\n      <v>#N/A</v>\n'
+    '    </c>\n    <c r="C1">\n      <f>1+1</f>\n      <v>2</v>\n    </c>\n    <c r="D1" t="inlineStr">\n      <is>\n'
+    '        <t/>\n      </is>\n    </c>\n    <c r="E1" t="inlineStr"><is>\n<t>kept</t>\n</is></c>\n  </row>\n'
+)
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        INDENTED,
+        row(1, '<c r="A1" s="1"><v>46000</v><extLst/></c>'),
+        row(1, '<c r="A1" t="e"> <v>#N/A</v></c>'),
+    ],
+    ids=["indented", "another child after the value", "a space before the value"],
+)
+def test_a_sheet_written_with_whitespace_between_elements_reads_the_same(tmp_path, sheet_data):
+    """Whitespace or another element between a cell's tag and its value must not read as an empty cell."""
+    path = tmp_path / "indented.xlsx"
+    workbook_with_cells(path, sheet_data)
+    assert_same_snapshot(path, fast_expected=False)

@@ -62,10 +62,12 @@ _MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _CELL_WITHOUT_REFERENCE = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]+[0-9]+"))')
 _ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # (_x000D_: openpyxl and calamine unescape them differently)
 _LONG_INTEGER = re.compile(rb"<v>-?([0-9]{16,})</v>")  # beyond 2**53 a float (calamine's) is not the int
-_CELL_CONTENT = rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>)?"  # its formula, its value
-_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"([^>]*)>' + _CELL_CONTENT)
+# a cell's formula and value, right after its tag and up to its end (or its inline string): whitespace or
+# another element between them would otherwise read as a cell that holds nothing
+_CELL_CONTENT = rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>)?(?=</c>|<is\b)"
+_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>' + _CELL_CONTENT + rb")")
 _FORMULA = re.compile(
-    rb'<c r="([A-Z]+[0-9]+)"([^>]*)>(?:<f\b([^>]*)/>|<f\b([^>]*)>([^<]*)</f>)(?:<v>([^<]*)</v>|<v\s*/>)?',
+    rb'<c r="([A-Z]+[0-9]+)"([^>]*)>(?:<f\b([^>]*)/>|<f\b([^>]*)>([^<]*)</f>)(?:<v>([^<]*)</v>|<v\s*/>)?(?=</c>)',
     re.S,
 )
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
@@ -73,7 +75,7 @@ _ERROR_OR_DATE_TYPE = re.compile(rb't="[de]"')
 # a stored number that may be integral and yet have a '.' or an exponent (openpyxl reads those as floats)
 _FLOAT_TEXT = re.compile(rb"<v>(-?[0-9]*+(?:\.0*+|(?:\.[0-9]*+)?[eE][-+]?[0-9]++))</v>")
 # an inline string that openpyxl reads as "" and calamine as no value, or one with runs (read below)
-_ODD_INLINE = re.compile(rb"<is(?:/>|>(?:</is>|<r\b|<t\b[^>/]*+(?:/>|></t>)</is>))")
+_ODD_INLINE = re.compile(rb"<is(?:/>|>(?:</is>|<r\b|\s|<t\b[^>/]*+(?:/>|></t>)</is>))")
 _INLINE = re.compile(rb"<is>.*?</is>", re.S)
 _CELL_TAG = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)>')
 _TYPE = re.compile(rb'\st="([a-zA-Z]+)"')
@@ -323,7 +325,8 @@ class _Scan:
         found = []
         xml = self.xml
         for match in _ODD_INLINE.finditer(xml, self.start, self.end):
-            if match.group() == b"<is><r":  # runs of text: as openpyxl joins them
+            if match.group() == b"<is><r" or match.group()[4:].isspace():  # runs, or spaces between
+                # elements: as openpyxl reads them
                 inline = _INLINE.match(xml, match.start())
                 if inline is None:
                     raise _NotExact
