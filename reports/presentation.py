@@ -277,6 +277,8 @@ def _header_lines(text: str, room: int) -> int:
 
 def text_width(text: str) -> int:
     """Characters as a spreadsheet shows them: wide (CJK) characters count double."""
+    if text.isascii():
+        return len(text)  # no ASCII character is wide (W) or full-width (F): most cells, counted in C
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sheets_schema.messages import Message
 from sheets_schema.models import Row
@@ -19,13 +17,14 @@ def format_id(prefix: str, number: int) -> str:
 
 
 def id_number(prefix: str, text: str) -> int | None:
-    found = _id_pattern(prefix).fullmatch(text.strip())
-    return int(found.group(1)) if found else None
-
-
-@lru_cache(maxsize=16)
-def _id_pattern(prefix: str) -> re.Pattern[str]:
-    return re.compile(rf"{re.escape(prefix)}-(\d+)")
+    """The number of an id of the prefix ("L-000042" -> 42): the prefix, a hyphen and digits, trimmed.
+    Digits as a regular expression's \\d has them (any Unicode decimal digit, str.isdecimal; int() reads
+    them all), without a regular expression: it runs for every row of every tab."""
+    text = text.strip()
+    head = len(prefix) + 1
+    if text.startswith(prefix) and text[head - 1 : head] == "-" and text[head:].isdecimal():
+        return int(text[head:])
+    return None
 
 
 @dataclass
@@ -61,11 +60,12 @@ def _empty_id_cell(row: ParsedRow[Row], key: str, column: int | None) -> bool:
 
 def _duplicates(tab: ParsedTab, existing: list[tuple[int, str]], column: int | None) -> list[CellProblem]:
     rows_by_id: dict[str, list[int]] = defaultdict(list)
-    for index, text in existing:
-        rows_by_id[text.strip().casefold()].append(index)
+    keys = [text.strip().casefold() for _, text in existing]
+    for (index, _), key in zip(existing, keys, strict=True):
+        rows_by_id[key].append(index)
     problems = []
-    for index, text in existing:
-        same = rows_by_id[text.strip().casefold()]
+    for (index, text), key in zip(existing, keys, strict=True):
+        same = rows_by_id[key]
         if len(same) > 1:
             others = [r for r in same if r != index]
             other = ", ".join(str(r + 1) for r in others)

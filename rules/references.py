@@ -36,9 +36,11 @@ def reference_problems(
     unreadable = _unreadable_deal_ids(book) if book.has("deals") else ""
     for task in book.rows("tasks"):
         problems += _task_target(book, task, locale, created_deals or {}, unreadable)
-    for tab, columns in PEOPLE_COLUMNS.items():
-        for row in book.rows(tab):
-            problems += _people_known(book, tab, row, columns, locale)
+    if book.rows("team"):  # an empty Team tab is a team that has not been set up yet: nothing to check
+        on_team: dict[str, bool] = {}  # name as typed -> a member: a few names repeat down every tab
+        for tab, columns in PEOPLE_COLUMNS.items():
+            for row in book.rows(tab):
+                problems += _people_known(book, tab, row, columns, locale, on_team)
     problems += _duplicate_names(book)
     return problems
 
@@ -117,14 +119,23 @@ def _unreadable_deal_ids(book: Book) -> str:
 
 
 def _people_known(
-    book: Book, tab: str, row: ParsedRow[Row], columns: tuple[str, ...], locale: Locale
+    book: Book,
+    tab: str,
+    row: ParsedRow[Row],
+    columns: tuple[str, ...],
+    locale: Locale,
+    on_team: dict[str, bool],
 ) -> list[CellProblem]:
-    if not book.rows("team"):
-        return []  # an empty Team tab is a team that has not been set up yet: nothing to check against
+    """`on_team`: the names looked up so far in this cycle's Team tab, and whether each is on it."""
     problems = []
     for column in columns:
         name = getattr(row.model, column)
-        if name and book.member(name) is None:
+        if not name:
+            continue
+        known = on_team.get(name)
+        if known is None:
+            known = on_team[name] = book.member(name) is not None
+        if not known:
             problems.append(
                 _problem(book, tab, row, column, "unknown_person", name=name, tab=TEAM.title(locale))
             )

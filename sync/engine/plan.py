@@ -89,18 +89,22 @@ def plan_input_tab(
     errors = _errors_by_row(plan.problems, locale)
     appended = {row.index for row in plan.appended}
     nothing: dict[str, Any] = {}
-    for row in range(1, max(len(tab.rows), 1)):
+    places, limit, grid, writes = list(positions.items()), plan.max_cell_chars, tab.rows, changes.cells
+    for row in range(1, max(len(grid), 1)):
         if row in appended:
             continue  # an empty row at the end that a created row will fill: written whole, with the append
         desired = values.get(row, nothing)
-        have = tab.rows[row]
-        for key, col in positions.items():
+        have = grid[row]
+        width = len(have)
+        for key, col in places:
             value = errors.get(row) if key == "errors" else desired.get(key)
-            if type(value) is str and len(value) > plan.max_cell_chars:
-                value = cut_to_fit(value, plan.max_cell_chars, locale)
-            current = have[col] if col < len(have) else None
-            if not (type(current) is type(value) and current == value) and not same_value(current, value):
-                changes.cells.append(CellWrite(tab.title, row, col, value))  # (the common case spares a call)
+            current = have[col] if col < width else None
+            if type(value) is str and len(value) > limit:
+                value = cut_to_fit(value, limit, locale)
+            elif type(current) is type(value) and current == value:
+                continue  # most cells hold what they should: the cheap answer, without a call
+            if not same_value(current, value):
+                writes.append(CellWrite(tab.title, row, col, value))
     for row, new_id in derivation.new_ids.get(spec.key, {}).items():
         if id_col is not None and is_blank(tab.cell(row, id_col)):  # an id goes only into an empty cell
             changes.cells.append(CellWrite(tab.title, row, id_col, new_id))
