@@ -175,8 +175,8 @@ def _check_left_out(rows: SheetRows, kept: set[int], has_shared_strings: bool, t
     if len(kept) >= len(rows.numbers):
         return
     root = _ROOT.search(rows.xml)
-    prefixes = set(_PREFIX.findall(root.group(0))) if root else set()
-    if prefixes - {b"r"}:
+    prefixes = set(_PREFIX.findall(root.group(0))) - {b"r"} if root else set()
+    if prefixes:
         raise Unspliceable(f"{title}: namespaces beyond openpyxl's ({b', '.join(sorted(prefixes)).decode()})")
     if has_shared_strings and _SHARED_STRING_CELL.search(rows.xml, rows.start, rows.end):
         raise Unspliceable(f"{title}: cells in the shared strings table")
