@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData\s*>(.*?)</sheetData>", re.S)
-_ROW_TAG = re.compile(rb"<row\b[^>]*>")
-_ROW_NUMBER = re.compile(rb"""\sr=["'](\d+)["']""")
+_SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
+_SHEET_DATA_END = b"</sheetData>"
+# a row's start tag up to its number: one search per row (a row without a number is told by the count)
+_NUMBERED_ROW = re.compile(rb"""<row\b[^>]*?\sr=["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""<dimension\s+ref=["']([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?["']\s*/>""")
 # A cell whose value openpyxl reads as something other than None or "": a formula, a number, a boolean
 # or an error (a <v> in a cell that is not a shared string), or inline text that is not empty. A shared
@@ -62,18 +63,20 @@ def sheet_rows(xml: bytes) -> SheetRows:
     found = _SHEET_DATA.search(xml)
     if found is None:
         raise UnknownLayout("no <sheetData>")
-    if found.group(1) is None:  # <sheetData/>: no rows; written as an empty pair so that rows can go in
+    if found.group(1):  # <sheetData/>: no rows; written as an empty pair so that rows can go in
         xml = xml[: found.start()] + b"<sheetData></sheetData>" + xml[found.end() :]
         start = found.start() + len(b"<sheetData>")
         return SheetRows(xml, start, start, [], [])
-    start, end = found.start(1), found.end(1)
+    # found, not matched: a lazy match to the end tag would step through every byte of the rows
+    start, end = found.end(), xml.find(_SHEET_DATA_END, found.end())
+    if end < 0:
+        raise UnknownLayout("no </sheetData>")
     numbers, offsets = [], []
-    for tag in _ROW_TAG.finditer(xml, start, end):
-        number = _ROW_NUMBER.search(tag.group(0))
-        if number is None:
-            raise UnknownLayout("a row without its number")
-        numbers.append(int(number.group(1)))
+    for tag in _NUMBERED_ROW.finditer(xml, start, end):
+        numbers.append(int(tag.group(1)))
         offsets.append(tag.start())
+    if len(offsets) != xml.count(b"<row", start, end):
+        raise UnknownLayout("a row without its number")
     if offsets and xml[start : offsets[0]].strip():
         raise UnknownLayout("something other than rows in <sheetData>")
     if any(b >= a for a, b in zip(numbers[1:], numbers, strict=False)):
