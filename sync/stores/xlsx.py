@@ -16,6 +16,7 @@ import tempfile
 import warnings
 import weakref
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from sheets_schema.parsing import EmptyResult, FormulaText, without_control_char
 from sync.core.changes import CellValue, ChangeSet, TabContent, TabLayout
 from sync.core.snapshot import Snapshot, TabData, WriteResult
 from sync.errors import AccessError, StoreError, UnsafeWriteError, WorkbookLockedError, WriteConflictError
+from sync.stores import xlsx_splice
 from sync.stores.xlsx_charts import add_charts
 from sync.stores.xlsx_fast import read_fast
 from sync.stores.xlsx_formulas import empty_text_results, formula_results, keep_formula_results
@@ -170,18 +172,52 @@ class XlsxStore:
     # -- writing -------------------------------------------------------------------------------
     def write(self, changes: ChangeSet) -> WriteResult:
         self._refuse_if_open()
-        version, workbook, computed = self._workbook_for_write()
-        self._refuse_if_lossy(workbook)
-        apply_changes(workbook, changes)
-        self._save_atomically(workbook, computed, version)
+        try:
+            self._write_spliced(changes)
+            xlsx_splice.PATHS["spliced"] += 1
+        except xlsx_splice.Unspliceable as why:
+            xlsx_splice.PATHS[f"full: {why}"] += 1
+            version, workbook, computed = self._workbook_for_write()
+            self._refuse_if_lossy(workbook)
+            apply_changes(workbook, changes)
+            self._save_atomically(lambda temp: _save_whole(workbook, computed, temp), version)
         self._cached = None
         return WriteResult(requests=1, cells=changes.cell_count)
+
+    def _write_spliced(self, changes: ChangeSet) -> None:
+        """openpyxl loads and saves only the rows the changes touch (sync.stores.xlsx_splice), from the
+        bytes a fast read took the snapshot of; Unspliceable when it cannot promise the full write's result."""
+        if not self._cached or len(self._cached) != 3:
+            raise xlsx_splice.Unspliceable(
+                "not read fast (the whole workbook is loaded already, or not read)"
+            )
+        version, data, results = self._cached
+        if self._version() != version:
+            raise WriteConflictError(
+                f"{self.path}: the workbook changed on disk since it was read; run again"
+            )
+        reduction = xlsx_splice.reduce(data, changes)
+        workbook = self._load(reduction.data)
+        self._refuse_if_lossy(workbook)
+        apply_changes(workbook, changes)
+
+        def save(temp: str) -> None:
+            # through the temp file, as the full write: a failed save (a full disk) fails the same way, and
+            # an Unspliceable found while splicing leaves no temp file behind (_save_atomically removes it)
+            workbook.save(temp)
+            saved = Path(temp).read_bytes()
+            # after the save: it numbers the worksheet parts the results are kept by
+            stored = formula_results(workbook, _result_grids(results)) if results else {}
+            with open(temp, "wb") as target:
+                xlsx_splice.splice(reduction, saved, stored, target)
+
+        self._save_atomically(save, version)
 
     def create_empty(self) -> None:
         """A new workbook with no tabs of ours yet (init fills it in)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         workbook = Workbook()
-        self._save_atomically(workbook)
+        self._save_atomically(workbook.save)
 
     def _workbook_for_write(self) -> tuple[tuple[int, int] | None, Workbook, dict[str, list[list[Any]]]]:
         """The workbook as it was read (loaded now from the very bytes the snapshot was read from, when the
@@ -217,13 +253,8 @@ class XlsxStore:
                 "move it to another workbook or remove it, then run again — nothing was written"
             )
 
-    def _save_atomically(
-        self,
-        workbook: Workbook,
-        computed: dict[str, list[list[Any]]] | None = None,
-        version: tuple[int, int] | None = None,
-    ) -> None:
-        """`version`: the file must still be the one read (else a person saved meanwhile: nothing is written,
+    def _save_atomically(self, save: Callable[[str], object], version: tuple[int, int] | None = None) -> None:
+        """`save` writes the workbook into the file it is given. `version`: the file must still be the one read (else a person saved meanwhile: nothing is written,
         and the cycle reads again), checked last, just before the new file takes its place."""
         folder = self.path.parent
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else _default_mode()
@@ -231,9 +262,7 @@ class XlsxStore:
         handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
         os.close(handle)
         try:
-            workbook.save(temp)
-            if computed:
-                keep_formula_results(Path(temp), formula_results(workbook, computed))
+            save(temp)
             with open(temp, "rb+") as saved:
                 os.fsync(saved.fileno())
             os.chmod(temp, mode)  # mkstemp makes 0600; keep the workbook's own (or the usual) permissions
@@ -249,6 +278,12 @@ class XlsxStore:
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
+
+
+def _save_whole(workbook: Workbook, computed: dict[str, list[list[Any]]], temp: str) -> None:
+    workbook.save(temp)
+    if computed:
+        keep_formula_results(Path(temp), formula_results(workbook, computed))
 
 
 def _result_grids(results: dict[str, dict[tuple[int, int], Any]]) -> dict[str, list[list[Any]]]:

@@ -90,8 +90,13 @@ def keep_formula_results(path: Path, parts: Results) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for info, data in entries:
             if info.filename in parts:
-                data = _with_results(data.decode("utf-8"), parts[info.filename]).encode("utf-8")
+                data = with_results(data, parts[info.filename])
             archive.writestr(info, data)
+
+
+def with_results(part: bytes, results: dict[str, Any]) -> bytes:
+    """A worksheet part just saved by openpyxl, with the cached results in its formula cells."""
+    return _with_results(part.decode("utf-8"), results).encode("utf-8")
 
 
 def _with_results(xml: str, results: dict[str, Any]) -> str:
