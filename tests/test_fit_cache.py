@@ -153,20 +153,21 @@ def test_a_remembered_fit_plans_every_cell_a_relearn_plans(synced) -> None:
 
 
 # ------------------------------------------------------------------------------------------- invalidation
-def _deal_cell(store: MemoryStore, deal_id: str, key: str, value: Any) -> None:
-    title = DEALS.title("en")
+def _edit_cell(store: MemoryStore, tab: Any, row_id: str, key: str, value: Any) -> None:
+    """A person's edit of one cell of the row whose id (first column) is `row_id`."""
+    title = tab.title("en")
     rows = store.values(title)
     header = [str(h) for h in rows[0]]
-    row = next(i for i, r in enumerate(rows) if r and r[0] == deal_id)
-    store.edit(title, row, header.index(DEALS.column(key).label("en")), value)
+    row = next(i for i, r in enumerate(rows) if r and r[0] == row_id)
+    store.edit(title, row, header.index(tab.column(key).label("en")), value)
+
+
+def _deal_cell(store: MemoryStore, deal_id: str, key: str, value: Any) -> None:
+    _edit_cell(store, DEALS, deal_id, key, value)
 
 
 def _lead_cell(store: MemoryStore, lead_id: str, key: str, value: Any) -> None:
-    title = LEADS.title("en")
-    rows = store.values(title)
-    header = [str(h) for h in rows[0]]
-    row = next(i for i, r in enumerate(rows) if r and r[0] == lead_id)
-    store.edit(title, row, header.index(LEADS.column(key).label("en")), value)
+    _edit_cell(store, LEADS, lead_id, key, value)
 
 
 def _reclose(store: MemoryStore) -> None:
