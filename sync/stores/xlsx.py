@@ -193,9 +193,7 @@ class XlsxStore:
             )
         version, data, results = self._cached
         if self._version() != version:
-            raise WriteConflictError(
-                f"{self.path}: the workbook changed on disk since it was read; run again"
-            )
+            raise self._changed_since_read()
         reduction = xlsx_splice.reduce(data, changes)
         workbook = self._load(reduction.data)
         self._refuse_if_lossy(workbook)
@@ -228,13 +226,14 @@ class XlsxStore:
             return None, workbook, self._computed_values(workbook, data)
         version = self._cached[0]
         if self._version() != version:
-            raise WriteConflictError(
-                f"{self.path}: the workbook changed on disk since it was read; run again"
-            )
+            raise self._changed_since_read()
         if len(self._cached) == 4:
             return version, self._cached[2], self._cached[3]
         data, results = self._cached[1], self._cached[2]
         return version, self._load(data), _result_grids(results)
+
+    def _changed_since_read(self) -> WriteConflictError:
+        return WriteConflictError(f"{self.path}: the workbook changed on disk since it was read; run again")
 
     def _refuse_if_open(self) -> None:
         folder, name = self.path.parent, self.path.name
@@ -254,8 +253,9 @@ class XlsxStore:
             )
 
     def _save_atomically(self, save: Callable[[str], object], version: tuple[int, int] | None = None) -> None:
-        """`save` writes the workbook into the file it is given. `version`: the file must still be the one read (else a person saved meanwhile: nothing is written,
-        and the cycle reads again), checked last, just before the new file takes its place."""
+        """`save` writes the workbook into the file it is given. `version`: the file must still be the one
+        read (else a person saved meanwhile: nothing is written, and the cycle reads again), checked last,
+        just before the new file takes its place."""
         folder = self.path.parent
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else _default_mode()
         # The pid in the name lets a later run tell a temp file left by a killed save from one being written.
